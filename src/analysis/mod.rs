@@ -1,0 +1,15 @@
+//! The rule engine: runs leak rules over a parsed Go file and returns plain data.
+//!
+//! Nothing here knows about LSP. Ranges are byte offsets into the analysed text.
+
+pub mod engine;
+pub mod finding;
+pub mod gomod;
+pub mod go;
+pub mod rules;
+pub mod suppression;
+
+pub use engine::{AnalysisInput, analyze, apply_fixes};
+pub use finding::{Applicability, Finding, Fix, Related, Severity, TextEdit};
+pub use gomod::{GoModule, GoVersion};
+pub use rules::{Rule, RuleMeta, all_rules, rule_by_name};

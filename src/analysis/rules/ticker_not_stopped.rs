@@ -1,0 +1,253 @@
+//! `ticker-not-stopped`: a `time.NewTicker` (or `time.NewTimer`) held in a local
+//! that nothing stops.
+
+use tree_sitter::Node;
+
+use super::{FileContext, Rule, RuleMeta};
+use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::{self, text};
+
+pub struct TickerNotStopped;
+
+static META: RuleMeta = RuleMeta {
+    name: "ticker-not-stopped",
+    summary: "time.NewTicker or time.NewTimer assigned to a local that no path stops",
+    default_severity: Severity::Warning,
+    docs: include_str!("../../../docs/rules/ticker-not-stopped.md"),
+};
+
+impl Rule for TickerNotStopped {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
+        if cx.imports.time.is_empty() {
+            return;
+        }
+        let src = cx.source;
+        let root = cx.tree.root_node();
+        let package = go::package_name(root, src);
+        for func in go::functions(root) {
+            let name = go::function_name(func, src);
+            // The process's lifetime is the ticker's lifetime there.
+            if func.kind() == "function_declaration" && (name == Some("init") || (name == Some("main") && package == Some("main"))) {
+                continue;
+            }
+            let Some(body) = go::body(func) else { continue };
+            for created in creations(cx, body) {
+                check_creation(cx, body, &created, out);
+            }
+        }
+    }
+}
+
+struct Creation<'t> {
+    name: String,
+    ident: Node<'t>,
+    call: Node<'t>,
+    statement: Node<'t>,
+    kind: TimeKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TimeKind {
+    Ticker,
+    Timer,
+}
+
+fn creations<'t>(cx: &FileContext<'t>, body: Node<'t>) -> Vec<Creation<'t>> {
+    let src = cx.source;
+    let mut out = Vec::new();
+    go::walk_own(body, |n| {
+        if !matches!(n.kind(), "short_var_declaration" | "var_declaration") {
+            return;
+        }
+        for (ident, value) in go::declared(n) {
+            let Some(call) = value.map(go::unparen) else { continue };
+            let kind = if go::is_pkg_call(call, src, &cx.imports.time, &["NewTicker"]) {
+                TimeKind::Ticker
+            } else if go::is_pkg_call(call, src, &cx.imports.time, &["NewTimer"]) {
+                TimeKind::Timer
+            } else {
+                continue;
+            };
+            if ident.kind() == "identifier" && text(ident, src) != "_" {
+                out.push(Creation { name: text(ident, src).to_string(), ident, call, statement: n, kind });
+            }
+        }
+    });
+    out
+}
+
+/// How the code after the creation treats the value.
+#[derive(Default)]
+struct Uses<'t> {
+    stopped: bool,
+    escapes: bool,
+    /// Function literals run by `go` statements that use the value.
+    goroutines: Vec<Node<'t>>,
+    /// Whether any use sits outside those goroutines.
+    used_outside_goroutine: bool,
+}
+
+fn uses<'t>(src: &str, body: Node<'t>, created: &Creation<'t>) -> Uses<'t> {
+    let mut uses = Uses::default();
+    for ident in go::idents_named(body, src, &created.name) {
+        if ident == created.ident || ident.start_byte() < created.call.end_byte() {
+            continue;
+        }
+        if let Some(func) = go::enclosing_function(ident) {
+            if func.kind() == "func_literal" && go::shadows_as_param(func, src, &created.name) {
+                continue;
+            }
+        }
+        match classify(ident, src) {
+            Use::Stop => uses.stopped = true,
+            Use::Escape => uses.escapes = true,
+            Use::Plain => {}
+        }
+        match goroutine_literal(ident, body) {
+            Some(lit) if !uses.goroutines.contains(&lit) => uses.goroutines.push(lit),
+            Some(_) => {}
+            None => uses.used_outside_goroutine = true,
+        }
+    }
+    uses
+}
+
+enum Use {
+    Stop,
+    Escape,
+    Plain,
+}
+
+fn classify(ident: Node, src: &str) -> Use {
+    let Some(parent) = ident.parent() else { return Use::Plain };
+    match parent.kind() {
+        "selector_expression" if parent.child_by_field_name("operand") == Some(ident) => {
+            let field = parent.child_by_field_name("field").map(|f| text(f, src));
+            let called = parent.parent().is_some_and(|c| c.kind() == "call_expression" && c.child_by_field_name("function") == Some(parent));
+            match (field, called) {
+                (Some("Stop"), true) => Use::Stop,
+                // `t.Stop` as a method value is handed to someone who will call it.
+                (Some("Stop"), false) => Use::Escape,
+                _ => Use::Plain,
+            }
+        }
+        // Re-assigning the variable itself (`t = time.NewTicker(...)`) is not an escape.
+        "expression_list" => {
+            let holder = parent.parent();
+            let is_left = holder.is_some_and(|h| {
+                matches!(h.kind(), "assignment_statement" | "short_var_declaration") && h.child_by_field_name("left") == Some(parent)
+            });
+            if is_left { Use::Plain } else { Use::Escape }
+        }
+        // Passed to a call, stored in a composite literal, sent, or its address taken.
+        "argument_list" | "literal_element" | "keyed_element" | "literal_value" | "return_statement" | "var_spec" | "send_statement" | "unary_expression" => Use::Escape,
+        _ => Use::Plain,
+    }
+}
+
+/// The function literal of a `go` statement directly in `body` that contains `node`.
+fn goroutine_literal<'t>(node: Node<'t>, body: Node<'t>) -> Option<Node<'t>> {
+    let mut cur = node.parent();
+    let mut last_literal = None;
+    while let Some(n) = cur {
+        if n == body {
+            return None;
+        }
+        if n.kind() == "func_literal" {
+            last_literal = Some(n);
+        }
+        if n.kind() == "go_statement" {
+            // `go func() { ... }()`: the literal must be the called function.
+            let call = go::named_children(n).into_iter().next()?;
+            let function = call.child_by_field_name("function")?;
+            return (Some(function) == last_literal).then_some(function);
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+fn check_creation<'t>(cx: &FileContext<'t>, body: Node<'t>, created: &Creation<'t>, out: &mut Vec<Finding>) {
+    let src = cx.source;
+    let modern = cx.go_version.is_some_and(|v| v.at_least(1, 23));
+    // Since Go 1.23 an unstopped timer is collected once unreferenced; before, it
+    // lives until it fires. Either way it fires once, so it is a minor finding.
+    if created.kind == TimeKind::Timer && modern {
+        return;
+    }
+    let u = uses(src, body, created);
+    if u.stopped || u.escapes {
+        return;
+    }
+    // A function that never returns keeps its ticker for good by design.
+    if never_returns(body, src) {
+        return;
+    }
+    let (what, severity) = match created.kind {
+        TimeKind::Ticker => ("ticker", META.default_severity),
+        TimeKind::Timer => ("timer", Severity::Info),
+    };
+    let detail = match (created.kind, modern) {
+        (TimeKind::Ticker, true) => "it keeps firing and holding its goroutine's wake-ups until it becomes unreachable",
+        (TimeKind::Ticker, false) => "before Go 1.23 an unstopped ticker is never garbage collected",
+        (TimeKind::Timer, _) => "before Go 1.23 an unstopped timer stays in memory until it fires",
+    };
+    let mut finding = Finding::new(
+        META.name,
+        severity,
+        created.call.byte_range(),
+        format!("{what} `{}` is never stopped: {detail}", created.name),
+    );
+    if let Some(fix) = stop_fix(src, body, created, &u) {
+        finding = finding.with_fix(fix);
+    }
+    out.push(finding);
+}
+
+/// Whether the function's last statement is a loop with no way out.
+fn never_returns(body: Node, src: &str) -> bool {
+    let Some(list) = go::named_children(body).into_iter().find(|n| n.kind() == "statement_list") else {
+        return false;
+    };
+    let last = go::named_children(list).into_iter().rev().find(|n| n.kind() != "comment");
+    last.is_some_and(|stmt| go::loop_never_exits(stmt, src))
+}
+
+fn stop_fix(src: &str, body: Node, created: &Creation, u: &Uses) -> Option<Fix> {
+    let stop = format!("defer {}.Stop()", created.name);
+    // The goroutine that owns the ticker stops it when it finishes.
+    if let ([lit], false) = (u.goroutines.as_slice(), u.used_outside_goroutine) {
+        let block = go::body(*lit)?;
+        let open_line_end = go::line_end(src, block.start_byte());
+        // Only when the literal's body spans lines; `{ ... }` on one line is left alone.
+        if open_line_end > block.end_byte() || src[block.start_byte() + 1..open_line_end].trim() != "" {
+            return None;
+        }
+        let first = go::named_children(block).into_iter().next()?;
+        let indent = go::indent_at(src, first.start_byte());
+        return Some(Fix {
+            title: format!("Stop the {} when the goroutine returns", created.name),
+            edits: vec![TextEdit::insert(open_line_end, format!("{indent}{stop}\n"))],
+            applicability: Applicability::Safe,
+        });
+    }
+    if created.statement.parent().map(|p| p.kind()) != Some("statement_list") {
+        return None;
+    }
+    let indent = go::indent_at(src, created.statement.start_byte());
+    let at = go::line_end(src, created.statement.end_byte().saturating_sub(1));
+    if !src[created.statement.end_byte()..at].trim().is_empty() && !src[created.statement.end_byte()..at].trim_start().starts_with("//") {
+        return None;
+    }
+    // In a loop, `defer` runs at function exit, not per iteration: a reviewer must look.
+    let in_loop = go::in_loop_within(created.statement, body);
+    Some(Fix {
+        title: format!("Add `{stop}`"),
+        edits: vec![TextEdit::insert(at, format!("{indent}{stop}\n"))],
+        applicability: if in_loop { Applicability::Unsafe } else { Applicability::Safe },
+    })
+}
