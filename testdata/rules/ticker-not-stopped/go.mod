@@ -1,0 +1,3 @@
+module example.com/fixtures/tickernotstopped
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixtures/mainpkg
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixtures/unreceivedsend
+
+go 1.22
