@@ -6,3 +6,5 @@
 
 pub mod analysis;
 pub mod syntax;
+pub mod cli;
+pub mod server;

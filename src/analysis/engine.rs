@@ -80,35 +80,43 @@ pub fn analyze(input: &AnalysisInput) -> Vec<Finding> {
     findings
 }
 
-/// Applies the fixes' edits to `source`. Edits that overlap an edit already taken
-/// are skipped together with the rest of their fix, so a fix is applied whole or
-/// not at all. Returns the new text and the number of fixes applied.
-pub fn apply_fixes(source: &str, fixes: &[&Fix]) -> (String, usize) {
+/// The fixes that can be applied together: a fix whose edits overlap an edit of
+/// an earlier fix (or fall outside the text) is left out whole.
+pub fn compatible_fixes<'f>(source_len: usize, fixes: &[&'f Fix]) -> Vec<&'f Fix> {
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut edits = Vec::new();
-    let mut applied = 0;
+    let mut chosen = Vec::new();
     for fix in fixes {
-        let overlaps = fix.edits.iter().any(|e| {
-            e.range.end > source.len()
+        let conflicts = fix.edits.iter().any(|e| {
+            e.range.end > source_len
                 || e.range.start > e.range.end
-                || taken.iter().any(|t| e.range.start < t.end && t.start < e.range.end || (e.range.start == t.start && (e.range.is_empty() || t.is_empty())))
+                || taken.iter().any(|t| {
+                    let overlap = e.range.start < t.end && t.start < e.range.end;
+                    // Two edits at one point (an insertion beside another edit) have no defined order.
+                    let same_point = e.range.start == t.start && (e.range.is_empty() || t.is_empty());
+                    overlap || same_point
+                })
         });
-        if overlaps {
+        if conflicts {
             continue;
         }
-        for e in &fix.edits {
-            taken.push(e.range.clone());
-            edits.push(e);
-        }
-        applied += 1;
+        taken.extend(fix.edits.iter().map(|e| e.range.clone()));
+        chosen.push(*fix);
     }
+    chosen
+}
+
+/// Applies the fixes that can be applied together (see [`compatible_fixes`]).
+/// Returns the new text and the number of fixes applied.
+pub fn apply_fixes(source: &str, fixes: &[&Fix]) -> (String, usize) {
+    let chosen = compatible_fixes(source.len(), fixes);
+    let mut edits: Vec<_> = chosen.iter().flat_map(|f| &f.edits).collect();
     // Apply from the end so earlier offsets stay valid.
     edits.sort_by(|a, b| b.range.start.cmp(&a.range.start).then(b.range.end.cmp(&a.range.end)));
     let mut out = source.to_string();
     for e in edits {
         out.replace_range(e.range.clone(), &e.new_text);
     }
-    (out, applied)
+    (out, chosen.len())
 }
 
 #[cfg(test)]

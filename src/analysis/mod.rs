@@ -2,7 +2,9 @@
 //!
 //! Nothing here knows about LSP. Ranges are byte offsets into the analysed text.
 
+pub mod config;
 pub mod engine;
+pub mod files;
 pub mod finding;
 pub mod gomod;
 pub mod go;

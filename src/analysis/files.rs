@@ -1,0 +1,185 @@
+//! Finding and analysing Go files on disk: shared by `leakls check` and the
+//! server's workspace indexing.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::config::{RuleConfig, find_config};
+use super::engine::{AnalysisInput, RuleSettings, analyze};
+use super::finding::Finding;
+use super::gomod::GoModule;
+use crate::syntax::parse_go;
+
+/// Directories skipped while walking unless named on the command line: vendored
+/// code is someone else's, and `testdata` holds deliberately odd Go.
+const SKIPPED_DIRS: &[&str] = &["vendor", "testdata"];
+
+/// Go files under `roots`, honouring `.gitignore` and skipping hidden directories
+/// and [`SKIPPED_DIRS`] below each root. A root that is a file is taken as is.
+/// Errors (unreadable directories, missing roots) come back beside the files.
+pub fn go_files(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for root in roots {
+        if root.is_file() {
+            files.push(root.clone());
+            continue;
+        }
+        if !root.exists() {
+            errors.push(format!("{}: no such file or directory", root.display()));
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(root)
+            .require_git(false)
+            .filter_entry(|entry| {
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                !(is_dir && entry.depth() > 0 && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d))
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && e.path().extension().is_some_and(|x| x == "go") => {
+                    files.push(e.into_path());
+                }
+                Ok(_) => {}
+                Err(err) => errors.push(err.to_string()),
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+/// What a file's directory decides for it: its module (for the `go` version) and
+/// its rule settings (`leakls.toml` overlaid with the caller's own keys).
+#[derive(Clone)]
+struct DirContext {
+    module: Option<GoModule>,
+    settings: Arc<RuleSettings>,
+}
+
+/// Resolves and caches [`DirContext`] per directory: every file of a package
+/// shares it. Configuration problems are collected once per config file.
+pub struct ContextCache {
+    overlay: RuleConfig,
+    by_dir: Mutex<HashMap<PathBuf, DirContext>>,
+    problems: Mutex<Vec<String>>,
+}
+
+impl ContextCache {
+    /// `overlay` holds keys that win over any `leakls.toml` (command-line flags, editor settings).
+    pub fn new(overlay: RuleConfig) -> Self {
+        ContextCache { overlay, by_dir: Mutex::default(), problems: Mutex::default() }
+    }
+
+    fn context_for(&self, file: &Path) -> DirContext {
+        let dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        if let Some(hit) = self.by_dir.lock().unwrap_or_else(|e| e.into_inner()).get(&dir) {
+            return hit.clone();
+        }
+        let module = GoModule::find(&dir);
+        let base = match find_config(&dir) {
+            Some((_, Ok(cfg))) => cfg,
+            Some((_, Err(e))) => {
+                self.problem(e);
+                RuleConfig::default()
+            }
+            None => RuleConfig::default(),
+        };
+        let (settings, problems) = self.overlay.overlay(&base).to_settings();
+        for p in problems {
+            self.problem(p);
+        }
+        let ctx = DirContext { module, settings: Arc::new(settings) };
+        self.by_dir.lock().unwrap_or_else(|e| e.into_inner()).insert(dir, ctx.clone());
+        ctx
+    }
+
+    fn problem(&self, p: String) {
+        let mut problems = self.problems.lock().unwrap_or_else(|e| e.into_inner());
+        if !problems.contains(&p) {
+            problems.push(p);
+        }
+    }
+
+    /// Configuration problems met so far, each once.
+    pub fn problems(&self) -> Vec<String> {
+        self.problems.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn module_for(&self, file: &Path) -> Option<GoModule> {
+        self.context_for(file).module
+    }
+
+    pub fn settings_for(&self, file: &Path) -> Arc<RuleSettings> {
+        self.context_for(file).settings
+    }
+}
+
+/// The outcome of analysing one file.
+pub struct FileReport {
+    pub path: PathBuf,
+    pub source: String,
+    pub findings: Vec<Finding>,
+    pub parse_time: Duration,
+    pub analysis_time: Duration,
+}
+
+#[derive(Debug)]
+pub enum FileError {
+    Unreadable(PathBuf, std::io::Error),
+    NotUtf8(PathBuf),
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileError::Unreadable(p, e) => write!(f, "{}: cannot read: {e}", p.display()),
+            FileError::NotUtf8(p) => write!(f, "{}: not UTF-8 text, skipped", p.display()),
+        }
+    }
+}
+
+/// Reads, parses and analyses one file.
+pub fn analyze_path(path: &Path, contexts: &ContextCache) -> Result<FileReport, FileError> {
+    let bytes = std::fs::read(path).map_err(|e| FileError::Unreadable(path.to_path_buf(), e))?;
+    let source = String::from_utf8(bytes).map_err(|_| FileError::NotUtf8(path.to_path_buf()))?;
+    let dir = contexts.context_for(path);
+    let go_version = dir.module.and_then(|m| m.go_version);
+    let settings = &*dir.settings;
+    let started = Instant::now();
+    let tree = parse_go(&source, None);
+    let parse_time = started.elapsed();
+    let started = Instant::now();
+    let findings = analyze(&AnalysisInput { source: &source, tree: &tree, path: Some(path), go_version, settings });
+    let analysis_time = started.elapsed();
+    Ok(FileReport { path: path.to_path_buf(), source, findings, parse_time, analysis_time })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_skips_vendor_testdata_and_gitignored_unless_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in ["a.go", "vendor/v.go", "sub/testdata/t.go", "sub/b.go", "gen/g.go", "notes.txt"] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "package x\n").unwrap();
+        }
+        std::fs::write(root.join(".gitignore"), "gen/\n").unwrap();
+        let (files, errors) = go_files(&[root.to_path_buf()]);
+        let rel: Vec<_> = files.iter().map(|f| f.strip_prefix(root).unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(rel, vec!["a.go", "sub/b.go"]);
+        assert!(errors.is_empty());
+        let (named, _) = go_files(&[root.join("sub/testdata")]);
+        assert_eq!(named.len(), 1);
+        let (_, missing) = go_files(&[root.join("nope")]);
+        assert_eq!(missing.len(), 1);
+    }
+}

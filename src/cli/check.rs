@@ -1,0 +1,314 @@
+//! `leakls check`: analyse Go files on disk and report, or fix, their leaks.
+//!
+//! Exit codes: 0 no findings, 1 findings, 2 usage or I/O errors (unreadable
+//! files are reported on stderr and skipped; they make the exit code 2 only when
+//! nothing else was found).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::output::{Format, Style};
+use crate::analysis::files::{ContextCache, FileReport, analyze_path, go_files};
+use crate::analysis::{Applicability, Finding, apply_fixes};
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to check (directories are walked, honouring .gitignore).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Apply every safe fix in place and print what changed.
+    #[arg(long)]
+    pub fix: bool,
+    /// Print files, bytes, and the time spent parsing and analysing.
+    #[arg(long)]
+    pub stats: bool,
+    /// Run only these rules (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub enable: Vec<String>,
+    /// Do not run these rules (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub disable: Vec<String>,
+}
+
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let overlay = match super::rule_overlay(&args.enable, &args.disable) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("leakls: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = Instant::now();
+    let (files, walk_errors) = go_files(&args.paths);
+    for e in &walk_errors {
+        eprintln!("leakls: {e}");
+    }
+    let contexts = ContextCache::new(overlay);
+    let results: Vec<_> = files.par_iter().map(|f| analyze_path(f, &contexts)).collect();
+    let config_problems = contexts.problems();
+    for p in &config_problems {
+        eprintln!("leakls: config: {p}");
+    }
+    let mut reports = Vec::new();
+    let mut file_errors = 0usize;
+    for r in results {
+        match r {
+            Ok(report) => reports.push(report),
+            Err(e) => {
+                file_errors += 1;
+                eprintln!("leakls: {e}");
+            }
+        }
+    }
+    if args.fix {
+        reports = apply_safe_fixes(reports, &contexts);
+    }
+    let wall = started.elapsed();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut out = std::io::stdout().lock();
+    let written = match args.format {
+        Format::Text => write_text(&mut out, &reports, &cwd, Style::for_stdout()),
+        Format::Json => write_json(&mut out, &reports, &cwd),
+    };
+    if let Err(e) = written {
+        // A closed pipe (`| head`) is not an error worth a message.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("leakls: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if args.stats {
+        print_stats(&reports, wall);
+    }
+    let findings: usize = reports.iter().map(|r| r.findings.len()).sum();
+    if findings > 0 {
+        ExitCode::from(1)
+    } else if file_errors > 0 || !walk_errors.is_empty() || !config_problems.is_empty() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Applies the first safe fix of every finding, writes the file, and re-analyses
+/// it so the report shows what is left.
+fn apply_safe_fixes(reports: Vec<FileReport>, contexts: &ContextCache) -> Vec<FileReport> {
+    reports
+        .into_iter()
+        .map(|report| {
+            let fixes: Vec<_> = report
+                .findings
+                .iter()
+                .filter_map(|f| f.fixes.iter().find(|x| x.applicability == Applicability::Safe))
+                .collect();
+            if fixes.is_empty() {
+                return report;
+            }
+            let (fixed, applied) = apply_fixes(&report.source, &fixes);
+            if let Err(e) = std::fs::write(&report.path, &fixed) {
+                eprintln!("leakls: {}: cannot write fixes: {e}", report.path.display());
+                return report;
+            }
+            for fix in fixes.iter().take(applied) {
+                eprintln!("fixed {}: {}", report.path.display(), fix.title);
+            }
+            analyze_path(&report.path, contexts).unwrap_or(report)
+        })
+        .collect()
+}
+
+fn display_path(path: &Path, cwd: &Path) -> String {
+    path.strip_prefix(cwd).unwrap_or(path).display().to_string()
+}
+
+/// 1-based line and 1-based byte column, as go vet prints them.
+fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let before = &source[..offset.min(source.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = offset - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, col)
+}
+
+fn write_text(out: &mut impl Write, reports: &[FileReport], cwd: &Path, style: Style) -> std::io::Result<()> {
+    let mut findings = 0;
+    let mut files_with = 0;
+    let mut fixable = 0;
+    for report in reports {
+        if !report.findings.is_empty() {
+            files_with += 1;
+        }
+        let path = display_path(&report.path, cwd);
+        for f in &report.findings {
+            findings += 1;
+            let (line, col) = line_col(&report.source, f.range.start);
+            writeln!(
+                out,
+                "{}:{line}:{col}: {} {}",
+                style.bold(&path),
+                style.severity(f.severity, &format!("{}:", f.rule)),
+                f.message
+            )?;
+            write_excerpt(out, &report.source, f, style)?;
+            for r in &f.related {
+                let (rl, rc) = line_col(&report.source, r.range.start);
+                let rpath = r.path.as_deref().map_or(path.clone(), |p| display_path(p, cwd));
+                writeln!(out, "    {} {rpath}:{rl}:{rc}: {}", style.dim("note:"), r.message)?;
+            }
+            for fix in &f.fixes {
+                let safety = match fix.applicability {
+                    Applicability::Safe => {
+                        fixable += 1;
+                        "safe fix"
+                    }
+                    Applicability::Unsafe => "unsafe fix",
+                };
+                writeln!(out, "    {} {}", style.dim(&format!("{safety}:")), fix.title)?;
+            }
+        }
+    }
+    let files = reports.len();
+    if findings == 0 {
+        writeln!(out, "no leaks found in {files} file{}", plural(files))?;
+    } else {
+        writeln!(
+            out,
+            "{findings} finding{} in {files_with} of {files} file{}{}",
+            plural(findings),
+            plural(files),
+            if fixable > 0 { format!(" ({fixable} fixable with --fix)") } else { String::new() }
+        )?;
+    }
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The reported line with a caret underline.
+fn write_excerpt(out: &mut impl Write, source: &str, f: &Finding, style: Style) -> std::io::Result<()> {
+    let start = source[..f.range.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[f.range.start..].find('\n').map_or(source.len(), |i| f.range.start + i);
+    let line = &source[start..end];
+    let (line_no, _) = line_col(source, f.range.start);
+    let gutter = format!("{line_no} | ");
+    writeln!(out, "{}{}", style.dim(&gutter), line.replace('\t', "    "))?;
+    let prefix: String = source[start..f.range.start].chars().map(|c| if c == '\t' { "    " } else { " " }).collect();
+    let width = source[f.range.start..f.range.end.min(end).max(f.range.start)].chars().count().max(1);
+    writeln!(out, "{}{}{}", " ".repeat(gutter.len()), prefix, style.severity(f.severity, &"^".repeat(width)))
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    related: Vec<JsonRelated<'a>>,
+    fixes: Vec<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    path: String,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    applicability: Applicability,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    new_text: &'a str,
+}
+
+fn write_json(out: &mut impl Write, reports: &[FileReport], cwd: &Path) -> std::io::Result<()> {
+    let mut all = Vec::new();
+    for report in reports {
+        let path = display_path(&report.path, cwd);
+        let src = report.source.as_str();
+        for f in &report.findings {
+            let (line, column) = line_col(src, f.range.start);
+            let (end_line, end_column) = line_col(src, f.range.end);
+            all.push(JsonFinding {
+                path: path.clone(),
+                line,
+                column,
+                end_line,
+                end_column,
+                rule: f.rule,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                related: f
+                    .related
+                    .iter()
+                    .map(|r| {
+                        let (line, column) = line_col(src, r.range.start);
+                        let path = r.path.as_deref().map_or(path.clone(), |p| display_path(p, cwd));
+                        JsonRelated { path, line, column, message: &r.message }
+                    })
+                    .collect(),
+                fixes: f
+                    .fixes
+                    .iter()
+                    .map(|x| JsonFix {
+                        title: &x.title,
+                        applicability: x.applicability,
+                        edits: x
+                            .edits
+                            .iter()
+                            .map(|e| {
+                                let (line, column) = line_col(src, e.range.start);
+                                let (end_line, end_column) = line_col(src, e.range.end);
+                                JsonEdit { line, column, end_line, end_column, new_text: &e.new_text }
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            });
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &all).map_err(|e| match e.io_error_kind() {
+        Some(kind) => std::io::Error::from(kind),
+        None => std::io::Error::other(e),
+    })?;
+    writeln!(out)
+}
+
+fn print_stats(reports: &[FileReport], wall: Duration) {
+    let bytes: usize = reports.iter().map(|r| r.source.len()).sum();
+    let parse: Duration = reports.iter().map(|r| r.parse_time).sum();
+    let analysis: Duration = reports.iter().map(|r| r.analysis_time).sum();
+    let findings: usize = reports.iter().map(|r| r.findings.len()).sum();
+    eprintln!(
+        "stats: {} files, {:.1} MB, parse {:.2}s, analysis {:.2}s (summed over {} threads), wall {:.2}s, {findings} findings",
+        reports.len(),
+        bytes as f64 / 1e6,
+        parse.as_secs_f64(),
+        analysis.as_secs_f64(),
+        rayon::current_num_threads(),
+        wall.as_secs_f64()
+    );
+}

@@ -1,0 +1,19 @@
+//! The command-line front ends over the analysis and runtime cores.
+
+pub mod check;
+pub mod explain;
+pub mod output;
+
+use crate::analysis::config::RuleConfig;
+use crate::analysis::rule_by_name;
+
+/// Rule selection from `--enable`/`--disable`, applied over any `leakls.toml`.
+/// Unknown rule names are an error, not silently ignored.
+pub fn rule_overlay(enable: &[String], disable: &[String]) -> Result<RuleConfig, String> {
+    for name in enable.iter().chain(disable) {
+        if rule_by_name(name).is_none() {
+            return Err(format!("unknown rule `{name}` (see `leakls rules`)"));
+        }
+    }
+    Ok(RuleConfig { enable: enable.to_vec(), disable: disable.to_vec(), ..Default::default() })
+}

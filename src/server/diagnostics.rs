@@ -1,0 +1,103 @@
+//! Findings to LSP diagnostics, and the per-document analysis worker.
+//!
+//! Each open document has one worker task fed by a channel of capacity one: a
+//! lone edit is analysed at once, and a burst of edits made while an analysis
+//! runs leaves one pending wake-up, so the burst is analysed once, at its latest
+//! version. Results for a version that is no longer current are dropped.
+
+use serde::{Deserialize, Serialize};
+use tower_lsp_server::ls_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Range, TextEdit as LspTextEdit, Uri,
+};
+
+use super::convert::to_range;
+use super::documents::OpenDocument;
+use crate::analysis::files::ContextCache;
+use crate::analysis::suppression::suppress_fix;
+use crate::analysis::{AnalysisInput, Applicability, Finding, Fix, Severity, analyze};
+use crate::syntax::PositionEncoding;
+
+pub const SOURCE: &str = "leakls";
+
+/// What a diagnostic carries in `data` so its code actions can be rebuilt
+/// without re-running the analysis.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DiagnosticData {
+    pub version: i32,
+    pub fixes: Vec<FixData>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FixData {
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<LspTextEdit>,
+}
+
+pub fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// Analyses a document snapshot with the settings for its directory.
+pub fn findings(open: &OpenDocument, contexts: &ContextCache) -> Vec<Finding> {
+    let (settings, go_version) = match &open.path {
+        Some(p) => (contexts.settings_for(p), contexts.module_for(p).and_then(|m| m.go_version)),
+        None => (Default::default(), None),
+    };
+    analyze(&AnalysisInput {
+        source: open.doc.text(),
+        tree: open.doc.tree(),
+        path: open.path.as_deref(),
+        go_version,
+        settings: &settings,
+    })
+}
+
+pub fn fix_data(open: &OpenDocument, fix: &Fix, enc: PositionEncoding) -> FixData {
+    let (text, index) = (open.doc.text(), open.doc.line_index());
+    FixData {
+        title: fix.title.clone(),
+        applicability: fix.applicability,
+        edits: fix
+            .edits
+            .iter()
+            .map(|e| LspTextEdit { range: to_range(text, index, &e.range, enc), new_text: e.new_text.clone() })
+            .collect(),
+    }
+}
+
+pub fn to_diagnostic(uri: &Uri, open: &OpenDocument, f: &Finding, enc: PositionEncoding) -> Diagnostic {
+    let (text, index) = (open.doc.text(), open.doc.line_index());
+    let related = f
+        .related
+        .iter()
+        .map(|r| {
+            // Related locations in other files carry their own path; their
+            // ranges refer to that file, which is not loaded here, so they point
+            // at its start.
+            let (uri, range) = match &r.path {
+                Some(p) => (Uri::from_file_path(p).unwrap_or_else(|| uri.clone()), Range::default()),
+                None => (uri.clone(), to_range(text, index, &r.range, enc)),
+            };
+            DiagnosticRelatedInformation { location: Location { uri, range }, message: r.message.clone() }
+        })
+        .collect::<Vec<_>>();
+    let mut fixes: Vec<FixData> = f.fixes.iter().map(|x| fix_data(open, x, enc)).collect();
+    fixes.push(fix_data(open, &suppress_fix(text, f), enc));
+    let data = DiagnosticData { version: open.doc.version(), fixes };
+    Diagnostic {
+        range: to_range(text, index, &f.range, enc),
+        severity: Some(severity(f.severity)),
+        code: Some(NumberOrString::String(f.rule.to_string())),
+        source: Some(SOURCE.to_string()),
+        message: f.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        data: serde_json::to_value(data).ok(),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,66 @@
+//! Editor settings: LSP initialization options and `workspace/didChangeConfiguration`.
+//!
+//! The keys are those of `leakls.toml` (see [`crate::analysis::config`]), plus a
+//! `runtime` table for the goroutine-dump features. VS Code sends them wrapped in
+//! `{"leakls": {...}}`; both shapes are accepted.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::analysis::config::RuleConfig;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditorSettings {
+    #[serde(default)]
+    pub enable: Vec<String>,
+    #[serde(default)]
+    pub disable: Vec<String>,
+    #[serde(default)]
+    pub severity: std::collections::BTreeMap<String, String>,
+    /// Runtime (goroutine dump) settings, validated by the runtime layer.
+    #[serde(default)]
+    pub runtime: Option<Value>,
+}
+
+impl EditorSettings {
+    /// Parses settings; problems come back as messages for the user, and the
+    /// defaults are used for anything that could not be read.
+    pub fn from_json(value: Option<&Value>) -> (Self, Vec<String>) {
+        let Some(value) = value else { return (Self::default(), Vec::new()) };
+        let value = value.get("leakls").unwrap_or(value);
+        if value.is_null() {
+            return (Self::default(), Vec::new());
+        }
+        match serde_json::from_value::<EditorSettings>(value.clone()) {
+            Ok(s) => (s, Vec::new()),
+            Err(e) => (Self::default(), vec![format!("leakls settings ignored: {e}")]),
+        }
+    }
+
+    pub fn rules(&self) -> RuleConfig {
+        RuleConfig { enable: self.enable.clone(), disable: self.disable.clone(), severity: self.severity.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn accepts_wrapped_and_plain_settings() {
+        let (s, p) = EditorSettings::from_json(Some(&json!({"leakls": {"disable": ["ticker-not-stopped"]}})));
+        assert!(p.is_empty());
+        assert_eq!(s.disable, vec!["ticker-not-stopped"]);
+        let (s, _) = EditorSettings::from_json(Some(&json!({"severity": {"unreceived-send": "error"}})));
+        assert_eq!(s.severity.get("unreceived-send").map(String::as_str), Some("error"));
+    }
+
+    #[test]
+    fn unknown_keys_are_reported() {
+        let (_, p) = EditorSettings::from_json(Some(&json!({"disabled": []})));
+        assert_eq!(p.len(), 1);
+        assert!(p[0].contains("disabled"), "{p:?}");
+    }
+}
