@@ -1,0 +1,196 @@
+//! In-process LSP tests: a client talks to the real server over `tokio::io::duplex`.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::lsp_client::{TestClient, apply_edits};
+
+const URI: &str = "file:///tmp/leakls-test/handler.go";
+
+const LEAKY: &str = r#"package svc
+
+import (
+	"context"
+	"time"
+)
+
+func fetch(u string) string { return u }
+
+func fetchWithTimeout(ctx context.Context, u string) (string, error) {
+	result := make(chan string)
+	go func() {
+		result <- fetch(u)
+	}()
+	select {
+	case body := <-result:
+		return body, nil
+	case <-time.After(time.Second):
+		return "", ctx.Err()
+	}
+}
+"#;
+
+fn line_of(text: &str, needle: &str) -> u64 {
+    text[..text.find(needle).unwrap()].matches('\n').count() as u64
+}
+
+async fn code_actions(client: &mut TestClient, diag: &Value, only: Option<Vec<&str>>) -> Vec<Value> {
+    let mut context = json!({"diagnostics": [diag]});
+    if let Some(only) = only {
+        context["only"] = json!(only);
+    }
+    let result = client
+        .request("textDocument/codeAction", json!({"textDocument": {"uri": URI}, "range": diag["range"], "context": context}))
+        .await;
+    result.as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn negotiates_utf8_when_offered_and_utf16_otherwise() {
+    let (_, init) = TestClient::start(&["utf-16", "utf-8"], Value::Null).await;
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2, "incremental sync");
+    let kinds = init["capabilities"]["codeActionProvider"]["codeActionKinds"].clone();
+    assert_eq!(kinds, json!(["quickfix", "source.fixAll.leakls"]));
+    let (_, init) = TestClient::start(&["utf-16"], Value::Null).await;
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    let (_, init) = TestClient::start(&[], Value::Null).await;
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+}
+
+#[tokio::test]
+async fn quick_fix_removes_the_leak() {
+    let (mut client, _) = TestClient::start(&["utf-16"], Value::Null).await;
+    client.open(URI, LEAKY, 1).await;
+    let diags = client.diagnostics(URI, 1).await;
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let d = &diags[0];
+    assert_eq!(d["source"], "leakls");
+    assert_eq!(d["code"], "unreceived-send");
+    assert_eq!(d["severity"], 2);
+    assert_eq!(d["range"]["start"]["line"], line_of(LEAKY, "result <- fetch"));
+    let related = d["relatedInformation"].as_array().unwrap();
+    assert_eq!(related[0]["location"]["range"]["start"]["line"], line_of(LEAKY, "case <-time.After"));
+    assert!(d["data"]["fixes"].is_array());
+
+    let actions = code_actions(&mut client, d, None).await;
+    let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(titles[..2], ["Buffer the channel", "Stop sending when ctx is done"]);
+    assert!(titles.contains(&"Suppress unreceived-send on this line"), "{titles:?}");
+    assert!(titles.iter().any(|t| t.starts_with("Fix all safe leakls findings")), "{titles:?}");
+    let buffer = &actions[0];
+    assert_eq!(buffer["kind"], "quickfix");
+    assert_eq!(buffer["isPreferred"], true);
+    let edits = buffer["edit"]["changes"][URI].as_array().unwrap();
+    let fixed = apply_edits(LEAKY, edits, true);
+    assert!(fixed.contains("make(chan string, 1)"), "{fixed}");
+
+    client.change(URI, 2, json!([{"text": fixed}])).await;
+    assert_eq!(client.diagnostics(URI, 2).await, Vec::<Value>::new());
+}
+
+#[tokio::test]
+async fn suppress_action_silences_the_diagnostic() {
+    let (mut client, _) = TestClient::start(&["utf-8"], Value::Null).await;
+    client.open(URI, LEAKY, 1).await;
+    let diags = client.diagnostics(URI, 1).await;
+    let actions = code_actions(&mut client, &diags[0], Some(vec!["quickfix"])).await;
+    let suppress = actions.iter().find(|a| a["title"] == "Suppress unreceived-send on this line").unwrap();
+    let fixed = apply_edits(LEAKY, suppress["edit"]["changes"][URI].as_array().unwrap(), false);
+    client.change(URI, 2, json!([{"text": fixed}])).await;
+    assert!(client.diagnostics(URI, 2).await.is_empty());
+}
+
+#[tokio::test]
+async fn incremental_edits_add_and_remove_a_leak() {
+    let (mut client, _) = TestClient::start(&["utf-16"], Value::Null).await;
+    let safe = LEAKY.replace("make(chan string)", "make(chan string, 1)");
+    client.open(URI, &safe, 1).await;
+    assert!(client.diagnostics(URI, 1).await.is_empty());
+    // Delete ", 1": the channel becomes unbuffered.
+    let line = line_of(&safe, "make(chan string, 1)");
+    let col = safe.lines().nth(line as usize).unwrap().find(", 1)").unwrap() as u64 + 1; // +1 for the tab as one unit
+    let start = json!({"line": line, "character": col - 1});
+    let end = json!({"line": line, "character": col + 2});
+    client.change(URI, 2, json!([{"range": {"start": start, "end": end}, "text": ""}])).await;
+    assert_eq!(client.diagnostics(URI, 2).await.len(), 1);
+    // Type it back, one character per change in a single notification.
+    client
+        .change(
+            URI,
+            3,
+            json!([
+                {"range": {"start": start, "end": start}, "text": ","},
+                {"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": " 1"},
+            ]),
+        )
+        .await;
+    assert!(client.diagnostics(URI, 3).await.is_empty());
+}
+
+#[tokio::test]
+async fn columns_follow_the_negotiated_encoding() {
+    // A wide string before the send, on the same line: UTF-8 and UTF-16 columns differ.
+    let text = LEAKY.replace("\t\tresult <- fetch(u)", "\t\t_ = \"☃😀\"; result <- fetch(u)");
+    let utf8_col = text.lines().nth(line_of(&text, "result <- fetch") as usize).unwrap().find("result <-").unwrap() as u64;
+    for (enc, expected) in [("utf-8", utf8_col), ("utf-16", utf8_col - 4)] {
+        let (mut client, _) = TestClient::start(&[enc], Value::Null).await;
+        client.open(URI, &text, 1).await;
+        let diags = client.diagnostics(URI, 1).await;
+        assert_eq!(diags.len(), 1, "{enc}: {diags:?}");
+        assert_eq!(diags[0]["range"]["start"]["character"], expected, "{enc}");
+    }
+}
+
+#[tokio::test]
+async fn fix_all_applies_only_safe_fixes() {
+    let (mut client, _) = TestClient::start(&["utf-16"], Value::Null).await;
+    let text = format!(
+        "{LEAKY}\nfunc poll(ctx context.Context) {{\n\tt := time.NewTicker(time.Second)\n\tfor {{\n\t\tselect {{\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\tcase <-t.C:\n\t\t}}\n\t}}\n}}\n"
+    );
+    client.open(URI, &text, 1).await;
+    assert_eq!(client.diagnostics(URI, 1).await.len(), 2);
+    let result = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                   "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+        )
+        .await;
+    let actions = result.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.leakls");
+    let fixed = apply_edits(&text, actions[0]["edit"]["changes"][URI].as_array().unwrap(), true);
+    assert!(fixed.contains("make(chan string, 1)") && fixed.contains("defer t.Stop()"), "{fixed}");
+    assert!(!fixed.contains("case <-ctx.Done():\n\t\t\treturn\n\t\t}"), "the unsafe ctx rewrite must not be applied");
+    client.change(URI, 2, json!([{"text": fixed}])).await;
+    assert!(client.diagnostics(URI, 2).await.is_empty());
+}
+
+#[tokio::test]
+async fn bad_edits_are_ignored_and_the_server_keeps_answering() {
+    let (mut client, _) = TestClient::start(&["utf-16"], Value::Null).await;
+    client.change("file:///never/opened.go", 2, json!([{"text": "package x"}])).await;
+    client.open(URI, LEAKY, 1).await;
+    assert_eq!(client.diagnostics(URI, 1).await.len(), 1);
+    let far = json!({"line": 9999, "character": 0});
+    client.change(URI, 2, json!([{"range": {"start": far, "end": far}, "text": "x"}])).await;
+    // The bad edit is dropped; a valid one still applies on top of version 1's text.
+    client.change(URI, 3, json!([{"text": LEAKY.replace("make(chan string)", "make(chan string, 1)")}])).await;
+    assert!(client.diagnostics(URI, 3).await.is_empty());
+    let warnings: Vec<_> = client.notifications.iter().filter(|n| n["method"] == "window/logMessage").collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+}
+
+#[tokio::test]
+async fn settings_disable_rules_and_report_unknown_names() {
+    let (mut client, _) = TestClient::start(&["utf-16"], json!({"disable": ["unreceived-send", "no-such-rule"]})).await;
+    let shown = client.wait_notification(|m| m["method"] == "window/showMessage").await;
+    assert!(shown["params"]["message"].as_str().unwrap().contains("no-such-rule"), "{shown}");
+    client.open(URI, LEAKY, 1).await;
+    assert!(client.diagnostics(URI, 1).await.is_empty());
+    client.notify("workspace/didChangeConfiguration", json!({"settings": {"leakls": {"severity": {"unreceived-send": "error"}}}})).await;
+    let diags = client.diagnostics(URI, 1).await;
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0]["severity"], 1);
+}
