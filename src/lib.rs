@@ -5,6 +5,6 @@
 //! dumps), sit under a thin LSP adapter in [`server`]; the CLI lives in [`cli`].
 
 pub mod analysis;
-pub mod syntax;
 pub mod cli;
 pub mod server;
+pub mod syntax;

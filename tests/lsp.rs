@@ -40,7 +40,10 @@ async fn code_actions(client: &mut TestClient, diag: &Value, only: Option<Vec<&s
         context["only"] = json!(only);
     }
     let result = client
-        .request("textDocument/codeAction", json!({"textDocument": {"uri": URI}, "range": diag["range"], "context": context}))
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": diag["range"], "context": context}),
+        )
         .await;
     result.as_array().cloned().unwrap_or_default()
 }
@@ -132,7 +135,8 @@ async fn incremental_edits_add_and_remove_a_leak() {
 async fn columns_follow_the_negotiated_encoding() {
     // A wide string before the send, on the same line: UTF-8 and UTF-16 columns differ.
     let text = LEAKY.replace("\t\tresult <- fetch(u)", "\t\t_ = \"☃😀\"; result <- fetch(u)");
-    let utf8_col = text.lines().nth(line_of(&text, "result <- fetch") as usize).unwrap().find("result <-").unwrap() as u64;
+    let utf8_col =
+        text.lines().nth(line_of(&text, "result <- fetch") as usize).unwrap().find("result <-").unwrap() as u64;
     for (enc, expected) in [("utf-8", utf8_col), ("utf-16", utf8_col - 4)] {
         let (mut client, _) = TestClient::start(&[enc], Value::Null).await;
         client.open(URI, &text, 1).await;
@@ -189,7 +193,12 @@ async fn settings_disable_rules_and_report_unknown_names() {
     assert!(shown["params"]["message"].as_str().unwrap().contains("no-such-rule"), "{shown}");
     client.open(URI, LEAKY, 1).await;
     assert!(client.diagnostics(URI, 1).await.is_empty());
-    client.notify("workspace/didChangeConfiguration", json!({"settings": {"leakls": {"severity": {"unreceived-send": "error"}}}})).await;
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"leakls": {"severity": {"unreceived-send": "error"}}}}),
+        )
+        .await;
     let diags = client.diagnostics(URI, 1).await;
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0]["severity"], 1);

@@ -136,7 +136,9 @@ fn fixtures_report_exactly_the_wanted_findings_and_fix_to_the_goldens() {
                     failures.push(format!("{display}: fixes differ from the golden file:\n{fixed}"));
                 }
                 Ok(_) => {}
-                Err(_) if fixed != source => failures.push(format!("{display}: fixes apply but there is no golden file")),
+                Err(_) if fixed != source => {
+                    failures.push(format!("{display}: fixes apply but there is no golden file"))
+                }
                 Err(_) => {}
             }
         }
@@ -164,10 +166,8 @@ fn run_checked(cmd: &mut std::process::Command, what: &str) -> Result<(), String
 #[test]
 fn fixtures_and_goldens_are_gofmt_and_vet_clean() {
     let mut failures = Vec::new();
-    let mut modules: Vec<PathBuf> = go_files(&rules_dir())
-        .iter()
-        .filter_map(|f| GoModule::find(f).map(|m| m.root))
-        .collect();
+    let mut modules: Vec<PathBuf> =
+        go_files(&rules_dir()).iter().filter_map(|f| GoModule::find(f).map(|m| m.root)).collect();
     modules.sort();
     modules.dedup();
     assert!(!modules.is_empty());
@@ -197,7 +197,8 @@ fn fixtures_and_goldens_are_gofmt_and_vet_clean() {
         let rel = module.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().display().to_string();
         for (root, label, flags) in [(&originals, "fixtures", vet_flags(&module)), (&fixed, "goldens", Vec::new())] {
             let gofmt = run_checked(std::process::Command::new(support::gofmt()).arg("-l").arg(root), "gofmt -l");
-            let vet = run_checked(support::go_command().current_dir(root).arg("vet").args(&flags).arg("./..."), "go vet");
+            let vet =
+                run_checked(support::go_command().current_dir(root).arg("vet").args(&flags).arg("./..."), "go vet");
             for r in [gofmt, vet] {
                 if let Err(e) = r {
                     failures.push(format!("{rel} ({label}): {e}"));

@@ -62,7 +62,9 @@ impl RuleConfig {
                 Some(s) => {
                     settings.severity.insert(name.clone(), s);
                 }
-                None => problems.push(format!("severity `{level}` for `{name}` is not one of error, warning, info, hint")),
+                None => {
+                    problems.push(format!("severity `{level}` for `{name}` is not one of error, warning, info, hint"))
+                }
             }
         }
         (settings, problems)
@@ -104,7 +106,9 @@ mod tests {
 
     #[test]
     fn reads_rules_and_severities() {
-        let cfg = RuleConfig::from_toml("disable = [\"ticker-not-stopped\"]\n[severity]\nunreceived-send = \"error\"\n").unwrap();
+        let cfg =
+            RuleConfig::from_toml("disable = [\"ticker-not-stopped\"]\n[severity]\nunreceived-send = \"error\"\n")
+                .unwrap();
         let (settings, problems) = cfg.to_settings();
         assert!(problems.is_empty(), "{problems:?}");
         assert!(!settings.is_enabled("ticker-not-stopped"));
@@ -114,7 +118,8 @@ mod tests {
     #[test]
     fn unknown_keys_rules_and_levels_are_reported() {
         assert!(RuleConfig::from_toml("disabled = []\n").unwrap_err().contains("unknown field"));
-        let cfg = RuleConfig::from_toml("disable = [\"no-such-rule\"]\n[severity]\nunreceived-send = \"loud\"\n").unwrap();
+        let cfg =
+            RuleConfig::from_toml("disable = [\"no-such-rule\"]\n[severity]\nunreceived-send = \"loud\"\n").unwrap();
         let (_, problems) = cfg.to_settings();
         assert_eq!(problems.len(), 2, "{problems:?}");
     }

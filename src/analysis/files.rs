@@ -40,7 +40,10 @@ pub fn go_files(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             .build();
         for entry in walker {
             match entry {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && e.path().extension().is_some_and(|x| x == "go") => {
+                Ok(e)
+                    if e.file_type().is_some_and(|t| t.is_file())
+                        && e.path().extension().is_some_and(|x| x == "go") =>
+                {
                     files.push(e.into_path());
                 }
                 Ok(_) => {}

@@ -252,11 +252,7 @@ pub fn callee<'s>(call: Node, src: &'s str) -> Option<(Option<&'s str>, &'s str)
         "selector_expression" => {
             let operand = function.child_by_field_name("operand")?;
             let field = function.child_by_field_name("field")?;
-            if operand.kind() == "identifier" {
-                Some((Some(text(operand, src)), text(field, src)))
-            } else {
-                None
-            }
+            if operand.kind() == "identifier" { Some((Some(text(operand, src)), text(field, src))) } else { None }
         }
         _ => None,
     }
@@ -362,7 +358,8 @@ pub fn line_number(src: &str, offset: usize) -> usize {
 pub fn declared<'t>(stmt: Node<'t>) -> Vec<(Node<'t>, Option<Node<'t>>)> {
     match stmt.kind() {
         "short_var_declaration" | "assignment_statement" => {
-            let (Some(left), Some(right)) = (stmt.child_by_field_name("left"), stmt.child_by_field_name("right")) else {
+            let (Some(left), Some(right)) = (stmt.child_by_field_name("left"), stmt.child_by_field_name("right"))
+            else {
                 return Vec::new();
             };
             let lefts = named_children(left);
@@ -445,10 +442,10 @@ fn context_local_before(func: Node, at: Node, src: &str, imports: &Imports) -> O
             return;
         }
         // Only declarations whose scope still covers `at`.
-        if let Some(block) = n.parent().and_then(|p| p.parent()) {
-            if !contains(block, at) {
-                return;
-            }
+        if let Some(block) = n.parent().and_then(|p| p.parent())
+            && !contains(block, at)
+        {
+            return;
         }
         let mut pairs = declared(n);
         // `ctx, cancel := context.WithCancel(parent)`: one call gives the first name its context.
@@ -464,8 +461,21 @@ fn context_local_before(func: Node, at: Node, src: &str, imports: &Imports) -> O
             };
             let value = unparen(value);
             let is_ctx_call = value.kind() == "call_expression"
-                && (is_pkg_call(value, src, &imports.context, &["WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithValue", "WithoutCancel", "WithTimeoutCause", "WithDeadlineCause"])
-                    || matches!(callee(value, src), Some((Some(_), "Context"))));
+                && (is_pkg_call(
+                    value,
+                    src,
+                    &imports.context,
+                    &[
+                        "WithCancel",
+                        "WithTimeout",
+                        "WithDeadline",
+                        "WithCancelCause",
+                        "WithValue",
+                        "WithoutCancel",
+                        "WithTimeoutCause",
+                        "WithDeadlineCause",
+                    ],
+                ) || matches!(callee(value, src), Some((Some(_), "Context"))));
             if is_ctx_call && name.kind() == "identifier" && text(name, src) != "_" {
                 found = Some(text(name, src).to_string());
             }
@@ -544,7 +554,10 @@ fn breaks_out_of(brk: Node, loop_node: Node) -> bool {
         if n == loop_node {
             return true;
         }
-        if matches!(n.kind(), "for_statement" | "select_statement" | "expression_switch_statement" | "type_switch_statement") {
+        if matches!(
+            n.kind(),
+            "for_statement" | "select_statement" | "expression_switch_statement" | "type_switch_statement"
+        ) {
             return false;
         }
         cur = n.parent();
@@ -577,10 +590,8 @@ mod tests {
         let tree = parse_go(src, None);
         let imports = Imports::of(tree.root_node(), src);
         let gos = descendants_of_kind(tree.root_node(), "go_statement");
-        let ctx: Vec<_> = gos
-            .iter()
-            .map(|g| context_in_scope(enclosing_function(*g).unwrap(), *g, src, &imports))
-            .collect();
+        let ctx: Vec<_> =
+            gos.iter().map(|g| context_in_scope(enclosing_function(*g).unwrap(), *g, src, &imports)).collect();
         assert_eq!(ctx, vec![Some("r.Context()".into()), Some("ctx".into()), Some("c".into())]);
     }
 

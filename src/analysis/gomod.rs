@@ -61,14 +61,14 @@ impl GoModule {
         let mut go_version = None;
         for line in text.lines() {
             let line = line.split("//").next().unwrap_or("").trim();
-            if let Some(rest) = line.strip_prefix("module") {
-                if rest.starts_with(char::is_whitespace) {
-                    path = Some(rest.trim().trim_matches('"').to_string());
-                }
-            } else if let Some(rest) = line.strip_prefix("go") {
-                if rest.starts_with(char::is_whitespace) {
-                    go_version = GoVersion::parse(rest);
-                }
+            if let Some(rest) = line.strip_prefix("module")
+                && rest.starts_with(char::is_whitespace)
+            {
+                path = Some(rest.trim().trim_matches('"').to_string());
+            } else if let Some(rest) = line.strip_prefix("go")
+                && rest.starts_with(char::is_whitespace)
+            {
+                go_version = GoVersion::parse(rest);
             }
         }
         GoModule { root, path, go_version }

@@ -6,8 +6,8 @@ pub mod config;
 pub mod engine;
 pub mod files;
 pub mod finding;
-pub mod gomod;
 pub mod go;
+pub mod gomod;
 pub mod rules;
 pub mod suppression;
 

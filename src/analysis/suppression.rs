@@ -38,7 +38,10 @@ pub fn suppress_fix(source: &str, finding: &Finding) -> Fix {
     let indent = indent_at(source, finding.range.start);
     Fix {
         title: format!("Suppress {} on this line", finding.rule),
-        edits: vec![TextEdit::insert(start, format!("{indent}//leakls:ignore {} reason: explain why this cannot leak\n", finding.rule))],
+        edits: vec![TextEdit::insert(
+            start,
+            format!("{indent}//leakls:ignore {} reason: explain why this cannot leak\n", finding.rule),
+        )],
         applicability: Applicability::Unsafe,
     }
 }
@@ -77,7 +80,10 @@ mod tests {
         let finding = finding_at(src, "ch <- v");
         let fix = suppress_fix(src, &finding);
         let fixed = crate::analysis::apply_fixes(src, &[&fix]).0;
-        assert_eq!(fixed, "func f() {\n\t\t//leakls:ignore unreceived-send reason: explain why this cannot leak\n\t\tch <- v\n}\n");
+        assert_eq!(
+            fixed,
+            "func f() {\n\t\t//leakls:ignore unreceived-send reason: explain why this cannot leak\n\t\tch <- v\n}\n"
+        );
         assert!(is_suppressed(&fixed, &finding_at(&fixed, "ch <- v")));
     }
 }

@@ -133,17 +133,18 @@ fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
         .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
         .collect();
     #[allow(deprecated)] // root_uri is what older clients send
-    if roots.is_empty() {
-        if let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path()) {
-            roots.push(p.into_owned());
-        }
+    if roots.is_empty()
+        && let Some(p) = params.root_uri.as_ref().and_then(|u| u.to_file_path())
+    {
+        roots.push(p.into_owned());
     }
     roots
 }
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.clone()).unwrap_or_default();
+        let offered =
+            params.capabilities.general.as_ref().and_then(|g| g.position_encodings.clone()).unwrap_or_default();
         let enc = PositionEncoding::negotiate(offered.iter().map(|e| e.as_str()));
         write(&self.state.encoding, enc);
         write(&self.state.roots, roots_of(&params));
@@ -192,17 +193,24 @@ impl LanguageServer for Backend {
         let changes: Vec<TextChange> = params
             .content_changes
             .into_iter()
-            .map(|c| TextChange { range: c.range.map(|r| (from_position(r.start), from_position(r.end))), text: c.text })
+            .map(|c| TextChange {
+                range: c.range.map(|r| (from_position(r.start), from_position(r.end))),
+                text: c.text,
+            })
             .collect();
         let version = params.text_document.version;
         let outcome = self.state.docs.update(&uri, |open| open.doc.apply_changes(&changes, version, enc));
         match outcome {
             Some(Ok(())) => self.schedule(&uri),
             Some(Err(e)) => {
-                self.client.log_message(MessageType::WARNING, format!("leakls: ignored edit to {}: {e}", uri.as_str())).await;
+                self.client
+                    .log_message(MessageType::WARNING, format!("leakls: ignored edit to {}: {e}", uri.as_str()))
+                    .await;
             }
             None => {
-                self.client.log_message(MessageType::WARNING, format!("leakls: ignored edit to unopened {}", uri.as_str())).await;
+                self.client
+                    .log_message(MessageType::WARNING, format!("leakls: ignored edit to unopened {}", uri.as_str()))
+                    .await;
             }
         }
     }
@@ -244,7 +252,10 @@ impl LanguageServer for Backend {
             fix_all(&params, &open, &found, enc)
         })
         .await
-        .map_err(|e| Error { message: format!("leakls: code actions failed: {e}").into(), ..Error::internal_error() })?;
+        .map_err(|e| Error {
+            message: format!("leakls: code actions failed: {e}").into(),
+            ..Error::internal_error()
+        })?;
         actions.extend(fix_all_action);
         Ok(Some(actions))
     }

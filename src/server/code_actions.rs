@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, TextEdit as LspTextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, TextEdit as LspTextEdit, Uri,
+    WorkspaceEdit,
 };
 
 use super::diagnostics::{DiagnosticData, SOURCE, fix_data};
@@ -19,7 +20,9 @@ pub fn fix_all_kind() -> CodeActionKind {
 
 fn wants(only: Option<&Vec<CodeActionKind>>, kind: &CodeActionKind) -> bool {
     // `only: ["source"]` covers `source.fixAll.leakls`: kinds are hierarchical.
-    only.is_none_or(|kinds| kinds.iter().any(|k| kind.as_str() == k.as_str() || kind.as_str().starts_with(&format!("{}.", k.as_str()))))
+    only.is_none_or(|kinds| {
+        kinds.iter().any(|k| kind.as_str() == k.as_str() || kind.as_str().starts_with(&format!("{}.", k.as_str())))
+    })
 }
 
 fn edit(uri: &Uri, edits: Vec<LspTextEdit>) -> WorkspaceEdit {
@@ -38,7 +41,9 @@ pub fn quick_fixes(params: &CodeActionParams, version: i32) -> Vec<CodeActionOrC
         if diag.source.as_deref() != Some(SOURCE) {
             continue;
         }
-        let Some(data) = diag.data.clone().and_then(|d| serde_json::from_value::<DiagnosticData>(d).ok()) else { continue };
+        let Some(data) = diag.data.clone().and_then(|d| serde_json::from_value::<DiagnosticData>(d).ok()) else {
+            continue;
+        };
         if data.version != version {
             continue;
         }
@@ -58,12 +63,18 @@ pub fn quick_fixes(params: &CodeActionParams, version: i32) -> Vec<CodeActionOrC
 
 /// One action applying the first safe fix of every finding that does not clash
 /// with another; unsafe fixes are never applied in bulk.
-pub fn fix_all(params: &CodeActionParams, open: &OpenDocument, findings: &[Finding], enc: PositionEncoding) -> Option<CodeActionOrCommand> {
+pub fn fix_all(
+    params: &CodeActionParams,
+    open: &OpenDocument,
+    findings: &[Finding],
+    enc: PositionEncoding,
+) -> Option<CodeActionOrCommand> {
     let kind = fix_all_kind();
     if !wants(params.context.only.as_ref(), &kind) {
         return None;
     }
-    let safe: Vec<_> = findings.iter().filter_map(|f| f.fixes.iter().find(|x| x.applicability == Applicability::Safe)).collect();
+    let safe: Vec<_> =
+        findings.iter().filter_map(|f| f.fixes.iter().find(|x| x.applicability == Applicability::Safe)).collect();
     let chosen = compatible_fixes(open.doc.text().len(), &safe);
     if chosen.is_empty() {
         return None;

@@ -7,7 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Range, TextEdit as LspTextEdit, Uri,
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Range,
+    TextEdit as LspTextEdit, Uri,
 };
 
 use super::convert::to_range;

@@ -18,9 +18,6 @@ pub struct EditorSettings {
     pub disable: Vec<String>,
     #[serde(default)]
     pub severity: std::collections::BTreeMap<String, String>,
-    /// Runtime (goroutine dump) settings, validated by the runtime layer.
-    #[serde(default)]
-    pub runtime: Option<Value>,
 }
 
 impl EditorSettings {

@@ -67,7 +67,12 @@ impl Document {
 
     /// Applies the client's changes in order, then re-parses incrementally once.
     /// On error the document is left as it was before the failing change's batch.
-    pub fn apply_changes(&mut self, changes: &[TextChange], version: i32, enc: PositionEncoding) -> Result<(), EditError> {
+    pub fn apply_changes(
+        &mut self,
+        changes: &[TextChange],
+        version: i32,
+        enc: PositionEncoding,
+    ) -> Result<(), EditError> {
         let mut staged = self.clone();
         for change in changes {
             staged.apply_one(change, enc)?;
@@ -168,7 +173,11 @@ mod tests {
     #[test]
     fn out_of_bounds_edit_is_rejected_and_leaves_the_document_alone() {
         let mut doc = Document::new("package p\n".into(), 1);
-        let err = doc.apply_changes(&[edit(pos(1, 0), pos(1, 0), "x"), edit(pos(7, 0), pos(9, 0), "y")], 2, PositionEncoding::Utf16);
+        let err = doc.apply_changes(
+            &[edit(pos(1, 0), pos(1, 0), "x"), edit(pos(7, 0), pos(9, 0), "y")],
+            2,
+            PositionEncoding::Utf16,
+        );
         assert_eq!(err, Err(EditError::OutOfBounds { line: 7, lines: 2 }));
         assert_eq!(doc.text(), "package p\n");
         assert_eq!(doc.version(), 1);
@@ -179,7 +188,8 @@ mod tests {
     #[test]
     fn full_text_change_replaces_everything() {
         let mut doc = Document::new("package p\n".into(), 1);
-        doc.apply_changes(&[TextChange { range: None, text: "package q\n".into() }], 5, PositionEncoding::Utf8).unwrap();
+        doc.apply_changes(&[TextChange { range: None, text: "package q\n".into() }], 5, PositionEncoding::Utf8)
+            .unwrap();
         assert_eq!(doc.text(), "package q\n");
         assert_eq!(sexp(&doc), sexp(&Document::new("package q\n".into(), 5)));
     }

@@ -16,9 +16,7 @@ thread_local! {
 
 fn new_parser() -> Parser {
     let mut parser = Parser::new();
-    parser
-        .set_language(&go_language())
-        .expect("tree-sitter-go grammar is ABI-compatible with the tree-sitter core");
+    parser.set_language(&go_language()).expect("tree-sitter-go grammar is ABI-compatible with the tree-sitter core");
     parser
 }
 

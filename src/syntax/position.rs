@@ -100,9 +100,7 @@ pub fn position_of(text: &str, index: &LineIndex, offset: usize, enc: PositionEn
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let line_col = index
-        .try_line_col(TextSize::new(offset as u32))
-        .unwrap_or(LineCol { line: 0, col: 0 });
+    let line_col = index.try_line_col(TextSize::new(offset as u32)).unwrap_or(LineCol { line: 0, col: 0 });
     let column = match enc.wide() {
         None => line_col.col,
         Some(wide) => index.to_wide(wide, line_col).map(|w| w.col).unwrap_or(line_col.col),

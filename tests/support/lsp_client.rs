@@ -23,7 +23,8 @@ impl TestClient {
         let (server_read, server_write) = tokio::io::split(server_side);
         tokio::spawn(leakls::server::serve(server_read, server_write));
         let (read, writer) = tokio::io::split(client_side);
-        let mut client = TestClient { writer, reader: BufReader::new(read), next_id: 1, notifications: VecDeque::new() };
+        let mut client =
+            TestClient { writer, reader: BufReader::new(read), next_id: 1, notifications: VecDeque::new() };
         let result = client
             .request(
                 "initialize",
@@ -126,7 +127,9 @@ impl TestClient {
     pub async fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
         let msg = self
             .wait_notification(|m| {
-                m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri && m["params"]["version"] == version
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && m["params"]["version"] == version
             })
             .await;
         msg["params"]["diagnostics"].as_array().unwrap().clone()
@@ -141,8 +144,11 @@ impl TestClient {
     }
 
     pub async fn change(&mut self, uri: &str, version: i64, changes: Value) {
-        self.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}))
-            .await;
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        )
+        .await;
     }
 }
 
@@ -151,14 +157,17 @@ pub fn apply_edits(text: &str, edits: &[Value], utf16: bool) -> String {
     let index = line_index::LineIndex::new(text);
     let enc = if utf16 { leakls::syntax::PositionEncoding::Utf16 } else { leakls::syntax::PositionEncoding::Utf8 };
     let offset = |p: &Value| {
-        let pos = leakls::syntax::LinePosition { line: p["line"].as_u64().unwrap() as u32, column: p["character"].as_u64().unwrap() as u32 };
+        let pos = leakls::syntax::LinePosition {
+            line: p["line"].as_u64().unwrap() as u32,
+            column: p["character"].as_u64().unwrap() as u32,
+        };
         leakls::syntax::position::offset_of(text, &index, pos, enc)
     };
     let mut spans: Vec<(usize, usize, String)> = edits
         .iter()
         .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap().to_string()))
         .collect();
-    spans.sort_by(|a, b| b.0.cmp(&a.0));
+    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
     let mut out = text.to_string();
     for (s, e, t) in spans {
         out.replace_range(s..e, &t);

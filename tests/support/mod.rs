@@ -20,7 +20,9 @@ pub fn tool(name: &str) -> PathBuf {
             }
         }
     }
-    panic!("`{name}` is not installed: run `scripts/test.sh` (it installs Go and Neovim into .tools/) or put `{name}` on PATH");
+    panic!(
+        "`{name}` is not installed: run `scripts/test.sh` (it installs Go and Neovim into .tools/) or put `{name}` on PATH"
+    );
 }
 
 pub mod lsp_client;

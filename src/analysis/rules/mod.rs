@@ -59,7 +59,8 @@ mod tests {
             let name = rule.meta().name;
             assert!(seen.insert(name), "duplicate rule name {name}");
             assert!(
-                name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') && !name.starts_with('-'),
+                name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !name.starts_with('-'),
                 "{name} is not kebab-case"
             );
         }

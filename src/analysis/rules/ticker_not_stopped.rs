@@ -31,7 +31,9 @@ impl Rule for TickerNotStopped {
         for func in go::functions(root) {
             let name = go::function_name(func, src);
             // The process's lifetime is the ticker's lifetime there.
-            if func.kind() == "function_declaration" && (name == Some("init") || (name == Some("main") && package == Some("main"))) {
+            if func.kind() == "function_declaration"
+                && (name == Some("init") || (name == Some("main") && package == Some("main")))
+            {
                 continue;
             }
             let Some(body) = go::body(func) else { continue };
@@ -97,10 +99,11 @@ fn uses<'t>(src: &str, body: Node<'t>, created: &Creation<'t>) -> Uses<'t> {
         if ident == created.ident || ident.start_byte() < created.call.end_byte() {
             continue;
         }
-        if let Some(func) = go::enclosing_function(ident) {
-            if func.kind() == "func_literal" && go::shadows_as_param(func, src, &created.name) {
-                continue;
-            }
+        if let Some(func) = go::enclosing_function(ident)
+            && func.kind() == "func_literal"
+            && go::shadows_as_param(func, src, &created.name)
+        {
+            continue;
         }
         match classify(ident, src) {
             Use::Stop => uses.stopped = true,
@@ -127,7 +130,9 @@ fn classify(ident: Node, src: &str) -> Use {
     match parent.kind() {
         "selector_expression" if parent.child_by_field_name("operand") == Some(ident) => {
             let field = parent.child_by_field_name("field").map(|f| text(f, src));
-            let called = parent.parent().is_some_and(|c| c.kind() == "call_expression" && c.child_by_field_name("function") == Some(parent));
+            let called = parent
+                .parent()
+                .is_some_and(|c| c.kind() == "call_expression" && c.child_by_field_name("function") == Some(parent));
             match (field, called) {
                 (Some("Stop"), true) => Use::Stop,
                 // `t.Stop` as a method value is handed to someone who will call it.
@@ -139,12 +144,14 @@ fn classify(ident: Node, src: &str) -> Use {
         "expression_list" => {
             let holder = parent.parent();
             let is_left = holder.is_some_and(|h| {
-                matches!(h.kind(), "assignment_statement" | "short_var_declaration") && h.child_by_field_name("left") == Some(parent)
+                matches!(h.kind(), "assignment_statement" | "short_var_declaration")
+                    && h.child_by_field_name("left") == Some(parent)
             });
             if is_left { Use::Plain } else { Use::Escape }
         }
         // Passed to a call, stored in a composite literal, sent, or its address taken.
-        "argument_list" | "literal_element" | "keyed_element" | "literal_value" | "return_statement" | "var_spec" | "send_statement" | "unary_expression" => Use::Escape,
+        "argument_list" | "literal_element" | "keyed_element" | "literal_value" | "return_statement" | "var_spec"
+        | "send_statement" | "unary_expression" => Use::Escape,
         _ => Use::Plain,
     }
 }
@@ -240,7 +247,9 @@ fn stop_fix(src: &str, body: Node, created: &Creation, u: &Uses) -> Option<Fix> 
     }
     let indent = go::indent_at(src, created.statement.start_byte());
     let at = go::line_end(src, created.statement.end_byte().saturating_sub(1));
-    if !src[created.statement.end_byte()..at].trim().is_empty() && !src[created.statement.end_byte()..at].trim_start().starts_with("//") {
+    if !src[created.statement.end_byte()..at].trim().is_empty()
+        && !src[created.statement.end_byte()..at].trim_start().starts_with("//")
+    {
         return None;
     }
     // In a loop, `defer` runs at function exit, not per iteration: a reviewer must look.

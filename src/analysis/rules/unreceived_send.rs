@@ -81,7 +81,13 @@ enum Receives<'t> {
     Unknown,
 }
 
-fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, body: Node<'t>, chan: &MadeChannel<'t>, out: &mut Vec<Finding>) {
+fn check_channel<'t>(
+    cx: &FileContext<'t>,
+    func: Node<'t>,
+    body: Node<'t>,
+    chan: &MadeChannel<'t>,
+    out: &mut Vec<Finding>,
+) {
     let src = cx.source;
     let mut senders = Vec::new();
     let mut go_stmts = Vec::new();
@@ -253,7 +259,13 @@ struct Exit {
     case_comm: Option<String>,
 }
 
-fn exit_paths<'t>(body: Node<'t>, src: &str, chan: &MadeChannel<'t>, senders: &[Sender<'t>], receives: &[Node<'t>]) -> Vec<Exit> {
+fn exit_paths<'t>(
+    body: Node<'t>,
+    src: &str,
+    chan: &MadeChannel<'t>,
+    senders: &[Sender<'t>],
+    receives: &[Node<'t>],
+) -> Vec<Exit> {
     let mut exits = Vec::new();
     // (a) A select that receives from the channel and has another case that leaves.
     for &recv in receives {
