@@ -38,7 +38,8 @@ impl FrameClassifier {
             // `panic(...)` (runtime.gopark's printed name for gopanic) and the like.
             return FrameClass::Runtime;
         }
-        if package == "runtime" || package.starts_with("internal/runtime/") || package.starts_with("runtime/internal/") {
+        if package == "runtime" || package.starts_with("internal/runtime/") || package.starts_with("runtime/internal/")
+        {
             return FrameClass::Runtime;
         }
         if self.modules.iter().any(|m| within(package, m)) {
@@ -205,8 +206,14 @@ mod tests {
     fn package_paths() {
         assert_eq!(package_path("net/http.(*conn).serve"), "net/http");
         assert_eq!(package_path("main.init.0.func1"), "main");
-        assert_eq!(package_path("example.com/leakyshop/internal/search.First[...].func1"), "example.com/leakyshop/internal/search");
-        assert_eq!(package_path("example.com/leakyshop/internal/codec%2ev2.StreamDecode.func1"), "example.com/leakyshop/internal/codec%2ev2");
+        assert_eq!(
+            package_path("example.com/leakyshop/internal/search.First[...].func1"),
+            "example.com/leakyshop/internal/search"
+        );
+        assert_eq!(
+            package_path("example.com/leakyshop/internal/codec%2ev2.StreamDecode.func1"),
+            "example.com/leakyshop/internal/codec%2ev2"
+        );
         assert_eq!(package_path("pool.(*Pool[go.shape.[]example.com/x.Hit]).worker"), "pool");
     }
 

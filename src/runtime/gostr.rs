@@ -59,8 +59,9 @@ pub(crate) fn unquote(quoted: &[u8]) -> String {
             _ => (0, 0, false),
         };
         let start = if esc.is_ascii_digit() { i + 1 } else { i + 2 };
-        let value = inner
-            .get(start..start + digits)
+        let value = (digits > 0)
+            .then(|| inner.get(start..start + digits))
+            .flatten()
             .and_then(|d| std::str::from_utf8(d).ok())
             .and_then(|d| u32::from_str_radix(d, radix).ok());
         match value {

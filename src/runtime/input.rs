@@ -28,8 +28,8 @@ const BUFFER: usize = 256 << 10;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Wraps `reader` so that gzip input (by magic number, not by name) is inflated
-/// on the fly. Returns whether it was gzipped.
-pub(crate) fn decoded<'a, R: Read + 'a>(mut reader: R) -> io::Result<(Box<dyn BufRead + 'a>, bool)> {
+/// on the fly.
+pub(crate) fn decoded<'a, R: Read + 'a>(mut reader: R) -> io::Result<Box<dyn BufRead + 'a>> {
     // Read the magic by hand: a pipe or socket may deliver a single byte first.
     let mut head = [0u8; 2];
     let mut got = 0;
@@ -45,9 +45,9 @@ pub(crate) fn decoded<'a, R: Read + 'a>(mut reader: R) -> io::Result<(Box<dyn Bu
     let joined = io::Cursor::new(head).take(got as u64).chain(reader);
     let buffered = BufReader::with_capacity(BUFFER, joined);
     if gzipped {
-        Ok((Box::new(BufReader::with_capacity(BUFFER, MultiGzDecoder::new(buffered))), true))
+        Ok(Box::new(BufReader::with_capacity(BUFFER, MultiGzDecoder::new(buffered))))
     } else {
-        Ok((Box::new(buffered), false))
+        Ok(Box::new(buffered))
     }
 }
 
@@ -194,10 +194,8 @@ mod tests {
         let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
         enc.write_all(b"goroutine 1 [running]:\n").unwrap();
         let gz = enc.finish().unwrap();
-        let (mut reader, gzipped) = decoded(&gz[..]).unwrap();
         let mut text = String::new();
-        reader.read_to_string(&mut text).unwrap();
-        assert!(gzipped);
+        decoded(&gz[..]).unwrap().read_to_string(&mut text).unwrap();
         assert_eq!(text, "goroutine 1 [running]:\n");
     }
 }

@@ -1,0 +1,181 @@
+//! `debug=0` profiles: gzip-compressed `profile.proto` (the gzip layer is
+//! removed by the caller). Only the fields Go writes for goroutine and
+//! goroutineleak profiles are declared. Samples carry counts, string labels and
+//! stacks cut at 128 frames without a marker; no states, ids or minutes.
+
+use std::collections::HashMap;
+
+use super::classify::FrameClassifier;
+use super::group::{Group, Grouper};
+use super::sample::Sample;
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct Profile {
+    #[prost(message, repeated, tag = "1")]
+    sample_type: Vec<ValueType>,
+    #[prost(message, repeated, tag = "2")]
+    sample: Vec<ProtoSample>,
+    #[prost(message, repeated, tag = "4")]
+    location: Vec<Location>,
+    #[prost(message, repeated, tag = "5")]
+    function: Vec<Function>,
+    #[prost(string, repeated, tag = "6")]
+    string_table: Vec<String>,
+    #[prost(int64, tag = "10")]
+    duration_nanos: i64,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct ValueType {
+    #[prost(int64, tag = "1")]
+    r#type: i64,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct ProtoSample {
+    #[prost(uint64, repeated, tag = "1")]
+    location_id: Vec<u64>,
+    #[prost(int64, repeated, tag = "2")]
+    value: Vec<i64>,
+    #[prost(message, repeated, tag = "3")]
+    label: Vec<Label>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct Label {
+    #[prost(int64, tag = "1")]
+    key: i64,
+    #[prost(int64, tag = "2")]
+    str: i64,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct Location {
+    #[prost(uint64, tag = "1")]
+    id: u64,
+    /// Innermost first: the last entry is the caller the others were inlined into.
+    #[prost(message, repeated, tag = "4")]
+    line: Vec<Line>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct Line {
+    #[prost(uint64, tag = "1")]
+    function_id: u64,
+    #[prost(int64, tag = "2")]
+    line: i64,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+struct Function {
+    #[prost(uint64, tag = "1")]
+    id: u64,
+    #[prost(int64, tag = "2")]
+    name: i64,
+    #[prost(int64, tag = "4")]
+    filename: i64,
+}
+
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The sample type: `goroutine`, `goroutineleak`, ...
+    pub profile: String,
+    pub groups: Vec<Group>,
+    pub goroutines: u64,
+    /// A `?seconds=N` delta profile: counts are changes, negative ones dropped.
+    pub delta: bool,
+    pub negative_samples: u64,
+    pub dangling_references: u64,
+}
+
+/// Decodes an (already inflated) profile. Fails only when the bytes are not a
+/// protobuf message at all; dangling ids inside are counted and skipped.
+pub fn parse(bytes: &[u8], classifier: &FrameClassifier) -> Result<Parsed, String> {
+    let profile = <Profile as prost::Message>::decode(bytes).map_err(|e| format!("not a pprof profile: {e}"))?;
+    let strings = &profile.string_table;
+    let string = |i: i64| usize::try_from(i).ok().and_then(|i| strings.get(i)).map_or("", String::as_str);
+    let functions: HashMap<u64, &Function> = profile.function.iter().map(|f| (f.id, f)).collect();
+    let locations: HashMap<u64, &Location> = profile.location.iter().map(|l| (l.id, l)).collect();
+    let mut parsed = Parsed {
+        profile: profile.sample_type.first().map(|t| string(t.r#type).to_string()).unwrap_or_default(),
+        delta: profile.duration_nanos > 0,
+        ..Parsed::default()
+    };
+    let mut grouper = Grouper::new();
+    let mut sample = Sample::default();
+    let mut name = String::new();
+    for s in &profile.sample {
+        let value = s.value.first().copied().unwrap_or(0);
+        if value <= 0 {
+            parsed.negative_samples += u64::from(value < 0);
+            continue;
+        }
+        sample.reset();
+        sample.count = value.unsigned_abs();
+        for id in &s.location_id {
+            let Some(location) = locations.get(id) else {
+                parsed.dangling_references += 1;
+                continue;
+            };
+            for line in &location.line {
+                let Some(function) = functions.get(&line.function_id) else {
+                    parsed.dangling_references += 1;
+                    continue;
+                };
+                name.clear();
+                shorten_type_arguments(string(function.name), &mut name);
+                sample.push_frame(&name, false);
+                if let Some(frame) = sample.last_frame_mut() {
+                    frame.file.push_str(string(function.filename));
+                    frame.line = u32::try_from(line.line).unwrap_or(0);
+                }
+            }
+        }
+        for label in &s.label {
+            sample.push_label(string(label.key), string(label.str));
+        }
+        grouper.add(&sample);
+    }
+    parsed.goroutines = grouper.goroutines;
+    parsed.groups = grouper.finish(classifier);
+    Ok(parsed)
+}
+
+/// Profiles keep full shape names (`First[go.shape.[]example.com/x.Hit].func1`);
+/// tracebacks print `First[...].func1`. Rewrites the former into the latter.
+fn shorten_type_arguments(name: &str, out: &mut String) {
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '[' => {
+                if depth == 0 {
+                    out.push_str("[...]");
+                }
+                depth += 1;
+            }
+            ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortens_shape_names_like_tracebacks() {
+        let mut out = String::new();
+        shorten_type_arguments("example.com/x/search.First[go.shape.[]example.com/x/search.Hit].func1", &mut out);
+        assert_eq!(out, "example.com/x/search.First[...].func1");
+        out.clear();
+        shorten_type_arguments("example.com/x/pool.(*Pool[go.shape.int]).worker", &mut out);
+        assert_eq!(out, "example.com/x/pool.(*Pool[...]).worker");
+    }
+
+    #[test]
+    fn rejects_non_protobuf_bytes() {
+        assert!(parse(b"\xff\xff\xff\xff", &FrameClassifier::default()).is_err());
+    }
+}

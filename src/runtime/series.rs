@@ -1,0 +1,312 @@
+//! Snapshots in time order, groups followed across them ("tracks"), and a
+//! verdict per track: a leak grows and its wait times spread, a load spike
+//! appears and vanishes without ever printing minutes, a healthy pool stays
+//! constant.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::classify::FrameClassifier;
+use super::group::{Group, Minutes, Snapshot};
+use super::state::State;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Named by a goroutineleak profile (or `(leaked)` marks): the GC proved
+    /// these goroutines can never run again. Overrides any trend.
+    ProvenLeak,
+    /// Rose across at least three snapshots, with wait times spreading when the
+    /// dumps print them.
+    Growing,
+    /// Rose after a load wave and stayed above its first value.
+    Elevated,
+    /// Appeared and vanished again, never waiting a minute.
+    Spike,
+    /// About constant throughout.
+    SteadyPool,
+    /// Gone again, or back near its first value.
+    Recovered,
+    /// Only in the latest snapshot.
+    New,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::ProvenLeak => "proven leak",
+            Verdict::Growing => "growing",
+            Verdict::Elevated => "elevated",
+            Verdict::Spike => "spike",
+            Verdict::SteadyPool => "steady pool",
+            Verdict::Recovered => "recovered",
+            Verdict::New => "new",
+        }
+    }
+
+    /// Verdicts that fail `leakls dump` (exit code 1).
+    pub fn is_alarming(self) -> bool {
+        matches!(self, Verdict::ProvenLeak | Verdict::Growing)
+    }
+}
+
+/// One group followed across the series.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Track {
+    /// Goroutines per snapshot; 0 where the group is absent.
+    pub counts: Vec<u64>,
+    pub minutes: Vec<Minutes>,
+    /// Snapshot and group index of the latest appearance.
+    pub last_seen: (usize, usize),
+    /// `None` for a single snapshot without a leak verdict.
+    pub verdict: Option<Verdict>,
+}
+
+impl Track {
+    /// Present in the newest snapshot.
+    pub fn is_current(&self) -> bool {
+        self.counts.last().is_some_and(|&c| c > 0)
+    }
+
+    /// `12 -> 640 -> 1,204`: first, middle and last counts since it appeared.
+    pub fn trend_text(&self) -> String {
+        let first = self.counts.iter().position(|&c| c > 0).unwrap_or(0);
+        let window = &self.counts[first..];
+        let mut points = vec![window[0]];
+        if window.len() >= 3 {
+            points.push(window[window.len() / 2]);
+        }
+        if window.len() >= 2 {
+            points.push(window[window.len() - 1]);
+        }
+        points.iter().map(|&n| thousands(n)).collect::<Vec<_>>().join(" -> ")
+    }
+}
+
+/// `1204` -> `1,204`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct TrackKey {
+    state: Option<State>,
+    creator: Option<String>,
+    frames: Vec<(String, String, u32)>,
+}
+
+impl TrackKey {
+    fn of(group: &Group) -> Self {
+        TrackKey {
+            state: group.state.clone(),
+            creator: group.creator.clone(),
+            frames: group.key_frames().iter().map(|f| (f.function.clone(), f.file.clone(), f.line)).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Series {
+    pub snapshots: Vec<Snapshot>,
+    pub tracks: Vec<Track>,
+    #[serde(skip)]
+    by_key: HashMap<TrackKey, usize>,
+    /// Frames only, for matching a group that has no state (debug=0/1) with
+    /// one that has, across snapshots of different formats.
+    #[serde(skip)]
+    by_frames: HashMap<Vec<(String, String, u32)>, Vec<usize>>,
+}
+
+impl Series {
+    pub fn new() -> Self {
+        Series::default()
+    }
+
+    pub fn latest(&self) -> Option<&Snapshot> {
+        self.snapshots.last()
+    }
+
+    /// The group a track was last seen as.
+    pub fn group(&self, track: &Track) -> &Group {
+        &self.snapshots[track.last_seen.0].groups[track.last_seen.1]
+    }
+
+    /// Appends the next snapshot in time and updates every verdict.
+    pub fn push(&mut self, snapshot: Snapshot) {
+        let at = self.snapshots.len();
+        for track in &mut self.tracks {
+            track.counts.push(0);
+            track.minutes.push(Minutes::default());
+        }
+        for (gi, group) in snapshot.groups.iter().enumerate() {
+            let key = TrackKey::of(group);
+            let found = self.by_key.get(&key).copied().or_else(|| {
+                self.by_frames.get(&key.frames).and_then(|candidates| {
+                    candidates.iter().copied().find(|&t| {
+                        let other = &self.snapshots[self.tracks[t].last_seen.0].groups[self.tracks[t].last_seen.1];
+                        (other.state.is_none() || group.state.is_none()) && self.tracks[t].counts[at] == 0
+                    })
+                })
+            });
+            let t = match found {
+                Some(t) => t,
+                None => {
+                    let t = self.tracks.len();
+                    self.tracks.push(Track {
+                        counts: vec![0; at + 1],
+                        minutes: vec![Minutes::default(); at + 1],
+                        last_seen: (at, gi),
+                        verdict: None,
+                    });
+                    self.by_frames.entry(key.frames.clone()).or_default().push(t);
+                    self.by_key.insert(key, t);
+                    t
+                }
+            };
+            let track = &mut self.tracks[t];
+            track.counts[at] += group.count;
+            track.minutes[at].merge(group.minutes);
+            track.last_seen = (at, gi);
+        }
+        self.snapshots.push(snapshot);
+        for t in 0..self.tracks.len() {
+            let verdict = self.judge(&self.tracks[t]);
+            self.tracks[t].verdict = verdict;
+        }
+        let snapshots = &self.snapshots;
+        self.tracks.sort_by(|a, b| {
+            let ga = &snapshots[a.last_seen.0].groups[a.last_seen.1];
+            let gb = &snapshots[b.last_seen.0].groups[b.last_seen.1];
+            b.counts.last().cmp(&a.counts.last()).then_with(|| gb.count.cmp(&ga.count))
+        });
+        self.by_key.clear();
+        self.by_frames.clear();
+        for (t, track) in self.tracks.iter().enumerate() {
+            let key = TrackKey::of(&self.snapshots[track.last_seen.0].groups[track.last_seen.1]);
+            self.by_frames.entry(key.frames.clone()).or_default().push(t);
+            self.by_key.insert(key, t);
+        }
+    }
+
+    /// Recomputes wait locations with a workspace-aware classifier.
+    pub fn classify(&mut self, classifier: &FrameClassifier) {
+        // Re-sorting groups would break tracks' indices, so only the wait
+        // location and verb change here.
+        for snapshot in &mut self.snapshots {
+            for g in &mut snapshot.groups {
+                g.locate(classifier);
+            }
+        }
+    }
+
+    fn judge(&self, track: &Track) -> Option<Verdict> {
+        let (si, gi) = track.last_seen;
+        let latest = self.snapshots.len() - 1;
+        if si == latest && self.snapshots[si].groups[gi].leaked > 0 {
+            return Some(Verdict::ProvenLeak);
+        }
+        judge_counts(&track.counts, &track.minutes)
+    }
+}
+
+/// The trend verdict from counts and wait times per snapshot.
+pub(crate) fn judge_counts(counts: &[u64], minutes: &[Minutes]) -> Option<Verdict> {
+    let n = counts.len();
+    if n < 2 {
+        return None;
+    }
+    let first = counts.iter().position(|&c| c > 0)?;
+    if first == n - 1 {
+        return Some(Verdict::New);
+    }
+    let window = &counts[first..];
+    let minutes_seen = minutes[first..].iter().any(|m| m.with_minutes > 0);
+    let vanished = window.contains(&0);
+    if vanished && !minutes_seen {
+        return Some(Verdict::Spike);
+    }
+    let last = window[window.len() - 1];
+    if last == 0 {
+        return Some(Verdict::Recovered);
+    }
+    if rising(window) && (!minutes_seen || spreading(&minutes[first..], last)) {
+        return Some(Verdict::Growing);
+    }
+    let (lo, hi) = window.iter().fold((u64::MAX, 0), |(lo, hi), &c| (lo.min(c), hi.max(c)));
+    if !vanished && hi - lo <= (hi / 20).max(2) {
+        return Some(Verdict::SteadyPool);
+    }
+    let baseline = window[0] + (window[0] / 10).max(2);
+    Some(if last > baseline { Verdict::Elevated } else { Verdict::Recovered })
+}
+
+/// At least two rises within the last five snapshots, ending higher than it
+/// started there, with no drop over 10% between neighbours.
+fn rising(window: &[u64]) -> bool {
+    if window.len() < 3 {
+        return false;
+    }
+    let recent = &window[window.len().saturating_sub(5)..];
+    let rises = recent.windows(2).filter(|w| w[1] > w[0]).count();
+    let drops = recent.windows(2).any(|w| w[1] < w[0] - w[0] / 10);
+    rises >= 2 && !drops && recent[recent.len() - 1] > recent[0]
+}
+
+/// Wait times spread out, as they do when goroutines keep arriving: the newest
+/// snapshot mixes ages (some without minutes, or different minutes), or the
+/// oldest age keeps rising.
+fn spreading(minutes: &[Minutes], last_count: u64) -> bool {
+    let Some(latest) = minutes.last() else { return false };
+    let mixed = latest.with_minutes > 0 && latest.with_minutes < last_count;
+    let range = latest.max > latest.min;
+    let earliest_max = minutes.iter().find_map(|m| m.max);
+    mixed || range || (latest.max > earliest_max && earliest_max.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn none(n: usize) -> Vec<Minutes> {
+        vec![Minutes::default(); n]
+    }
+
+    #[test]
+    fn trend_verdicts() {
+        assert_eq!(judge_counts(&[5], &none(1)), None);
+        assert_eq!(judge_counts(&[0, 0, 7], &none(3)), Some(Verdict::New));
+        assert_eq!(judge_counts(&[107, 211, 312, 414], &none(4)), Some(Verdict::Growing));
+        assert_eq!(judge_counts(&[1630, 0, 0, 1612, 0], &none(5)), Some(Verdict::Spike));
+        assert_eq!(judge_counts(&[64, 64, 63, 64], &none(4)), Some(Verdict::SteadyPool));
+        assert_eq!(judge_counts(&[10, 30, 50, 50, 50, 50, 50], &none(7)), Some(Verdict::Elevated));
+        assert_eq!(judge_counts(&[10, 80, 12], &none(3)), Some(Verdict::Recovered));
+    }
+
+    #[test]
+    fn growth_with_one_aged_batch_is_not_a_leak() {
+        let counts = [10, 11, 12, 13];
+        let aged = |n| Minutes { min: Some(3), max: Some(3), with_minutes: n };
+        let minutes: Vec<Minutes> = counts.iter().map(|&n| aged(n)).collect();
+        assert_eq!(judge_counts(&counts, &minutes), Some(Verdict::Elevated));
+        let mut spread = minutes.clone();
+        spread[3] = Minutes { min: Some(1), max: Some(4), with_minutes: 13 };
+        assert_eq!(judge_counts(&counts, &spread), Some(Verdict::Growing));
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1204), "1,204");
+        assert_eq!(thousands(154_052), "154,052");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+}
