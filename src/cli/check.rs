@@ -77,6 +77,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let written = match args.format {
         Format::Text => write_text(&mut out, &reports, &cwd, Style::for_stdout()),
         Format::Json => write_json(&mut out, &reports, &cwd),
+        Format::Sarif => serde_json::to_writer_pretty(&mut out, &super::sarif::to_sarif(&reports, &cwd))
+            .map_err(std::io::Error::other)
+            .and_then(|_| writeln!(out)),
+        Format::Github => out.write_all(super::sarif::github_annotations(&reports, &cwd).as_bytes()),
     };
     if let Err(e) = written {
         // A closed pipe (`| head`) is not an error worth a message.
@@ -126,7 +130,7 @@ fn apply_safe_fixes(reports: Vec<FileReport>, contexts: &ContextCache) -> Vec<Fi
 }
 
 fn display_path(path: &Path, cwd: &Path) -> String {
-    path.strip_prefix(cwd).unwrap_or(path).display().to_string()
+    super::display_path(path, cwd).display().to_string()
 }
 
 /// 1-based line and 1-based byte column, as go vet prints them.

@@ -1,10 +1,20 @@
 //! The command-line front ends over the analysis and runtime cores.
 
 pub mod check;
+pub mod dump;
 pub mod explain;
 pub mod output;
+pub mod sarif;
+
+use std::path::{Component, Path, PathBuf};
 
 use crate::analysis::config::RuleConfig;
+
+/// A path as the user should see it: relative to `cwd` when inside it, without `./`.
+pub fn display_path(path: &Path, cwd: &Path) -> PathBuf {
+    let rel = path.strip_prefix(cwd).unwrap_or(path);
+    rel.components().filter(|c| *c != Component::CurDir).collect()
+}
 use crate::analysis::rule_by_name;
 
 /// Rule selection from `--enable`/`--disable`, applied over any `leakls.toml`.

@@ -1,0 +1,105 @@
+//! The `leakls` command line: exit codes, output formats, config and bad files.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn leakls(args: &[&str], dir: &Path) -> Output {
+    Command::new(support::leakls()).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+}
+
+const LEAK: &str = "package p\n\nimport \"time\"\n\nfunc f() (string, error) {\n\tc := make(chan string)\n\tgo func() {\n\t\tc <- \"x\"\n\t}()\n\tselect {\n\tcase v := <-c:\n\t\treturn v, nil\n\tcase <-time.After(time.Second):\n\t\treturn \"\", nil\n\t}\n}\n";
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module example.com/p\n\ngo 1.22\n").unwrap();
+    std::fs::write(dir.path().join("leak.go"), LEAK).unwrap();
+    dir
+}
+
+#[test]
+fn exit_codes_follow_findings_and_errors() {
+    let dir = workspace();
+    let out = leakls(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("leak.go:8:3: unreceived-send: goroutine may block forever sending on `c`"), "{text}");
+    assert!(text.contains("    safe fix: Buffer the channel"), "{text}");
+    assert!(text.trim_end().ends_with("1 finding in 1 of 1 file (1 fixable with --fix)"), "{text}");
+
+    let clean = tempfile::tempdir().unwrap();
+    std::fs::write(clean.path().join("ok.go"), "package p\n").unwrap();
+    let out = leakls(&["check"], clean.path());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "no leaks found in 1 file\n");
+
+    assert_eq!(leakls(&["check", "missing-dir"], clean.path()).status.code(), Some(2));
+    let unknown = leakls(&["check", "--disable", "no-such-rule"], clean.path());
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown rule `no-such-rule`"));
+}
+
+#[test]
+fn unreadable_and_non_utf8_files_are_reported_and_skipped() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("binary.go"), [0xff, 0xfe, 0x00, 0x80]).unwrap();
+    let out = leakls(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "the leak is still reported");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("binary.go: not UTF-8 text, skipped"));
+    let only_binary = tempfile::tempdir().unwrap();
+    std::fs::write(only_binary.path().join("binary.go"), [0xff, 0xfe]).unwrap();
+    assert_eq!(leakls(&["check"], only_binary.path()).status.code(), Some(2));
+}
+
+#[test]
+fn config_file_and_flags_select_rules() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("leakls.toml"), "disable = [\"unreceived-send\"]\n").unwrap();
+    assert_eq!(leakls(&["check"], dir.path()).status.code(), Some(0));
+    std::fs::write(dir.path().join("leakls.toml"), "[severity]\nunreceived-send = \"error\"\n").unwrap();
+    let out = leakls(&["check", "--format", "json"], dir.path());
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(findings[0]["severity"], "error");
+    assert_eq!(leakls(&["check", "--disable", "unreceived-send"], dir.path()).status.code(), Some(0));
+    std::fs::write(dir.path().join("leakls.toml"), "disabled = []\n").unwrap();
+    let bad = leakls(&["check"], dir.path());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown field `disabled`"), "{bad:?}");
+}
+
+#[test]
+fn json_sarif_and_github_formats() {
+    let dir = workspace();
+    let json: serde_json::Value =
+        serde_json::from_slice(&leakls(&["check", "--format", "json"], dir.path()).stdout).unwrap();
+    let f = &json[0];
+    assert_eq!((f["path"].as_str(), f["line"].as_u64(), f["column"].as_u64()), (Some("leak.go"), Some(8), Some(3)));
+    assert_eq!(f["fixes"][0]["title"], "Buffer the channel");
+    assert_eq!(f["fixes"][0]["applicability"], "safe");
+    assert_eq!(f["fixes"][0]["edits"][0]["new_text"], ", 1");
+
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&leakls(&["check", "--format", "sarif"], dir.path()).stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let result = &run["results"][0];
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], result["ruleId"]);
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 8);
+    assert_eq!(result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"], ", 1");
+
+    let github = String::from_utf8(leakls(&["check", "--format", "github"], dir.path()).stdout).unwrap();
+    assert!(github.starts_with("::warning file=leak.go,line=8,col=3,"), "{github}");
+    assert!(github.contains("title=leakls unreceived-send::goroutine may block"), "{github}");
+}
+
+#[test]
+fn rules_and_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = String::from_utf8(leakls(&["rules"], dir.path()).stdout).unwrap();
+    assert!(rules.lines().any(|l| l.starts_with("unreceived-send ") && l.contains("warning")), "{rules}");
+    let page = leakls(&["explain", "ticker-not-stopped"], dir.path());
+    assert!(String::from_utf8_lossy(&page.stdout).starts_with("# ticker-not-stopped\n"));
+    assert_eq!(leakls(&["explain", "nope"], dir.path()).status.code(), Some(2));
+}
