@@ -12,9 +12,19 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::output::{Format, Style};
+use super::output::Style;
 use crate::analysis::files::{ContextCache, FileReport, analyze_path, go_files};
 use crate::analysis::{Applicability, Finding, apply_fixes};
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    /// SARIF 2.1.0, for code-scanning UIs.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
@@ -22,8 +32,8 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
     /// Apply every safe fix in place and print what changed.
     #[arg(long)]
     pub fix: bool,
@@ -75,12 +85,12 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut out = std::io::stdout().lock();
     let written = match args.format {
-        Format::Text => write_text(&mut out, &reports, &cwd, Style::for_stdout()),
-        Format::Json => write_json(&mut out, &reports, &cwd),
-        Format::Sarif => serde_json::to_writer_pretty(&mut out, &super::sarif::to_sarif(&reports, &cwd))
+        CheckFormat::Text => write_text(&mut out, &reports, &cwd, Style::for_stdout()),
+        CheckFormat::Json => write_json(&mut out, &reports, &cwd),
+        CheckFormat::Sarif => serde_json::to_writer_pretty(&mut out, &super::sarif::to_sarif(&reports, &cwd))
             .map_err(std::io::Error::other)
             .and_then(|_| writeln!(out)),
-        Format::Github => out.write_all(super::sarif::github_annotations(&reports, &cwd).as_bytes()),
+        CheckFormat::Github => out.write_all(super::sarif::github_annotations(&reports, &cwd).as_bytes()),
     };
     if let Err(e) = written {
         // A closed pipe (`| head`) is not an error worth a message.

@@ -8,10 +8,6 @@ use crate::analysis::Severity;
 pub enum Format {
     Text,
     Json,
-    /// SARIF 2.1.0, for code-scanning UIs.
-    Sarif,
-    /// GitHub Actions workflow annotations.
-    Github,
 }
 
 #[derive(Clone, Copy, Debug)]
