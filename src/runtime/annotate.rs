@@ -198,16 +198,19 @@ fn line_annotation(
     if let Some(max) = max_minutes {
         let _ = write!(message, ", at least {max} min");
     }
-    match lead.track.verdict {
-        Some(Verdict::ProvenLeak) if leaked < count => {
-            let _ = write!(message, ", {} proven leaked", thousands(leaked));
-        }
-        Some(Verdict::ProvenLeak) => message.push_str(", proven leaked"),
-        _ => {
-            if let Some(text) = verdict_text(lead.track) {
-                let _ = write!(message, ", {text}");
+    if leaked > 0 && leaked < count {
+        let _ = write!(message, ", {} proven leaked", thousands(leaked));
+    } else if leaked > 0 {
+        message.push_str(", proven leaked");
+    }
+    if let Some(trend) = lead.track.trend {
+        let text = match trend {
+            Verdict::Growing | Verdict::Elevated | Verdict::Recovered => {
+                format!("{} {}", trend.as_str(), lead.track.trend_text())
             }
-        }
+            _ => trend.as_str().to_string(),
+        };
+        let _ = write!(message, ", {text}");
     }
     LineAnnotation {
         line,

@@ -61,6 +61,11 @@ pub struct Track {
     pub last_seen: (usize, usize),
     /// `None` for a single snapshot without a leak verdict.
     pub verdict: Option<Verdict>,
+    /// The verdict from counts alone, which a proven leak overrides in `verdict`.
+    pub trend: Option<Verdict>,
+    /// Whether the track's groups carry states (traceback text).
+    #[serde(skip)]
+    stateful: bool,
 }
 
 impl Track {
@@ -152,8 +157,7 @@ impl Series {
             let found = self.by_key.get(&key).copied().or_else(|| {
                 self.by_frames.get(&key.frames).and_then(|candidates| {
                     candidates.iter().copied().find(|&t| {
-                        let other = &self.snapshots[self.tracks[t].last_seen.0].groups[self.tracks[t].last_seen.1];
-                        (other.state.is_none() || group.state.is_none()) && self.tracks[t].counts[at] == 0
+                        (!self.tracks[t].stateful || group.state.is_none()) && self.tracks[t].counts[at] == 0
                     })
                 })
             });
@@ -166,6 +170,8 @@ impl Series {
                         minutes: vec![Minutes::default(); at + 1],
                         last_seen: (at, gi),
                         verdict: None,
+                        trend: None,
+                        stateful: group.state.is_some(),
                     });
                     self.by_frames.entry(key.frames.clone()).or_default().push(t);
                     self.by_key.insert(key, t);
@@ -176,11 +182,17 @@ impl Series {
             track.counts[at] += group.count;
             track.minutes[at].merge(group.minutes);
             track.last_seen = (at, gi);
+            track.stateful |= group.state.is_some();
         }
         self.snapshots.push(snapshot);
         for t in 0..self.tracks.len() {
-            let verdict = self.judge(&self.tracks[t]);
-            self.tracks[t].verdict = verdict;
+            let track = &self.tracks[t];
+            let trend = judge_counts(&track.counts, &track.minutes);
+            let (si, gi) = track.last_seen;
+            let proven = si == at && self.snapshots[si].groups[gi].leaked > 0;
+            let track = &mut self.tracks[t];
+            track.trend = trend;
+            track.verdict = if proven { Some(Verdict::ProvenLeak) } else { trend };
         }
         let snapshots = &self.snapshots;
         self.tracks.sort_by(|a, b| {
@@ -206,15 +218,6 @@ impl Series {
                 g.locate(classifier);
             }
         }
-    }
-
-    fn judge(&self, track: &Track) -> Option<Verdict> {
-        let (si, gi) = track.last_seen;
-        let latest = self.snapshots.len() - 1;
-        if si == latest && self.snapshots[si].groups[gi].leaked > 0 {
-            return Some(Verdict::ProvenLeak);
-        }
-        judge_counts(&track.counts, &track.minutes)
     }
 }
 
