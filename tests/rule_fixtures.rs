@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use leakls::analysis::engine::RuleSettings;
+use leakls::analysis::packages::Packages;
 use leakls::analysis::{AnalysisInput, GoModule, all_rules, analyze, apply_fixes};
 use leakls::syntax::parse_go;
 use regex::Regex;
@@ -92,6 +93,7 @@ fn fixtures_report_exactly_the_wanted_findings_and_fix_to_the_goldens() {
     for rule in all_rules() {
         let name = rule.meta().name;
         let settings = only(name);
+        let packages = Packages::default();
         for file in go_files(&rules_dir().join(name)) {
             let source = std::fs::read_to_string(&file).unwrap();
             let tree = parse_go(&source, None);
@@ -102,6 +104,7 @@ fn fixtures_report_exactly_the_wanted_findings_and_fix_to_the_goldens() {
                 path: Some(&file),
                 go_version: module.and_then(|m| m.go_version),
                 settings: &settings,
+                packages: Some(&packages),
             });
             let display = file.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().display().to_string();
             let mut wanted = wants(&source);

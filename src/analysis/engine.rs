@@ -8,6 +8,7 @@ use tree_sitter::Tree;
 use super::finding::{Finding, Fix, Severity};
 use super::go::{Imports, in_error};
 use super::gomod::GoVersion;
+use super::packages::Packages;
 use super::rules::{FileContext, all_rules};
 use super::suppression::is_suppressed;
 
@@ -33,6 +34,8 @@ pub struct AnalysisInput<'a> {
     pub path: Option<&'a Path>,
     pub go_version: Option<GoVersion>,
     pub settings: &'a RuleSettings,
+    /// Package summaries for following calls into other files and packages.
+    pub packages: Option<&'a Packages>,
 }
 
 /// Whether the file carries Go's generated-code marker before its package clause.
@@ -56,6 +59,7 @@ pub fn analyze(input: &AnalysisInput) -> Vec<Finding> {
         path: input.path,
         go_version: input.go_version,
         imports: Imports::of(root, input.source),
+        packages: input.packages,
     };
     let mut findings = Vec::new();
     for rule in all_rules() {

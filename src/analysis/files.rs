@@ -10,6 +10,7 @@ use super::config::{RuleConfig, find_config};
 use super::engine::{AnalysisInput, RuleSettings, analyze};
 use super::finding::Finding;
 use super::gomod::GoModule;
+use super::packages::Packages;
 use crate::syntax::parse_go;
 
 /// Directories skipped while walking unless named on the command line: vendored
@@ -147,7 +148,7 @@ impl std::fmt::Display for FileError {
 }
 
 /// Reads, parses and analyses one file.
-pub fn analyze_path(path: &Path, contexts: &ContextCache) -> Result<FileReport, FileError> {
+pub fn analyze_path(path: &Path, contexts: &ContextCache, packages: &Packages) -> Result<FileReport, FileError> {
     let bytes = std::fs::read(path).map_err(|e| FileError::Unreadable(path.to_path_buf(), e))?;
     let source = String::from_utf8(bytes).map_err(|_| FileError::NotUtf8(path.to_path_buf()))?;
     let dir = contexts.context_for(path);
@@ -157,7 +158,14 @@ pub fn analyze_path(path: &Path, contexts: &ContextCache) -> Result<FileReport, 
     let tree = parse_go(&source, None);
     let parse_time = started.elapsed();
     let started = Instant::now();
-    let findings = analyze(&AnalysisInput { source: &source, tree: &tree, path: Some(path), go_version, settings });
+    let findings = analyze(&AnalysisInput {
+        source: &source,
+        tree: &tree,
+        path: Some(path),
+        go_version,
+        settings,
+        packages: Some(packages),
+    });
     let analysis_time = started.elapsed();
     Ok(FileReport { path: path.to_path_buf(), source, findings, parse_time, analysis_time })
 }

@@ -8,7 +8,9 @@ pub mod files;
 pub mod finding;
 pub mod go;
 pub mod gomod;
+pub mod packages;
 pub mod rules;
+pub mod summary;
 pub mod suppression;
 
 pub use engine::{AnalysisInput, analyze, apply_fixes};

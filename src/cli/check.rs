@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::output::Style;
 use crate::analysis::files::{ContextCache, FileReport, analyze_path, go_files};
+use crate::analysis::packages::Packages;
 use crate::analysis::{Applicability, Finding, apply_fixes};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,7 +63,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         eprintln!("leakls: {e}");
     }
     let contexts = ContextCache::new(overlay);
-    let results: Vec<_> = files.par_iter().map(|f| analyze_path(f, &contexts)).collect();
+    // Shared by every file: a package is summarised once, when a rule first needs it.
+    let packages = Packages::default();
+    let results: Vec<_> = files.par_iter().map(|f| analyze_path(f, &contexts, &packages)).collect();
     let config_problems = contexts.problems();
     for p in &config_problems {
         eprintln!("leakls: config: {p}");
@@ -79,7 +82,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         }
     }
     if args.fix {
-        reports = apply_safe_fixes(reports, &contexts);
+        reports = apply_safe_fixes(reports, &contexts, &packages);
     }
     let wall = started.elapsed();
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -114,7 +117,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 
 /// Applies the first safe fix of every finding, writes the file, and re-analyses
 /// it so the report shows what is left.
-fn apply_safe_fixes(reports: Vec<FileReport>, contexts: &ContextCache) -> Vec<FileReport> {
+fn apply_safe_fixes(reports: Vec<FileReport>, contexts: &ContextCache, packages: &Packages) -> Vec<FileReport> {
     reports
         .into_iter()
         .map(|report| {
@@ -134,7 +137,7 @@ fn apply_safe_fixes(reports: Vec<FileReport>, contexts: &ContextCache) -> Vec<Fi
             for fix in fixes.iter().take(applied) {
                 eprintln!("fixed {}: {}", report.path.display(), fix.title);
             }
-            analyze_path(&report.path, contexts).unwrap_or(report)
+            analyze_path(&report.path, contexts, packages).unwrap_or(report)
         })
         .collect()
 }

@@ -16,6 +16,7 @@ use super::documents::DocumentStore;
 use super::settings::EditorSettings;
 use crate::analysis::config::CONFIG_FILE;
 use crate::analysis::files::ContextCache;
+use crate::analysis::packages::Packages;
 use crate::syntax::{PositionEncoding, TextChange};
 
 /// Server state shared by handlers and the analysis workers.
@@ -28,6 +29,8 @@ pub(crate) struct State {
     /// Wakes each open document's analysis worker.
     workers: DashMap<Uri, mpsc::Sender<()>>,
     roots: RwLock<Vec<PathBuf>>,
+    /// Package summaries for cross-file and cross-package rules.
+    packages: Arc<Packages>,
 }
 
 fn read<T: Clone>(lock: &RwLock<T>) -> T {
@@ -52,6 +55,7 @@ impl Backend {
             contexts: RwLock::new(Arc::new(ContextCache::new(Default::default()))),
             workers: DashMap::new(),
             roots: RwLock::default(),
+            packages: Arc::default(),
         };
         Backend { client, state: Arc::new(state) }
     }
@@ -109,12 +113,30 @@ async fn analyze_and_publish(state: &Arc<State>, client: &Client, uri: &Uri) {
     let enc = read(&state.encoding);
     let version = open.doc.version();
     let for_task = uri.clone();
+    let packages = state.packages.clone();
     let result = tokio::task::spawn_blocking(move || {
-        findings(&open, &contexts).iter().map(|f| to_diagnostic(&for_task, &open, f, enc)).collect::<Vec<_>>()
+        // The buffer's own summary first: other files' findings may depend on it.
+        let summary_changed =
+            open.path.as_deref().is_some_and(|p| packages.update_open_file(p, open.doc.text(), open.doc.tree()));
+        let diagnostics = findings(&open, &contexts, &packages)
+            .iter()
+            .map(|f| to_diagnostic(&for_task, &open, f, enc))
+            .collect::<Vec<_>>();
+        (diagnostics, summary_changed)
     })
     .await;
     match result {
-        Ok(diagnostics) => {
+        Ok((diagnostics, summary_changed)) => {
+            if summary_changed {
+                // Dependants (callers in other files and packages) get a fresh look.
+                for other in state.docs.uris() {
+                    if &other != uri
+                        && let Some(tx) = state.workers.get(&other)
+                    {
+                        let _ = tx.try_send(());
+                    }
+                }
+            }
             if state.docs.version(uri) == Some(version) {
                 client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
             }
@@ -217,6 +239,9 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        if let Some(path) = self.state.docs.get(&uri).and_then(|d| d.path) {
+            self.state.packages.close_file(&path);
+        }
         self.state.docs.close(&uri);
         self.state.workers.remove(&uri);
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
@@ -233,12 +258,18 @@ impl LanguageServer for Backend {
             let path = c.uri.as_str();
             path.ends_with(CONFIG_FILE) || path.ends_with("go.mod") || path.ends_with("go.work")
         });
+        for change in &params.changes {
+            if let Some(path) = change.uri.to_file_path() {
+                self.state.packages.invalidate(&path);
+            }
+        }
         if config_changed {
             // Cached modules and configs may be stale: start over.
             let rules = read(&self.state.settings).rules();
             write(&self.state.contexts, Arc::new(ContextCache::new(rules)));
-            self.schedule_all();
+            self.state.packages.clear();
         }
+        self.schedule_all();
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -247,8 +278,9 @@ impl LanguageServer for Backend {
         let mut actions = quick_fixes(&params, open.doc.version());
         let contexts = read(&self.state.contexts);
         let enc = read(&self.state.encoding);
+        let packages = self.state.packages.clone();
         let fix_all_action = tokio::task::spawn_blocking(move || {
-            let found = findings(&open, &contexts);
+            let found = findings(&open, &contexts, &packages);
             fix_all(&params, &open, &found, enc)
         })
         .await

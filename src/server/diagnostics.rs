@@ -14,6 +14,7 @@ use tower_lsp_server::ls_types::{
 use super::convert::to_range;
 use super::documents::OpenDocument;
 use crate::analysis::files::ContextCache;
+use crate::analysis::packages::Packages;
 use crate::analysis::suppression::suppress_fix;
 use crate::analysis::{AnalysisInput, Applicability, Finding, Fix, Severity, analyze};
 use crate::syntax::PositionEncoding;
@@ -45,7 +46,7 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
 }
 
 /// Analyses a document snapshot with the settings for its directory.
-pub fn findings(open: &OpenDocument, contexts: &ContextCache) -> Vec<Finding> {
+pub fn findings(open: &OpenDocument, contexts: &ContextCache, packages: &Packages) -> Vec<Finding> {
     let (settings, go_version) = match &open.path {
         Some(p) => (contexts.settings_for(p), contexts.module_for(p).and_then(|m| m.go_version)),
         None => (Default::default(), None),
@@ -56,6 +57,7 @@ pub fn findings(open: &OpenDocument, contexts: &ContextCache) -> Vec<Finding> {
         path: open.path.as_deref(),
         go_version,
         settings: &settings,
+        packages: Some(packages),
     })
 }
 

@@ -1,12 +1,15 @@
 //! The leak rules, one file each, and their registry.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use tree_sitter::Tree;
 
 use super::finding::{Finding, Severity};
-use super::go::Imports;
+use super::go::{self, Imports};
 use super::gomod::GoVersion;
+use super::packages::Packages;
+use super::summary::PackageSummary;
 
 mod ticker_not_stopped;
 mod unreceived_send;
@@ -31,6 +34,32 @@ pub struct FileContext<'a> {
     /// The `go` directive of the file's module, when known.
     pub go_version: Option<GoVersion>,
     pub imports: Imports,
+    /// Summaries of this and other packages of the module, when the caller has them.
+    pub packages: Option<&'a Packages>,
+}
+
+impl FileContext<'_> {
+    /// The summary of this file's package: every file of its directory with the
+    /// same package clause, this one included.
+    pub fn own_package(&self) -> Option<Arc<PackageSummary>> {
+        let name = go::package_name(self.tree.root_node(), self.source)?;
+        Some(self.packages?.package(self.path?.parent()?, name))
+    }
+
+    /// The summary of the package this file imports under `local_name`, when it
+    /// belongs to the same module or `go.work`.
+    pub fn imported_package(&self, local_name: &str) -> Option<Arc<PackageSummary>> {
+        let root = self.tree.root_node();
+        let import_path = go::descendants_of_kind(root, "import_spec").into_iter().find_map(|spec| {
+            let path = go::text(spec.child_by_field_name("path")?, self.source).trim_matches(|c| c == '"' || c == '`');
+            let name = match spec.child_by_field_name("name") {
+                Some(alias) => go::text(alias, self.source),
+                None => path.rsplit('/').next().unwrap_or(path),
+            };
+            (name == local_name).then(|| path.to_string())
+        })?;
+        self.packages?.imported(self.path?, &import_path)
+    }
 }
 
 pub trait Rule: Send + Sync {

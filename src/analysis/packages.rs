@@ -1,0 +1,236 @@
+//! Package summaries on demand, across the files and packages of a module.
+//!
+//! A rule that meets `go Drain(jobs)` with `Drain` declared in another file, or
+//! `go queue.Drain(jobs)` with `queue` imported from the same module (or a
+//! `go.work` sibling), asks here. Packages are parsed and summarised the first
+//! time they are needed and cached by directory; the server replaces cached
+//! entries when files change and lets open editor buffers stand in for the disk.
+//! Summaries are kept per file, so an edit re-summarises one file, not its package.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use dashmap::DashMap;
+
+use super::gomod::GoModule;
+use super::summary::PackageSummary;
+use tree_sitter::Tree;
+
+use crate::syntax::parse_go;
+
+/// Files larger than this are not summarised (generated tables, not goroutine code).
+const MAX_SUMMARY_FILE_BYTES: u64 = 4 << 20;
+
+#[derive(Default)]
+pub struct Packages {
+    /// Merged summaries by (directory, package name).
+    by_dir: DashMap<(PathBuf, String), Arc<PackageSummary>>,
+    /// One file's summary by path: files read from disk, and open editor buffers,
+    /// which stand in for the disk until closed.
+    by_file: DashMap<PathBuf, Arc<PackageSummary>>,
+    open: DashMap<PathBuf, ()>,
+}
+
+impl Packages {
+    /// The summary of package `name` in `dir`.
+    pub fn package(&self, dir: &Path, name: &str) -> Arc<PackageSummary> {
+        let key = (dir.to_path_buf(), name.to_string());
+        if let Some(hit) = self.by_dir.get(&key) {
+            return hit.clone();
+        }
+        let mut merged = PackageSummary { name: name.to_string(), ..Default::default() };
+        for file in go_files_in(dir) {
+            let Some(part) = self.file_summary(&file) else { continue };
+            if part.name == name {
+                merged.functions.extend(part.functions.iter().cloned());
+                merged.closed_fields.extend(part.closed_fields.iter().cloned());
+            }
+        }
+        let merged = Arc::new(merged);
+        self.by_dir.insert(key, merged.clone());
+        merged
+    }
+
+    /// The summary of the package `import_path` as seen from `from_file`: a
+    /// package of the same module, or of a module of the enclosing `go.work`.
+    pub fn imported(&self, from_file: &Path, import_path: &str) -> Option<Arc<PackageSummary>> {
+        let dir = resolve_import(from_file, import_path)?;
+        let name = go_files_in(&dir)
+            .into_iter()
+            .filter(|f| !f.to_string_lossy().ends_with("_test.go"))
+            .find_map(|f| self.file_summary(&f).map(|s| s.name.clone()))?;
+        Some(self.package(&dir, &name))
+    }
+
+    fn file_summary(&self, file: &Path) -> Option<Arc<PackageSummary>> {
+        if let Some(hit) = self.by_file.get(file) {
+            return Some(hit.clone());
+        }
+        let text = std::fs::read_to_string(file).ok()?;
+        let tree = parse_go(&text, None);
+        let mut summary = PackageSummary::default();
+        summary.add_file(&text, &tree, file);
+        let summary = Arc::new(summary);
+        self.by_file.insert(file.to_path_buf(), summary.clone());
+        Some(summary)
+    }
+
+    /// Records an open editor buffer's text (already parsed). Returns whether its
+    /// summary changed, that is whether files that use it need a new look.
+    pub fn update_open_file(&self, file: &Path, text: &str, tree: &Tree) -> bool {
+        let mut summary = PackageSummary::default();
+        summary.add_file(text, tree, file);
+        self.open.insert(file.to_path_buf(), ());
+        let changed = self.by_file.get(file).is_none_or(|old| **old != summary);
+        if changed {
+            self.by_file.insert(file.to_path_buf(), Arc::new(summary));
+            self.forget_dir(file);
+        }
+        changed
+    }
+
+    /// The buffer was closed: the file on disk speaks for it again.
+    pub fn close_file(&self, file: &Path) {
+        self.open.remove(file);
+        self.invalidate(file);
+    }
+
+    /// The file changed on disk: forget what was read from it (open buffers win).
+    pub fn invalidate(&self, file: &Path) {
+        if !self.open.contains_key(file) {
+            self.by_file.remove(file);
+        }
+        self.forget_dir(file);
+    }
+
+    fn forget_dir(&self, file: &Path) {
+        if let Some(dir) = file.parent() {
+            self.by_dir.retain(|(d, _), _| d != dir);
+        }
+    }
+
+    pub fn clear(&self) {
+        self.by_dir.clear();
+        self.by_file.retain(|f, _| self.open.contains_key(f));
+    }
+}
+
+fn go_files_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "go"))
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() <= MAX_SUMMARY_FILE_BYTES))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The directory of `import_path` within the module of `from_file` or a module
+/// listed by the nearest `go.work`. Standard library and third-party imports give None.
+pub fn resolve_import(from_file: &Path, import_path: &str) -> Option<PathBuf> {
+    let module = GoModule::find(from_file)?;
+    let mut modules = vec![module.clone()];
+    modules.extend(workspace_modules(&module.root));
+    modules.into_iter().find_map(|m| {
+        let root_path = m.path.as_deref()?;
+        let rest = import_path.strip_prefix(root_path)?;
+        if rest.is_empty() { Some(m.root.clone()) } else { rest.strip_prefix('/').map(|r| m.root.join(r)) }
+    })
+}
+
+/// The modules of the nearest `go.work` at or above `dir` (its `use` directives).
+fn workspace_modules(dir: &Path) -> Vec<GoModule> {
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        if let Ok(text) = std::fs::read_to_string(d.join("go.work")) {
+            return use_directives(&text)
+                .into_iter()
+                .filter_map(|u| {
+                    let root = d.join(u);
+                    let gomod = std::fs::read_to_string(root.join("go.mod")).ok()?;
+                    Some(GoModule::parse(root, &gomod))
+                })
+                .collect();
+        }
+        cur = d.parent();
+    }
+    Vec::new()
+}
+
+fn use_directives(go_work: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in go_work.lines() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        if in_block {
+            if line == ")" {
+                in_block = false;
+            } else if !line.is_empty() {
+                out.push(line.trim_matches('"').to_string());
+            }
+        } else if let Some(rest) = line.strip_prefix("use") {
+            let rest = rest.trim();
+            if rest == "(" {
+                in_block = true;
+            } else if !rest.is_empty() {
+                out.push(rest.trim_matches('"').to_string());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn resolves_module_and_workspace_imports() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "go.work", "go 1.22\n\nuse (\n\t./app\n\t./lib // shared\n)\n");
+        write(root, "app/go.mod", "module example.com/app\n\ngo 1.22\n");
+        write(root, "app/cmd/main.go", "package main\n");
+        write(
+            root,
+            "app/internal/queue/q.go",
+            "package queue\n\nfunc Drain(jobs chan int) {\n\tfor range jobs {\n\t}\n}\n",
+        );
+        write(root, "lib/go.mod", "module example.com/lib\n\ngo 1.22\n");
+        write(root, "lib/audit/a.go", "package audit\n\nfunc Await(id string, c chan struct{}) { <-c }\n");
+        let from = root.join("app/cmd/main.go");
+        assert_eq!(resolve_import(&from, "example.com/app/internal/queue"), Some(root.join("app/internal/queue")));
+        assert_eq!(resolve_import(&from, "example.com/lib/audit"), Some(root.join("lib/audit")));
+        assert_eq!(resolve_import(&from, "net/http"), None);
+
+        let packages = Packages::default();
+        let queue = packages.imported(&from, "example.com/app/internal/queue").unwrap();
+        assert!(queue.function("Drain").unwrap().params[0].effects.ranges);
+        let audit = packages.imported(&from, "example.com/lib/audit").unwrap();
+        assert!(audit.function("Await").unwrap().params[1].effects.only_receives());
+    }
+
+    #[test]
+    fn open_buffers_replace_the_disk_until_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.go");
+        std::fs::write(&file, "package a\n\nfunc F(c chan int) { c <- 1 }\n").unwrap();
+        let packages = Packages::default();
+        assert!(packages.package(dir.path(), "a").function("F").unwrap().params[0].effects.sends);
+        let text = "package a\n\nfunc F(c chan int) { <-c }\n";
+        assert!(packages.update_open_file(&file, text, &parse_go(text, None)));
+        assert!(!packages.update_open_file(&file, text, &parse_go(text, None)), "same summary: no change");
+        assert!(packages.package(dir.path(), "a").function("F").unwrap().params[0].effects.receives);
+        packages.close_file(&file);
+        assert!(packages.package(dir.path(), "a").function("F").unwrap().params[0].effects.sends);
+    }
+}

@@ -1,0 +1,304 @@
+//! Per-function summaries: what a function does with each of its parameters
+//! (sends on it, receives from it, ranges over it, closes it, hands it on),
+//! whether it loops forever and whether it watches a context. Summaries of the
+//! files of a package let rules follow `go pkg.Drain(jobs)` into another file or
+//! package without keeping that file's tree.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use tree_sitter::{Node, Tree};
+
+use super::go::{self, text};
+
+/// What a function does with one parameter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Effects {
+    pub sends: bool,
+    pub receives: bool,
+    pub ranges: bool,
+    pub closes: bool,
+    /// Passed on, stored, returned or captured in a way not followed.
+    pub escapes: bool,
+}
+
+impl Effects {
+    /// Only ever receives (or ranges): a consumer that needs someone else to send or close.
+    pub fn only_receives(&self) -> bool {
+        (self.receives || self.ranges) && !self.sends && !self.closes && !self.escapes
+    }
+
+    /// Only ever sends: a producer that needs someone else to receive.
+    pub fn only_sends(&self) -> bool {
+        self.sends && !self.receives && !self.ranges && !self.closes && !self.escapes
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamSummary {
+    pub name: String,
+    pub ty: String,
+    pub effects: Effects,
+    /// The first send, receive or range on the parameter: where a goroutine blocks.
+    pub blocking_site: Option<Range<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionSummary {
+    pub name: String,
+    /// The receiver's type name without `*`, for methods.
+    pub receiver: Option<String>,
+    pub params: Vec<ParamSummary>,
+    /// The body ends in a loop with no way out.
+    pub loops_forever: bool,
+    /// The body waits on `<-x.Done()` for some `x`.
+    pub watches_done: bool,
+    pub file: PathBuf,
+    /// The function's name in its file, for related locations.
+    pub name_range: Range<usize>,
+}
+
+/// The summaries of one package (one directory and package clause).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PackageSummary {
+    pub name: String,
+    pub functions: Vec<FunctionSummary>,
+    /// `(type, field)` pairs some method or function closes: `close(s.jobs)`.
+    pub closed_fields: HashSet<(String, String)>,
+}
+
+impl PackageSummary {
+    /// The package-level function `name` (not a method), if declared exactly once.
+    pub fn function(&self, name: &str) -> Option<&FunctionSummary> {
+        let mut found = self.functions.iter().filter(|f| f.receiver.is_none() && f.name == name);
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    pub fn method(&self, receiver: &str, name: &str) -> Option<&FunctionSummary> {
+        self.functions.iter().find(|f| f.receiver.as_deref() == Some(receiver) && f.name == name)
+    }
+
+    /// Whether anything in the package closes `field` of a value of type `ty`.
+    pub fn closes_field(&self, ty: &str, field: &str) -> bool {
+        self.closed_fields.contains(&(ty.to_string(), field.to_string()))
+    }
+
+    /// Adds one file's summaries.
+    pub fn add_file(&mut self, source: &str, tree: &Tree, path: &Path) {
+        let root = tree.root_node();
+        if self.name.is_empty() {
+            self.name = go::package_name(root, source).unwrap_or_default().to_string();
+        }
+        for decl in go::named_children(root) {
+            if matches!(decl.kind(), "function_declaration" | "method_declaration") {
+                self.functions.push(summarize_function(decl, source, path));
+            }
+        }
+        collect_closed_fields(root, source, &mut self.closed_fields);
+    }
+}
+
+/// The type name of a receiver or parameter type: `*Queue` and `Queue[T]` give `Queue`.
+pub fn base_type_name(ty: &str) -> &str {
+    let ty = ty.trim_start_matches('*');
+    ty.split('[').next().unwrap_or(ty).trim()
+}
+
+fn summarize_function(decl: Node, src: &str, path: &Path) -> FunctionSummary {
+    let name_node = decl.child_by_field_name("name");
+    let params = go::params(decl, src)
+        .into_iter()
+        .map(|p| {
+            let (effects, blocking_site) = match go::body(decl) {
+                Some(body) if p.name != "_" => param_effects(body, src, p.name),
+                _ => (Effects::default(), None),
+            };
+            ParamSummary { name: p.name.to_string(), ty: p.ty.to_string(), effects, blocking_site }
+        })
+        .collect();
+    let body = go::body(decl);
+    let loops_forever = body.is_some_and(|b| ends_in_endless_loop(b, src));
+    let mut watches_done = false;
+    if let Some(b) = body {
+        go::walk(b, |n| {
+            if let Some(operand) = go::receive_operand(n)
+                && operand.kind() == "call_expression"
+                && matches!(go::callee(operand, src), Some((Some(_), "Done")))
+            {
+                watches_done = true;
+            }
+            go::Walk::Continue
+        });
+    }
+    FunctionSummary {
+        name: name_node.map(|n| text(n, src).to_string()).unwrap_or_default(),
+        receiver: go::receiver(decl, src).map(|r| base_type_name(r.ty).to_string()),
+        params,
+        loops_forever,
+        watches_done,
+        file: path.to_path_buf(),
+        name_range: name_node.map(|n| n.byte_range()).unwrap_or(0..0),
+    }
+}
+
+/// Whether the last statement of a body is a loop with no way out.
+pub fn ends_in_endless_loop(body: Node, src: &str) -> bool {
+    let Some(list) = go::named_children(body).into_iter().find(|n| n.kind() == "statement_list") else {
+        return false;
+    };
+    let last = go::named_children(list).into_iter().rev().find(|n| n.kind() != "comment");
+    last.is_some_and(|stmt| go::loop_never_exits(stmt, src))
+}
+
+/// How the code in `body` (nested closures included) uses the variable `name`.
+pub fn param_effects(body: Node, src: &str, name: &str) -> (Effects, Option<Range<usize>>) {
+    let mut effects = Effects::default();
+    let mut site: Option<Range<usize>> = None;
+    for ident in go::idents_named(body, src, name) {
+        // A closure parameter of the same name is another variable.
+        if let Some(f) = go::enclosing_function(ident)
+            && f.kind() == "func_literal"
+            && go::shadows_as_param(f, src, name)
+        {
+            continue;
+        }
+        let Some(parent) = ident.parent() else { continue };
+        let mut blocking = None;
+        match parent.kind() {
+            "send_statement" if parent.child_by_field_name("channel") == Some(ident) => {
+                effects.sends = true;
+                blocking = Some(parent.byte_range());
+            }
+            "unary_expression" if go::receive_operand(parent) == Some(ident) => {
+                effects.receives = true;
+                blocking = Some(parent.byte_range());
+            }
+            "range_clause" if parent.child_by_field_name("right") == Some(ident) => {
+                effects.ranges = true;
+                blocking = parent.parent().map(|f| f.byte_range());
+            }
+            "argument_list" => {
+                let call = parent.parent();
+                if call.is_some_and(|c| matches!(go::callee(c, src), Some((None, "close")))) {
+                    effects.closes = true;
+                } else if !call.is_some_and(|c| matches!(go::callee(c, src), Some((None, "len" | "cap")))) {
+                    effects.escapes = true;
+                }
+            }
+            // `x.f`: a field or method of the parameter, not the channel itself.
+            "selector_expression" => {}
+            _ => effects.escapes = true,
+        }
+        if let Some(b) = blocking
+            && site.as_ref().is_none_or(|s| b.start < s.start)
+        {
+            site = Some(b);
+        }
+    }
+    (effects, site)
+}
+
+/// Finds `close(r.field)` where `r` is a method receiver of type `T`.
+fn collect_closed_fields(root: Node, src: &str, out: &mut HashSet<(String, String)>) {
+    for decl in go::named_children(root) {
+        if decl.kind() != "method_declaration" {
+            continue;
+        }
+        let Some(recv) = go::receiver(decl, src) else { continue };
+        let ty = base_type_name(recv.ty).to_string();
+        let Some(body) = go::body(decl) else { continue };
+        go::walk(body, |n| {
+            if n.kind() == "call_expression" && matches!(go::callee(n, src), Some((None, "close"))) {
+                for arg in go::call_args(n) {
+                    if arg.kind() == "selector_expression"
+                        && arg.child_by_field_name("operand").is_some_and(|o| go::is_ident(o, src, recv.name))
+                        && let Some(field) = arg.child_by_field_name("field")
+                    {
+                        out.insert((ty.clone(), text(field, src).to_string()));
+                    }
+                }
+            }
+            go::Walk::Continue
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse_go;
+
+    const QUEUE: &str = r#"package queue
+
+type Queue struct {
+	jobs chan int
+	done chan struct{}
+}
+
+func Drain(jobs <-chan int, handle func(int)) {
+	for j := range jobs {
+		handle(j)
+	}
+}
+
+func Produce(out chan<- int, n int) {
+	for i := 0; i < n; i++ {
+		out <- i
+	}
+	close(out)
+}
+
+func Await(id string, ready chan struct{}) {
+	<-ready
+}
+
+func Forward(in chan int, sink func(chan int)) {
+	sink(in)
+}
+
+func (q *Queue) Close() { close(q.jobs) }
+
+func (q *Queue) Run() {
+	for {
+		select {
+		case j := <-q.jobs:
+			_ = j
+		}
+	}
+}
+"#;
+
+    fn summary() -> PackageSummary {
+        let tree = parse_go(QUEUE, None);
+        let mut pkg = PackageSummary::default();
+        pkg.add_file(QUEUE, &tree, Path::new("queue.go"));
+        pkg
+    }
+
+    #[test]
+    fn summarizes_parameter_effects() {
+        let pkg = summary();
+        assert_eq!(pkg.name, "queue");
+        let drain = pkg.function("Drain").unwrap();
+        assert!(drain.params[0].effects.only_receives());
+        assert!(drain.params[0].effects.ranges);
+        let produce = pkg.function("Produce").unwrap();
+        assert!(produce.params[0].effects.sends && produce.params[0].effects.closes);
+        assert!(!produce.params[0].effects.only_sends());
+        assert!(pkg.function("Await").unwrap().params[1].effects.only_receives());
+        assert!(pkg.function("Forward").unwrap().params[0].effects.escapes);
+    }
+
+    #[test]
+    fn records_closed_fields_and_endless_methods() {
+        let pkg = summary();
+        assert!(pkg.closes_field("Queue", "jobs"));
+        assert!(!pkg.closes_field("Queue", "done"));
+        let run = pkg.method("Queue", "Run").unwrap();
+        assert!(run.loops_forever);
+        assert!(!pkg.function("Drain").unwrap().loops_forever);
+        assert_eq!(base_type_name("*Cache[K, V]"), "Cache");
+    }
+}
