@@ -1,0 +1,3 @@
+module example.com/leaksvc
+
+go 1.27

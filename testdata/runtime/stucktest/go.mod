@@ -1,0 +1,3 @@
+module example.com/stucktest
+
+go 1.27
