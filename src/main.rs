@@ -33,6 +33,8 @@ enum Command {
         /// The rule name, e.g. unreceived-send.
         rule: String,
     },
+    /// Load goroutine dumps (files or live pprof URLs) and rank where goroutines wait.
+    Dump(cli::dump::DumpArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Some(Command::Check(check)) => cli::check::run(&check),
         Some(Command::Rules) => cli::explain::list_rules(),
         Some(Command::Explain { rule }) => cli::explain::explain(&rule),
+        Some(Command::Dump(dump)) => cli::dump::run(&dump),
     }
 }
 

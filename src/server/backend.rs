@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use dashmap::DashMap;
 use tokio::sync::mpsc;
@@ -13,11 +14,12 @@ use super::code_actions::{fix_all, fix_all_kind, quick_fixes};
 use super::convert::from_position;
 use super::diagnostics::{findings, to_diagnostic};
 use super::documents::DocumentStore;
+use super::runtime::{self, RuntimeOverlay, RuntimeStatusNotification};
 use super::settings::EditorSettings;
 use crate::analysis::config::CONFIG_FILE;
 use crate::analysis::files::ContextCache;
 use crate::analysis::packages::Packages;
-use crate::syntax::{PositionEncoding, TextChange};
+use crate::syntax::{EditError, PositionEncoding, TextChange};
 
 /// Server state shared by handlers and the analysis workers.
 pub(crate) struct State {
@@ -31,6 +33,11 @@ pub(crate) struct State {
     roots: RwLock<Vec<PathBuf>>,
     /// Package summaries for cross-file and cross-package rules.
     packages: Arc<Packages>,
+    /// Loaded goroutine dumps.
+    runtime: RuntimeOverlay,
+    /// Whether the client accepts `workspace/inlayHint/refresh` and `workspace/codeLens/refresh`.
+    refresh_hints: RwLock<bool>,
+    refresh_lenses: RwLock<bool>,
 }
 
 fn read<T: Clone>(lock: &RwLock<T>) -> T {
@@ -56,6 +63,9 @@ impl Backend {
             workers: DashMap::new(),
             roots: RwLock::default(),
             packages: Arc::default(),
+            runtime: RuntimeOverlay::default(),
+            refresh_hints: RwLock::new(false),
+            refresh_lenses: RwLock::new(false),
         };
         Backend { client, state: Arc::new(state) }
     }
@@ -98,6 +108,16 @@ impl Backend {
         }
     }
 
+    fn annotated(&self, uri: &Uri) -> Option<(super::documents::OpenDocument, Arc<crate::runtime::Annotator>)> {
+        Some((self.state.docs.get(uri)?, self.state.runtime.annotator()))
+    }
+
+    /// After the overlay changed: re-anchor open buffers, republish, refresh
+    /// hints and lenses, announce the status, and return it.
+    async fn runtime_changed(&self) -> serde_json::Value {
+        runtime_changed(&self.client, &self.state).await
+    }
+
     async fn show_problems(&self, problems: Vec<String>) {
         for p in problems {
             self.client.show_message(MessageType::WARNING, format!("leakls: {p}")).await;
@@ -114,14 +134,25 @@ async fn analyze_and_publish(state: &Arc<State>, client: &Client, uri: &Uri) {
     let version = open.doc.version();
     let for_task = uri.clone();
     let packages = state.packages.clone();
+    let annotator = state.runtime.annotator();
     let result = tokio::task::spawn_blocking(move || {
         // The buffer's own summary first: other files' findings may depend on it.
         let summary_changed =
             open.path.as_deref().is_some_and(|p| packages.update_open_file(p, open.doc.text(), open.doc.tree()));
-        let diagnostics = findings(&open, &contexts, &packages)
+        let mut diagnostics = findings(&open, &contexts, &packages)
             .iter()
             .map(|f| to_diagnostic(&for_task, &open, f, enc))
             .collect::<Vec<_>>();
+        if let Some(annotations) = open.path.as_deref().and_then(|p| annotator.file(p)) {
+            let static_lines: Vec<_> =
+                diagnostics.iter().map(|d| (d.range.start.line, d.range, d.message.clone())).collect();
+            for d in &mut diagnostics {
+                if let Some(confirmed) = runtime::confirmation(&for_task, &open, annotations, d.range.start.line, enc) {
+                    d.related_information.get_or_insert_with(Vec::new).push(confirmed);
+                }
+            }
+            diagnostics.extend(runtime::diagnostics(&for_task, &open, annotations, &static_lines, enc));
+        }
         (diagnostics, summary_changed)
     })
     .await;
@@ -144,6 +175,81 @@ async fn analyze_and_publish(state: &Arc<State>, client: &Client, uri: &Uri) {
         Err(e) => {
             client.log_message(MessageType::ERROR, format!("leakls: analysis of {} failed: {e}", uri.as_str())).await;
         }
+    }
+}
+
+const LOAD_DUMP: &str = "leakls.loadDump";
+const WATCH: &str = "leakls.watch";
+const STOP_WATCHING: &str = "leakls.stopWatching";
+const CLEAR_DUMP: &str = "leakls.clearDump";
+const COMMANDS: [&str; 4] = [LOAD_DUMP, WATCH, STOP_WATCHING, CLEAR_DUMP];
+
+/// Where dump frames are mapped: the workspace folders, or, for a client that
+/// sent none, the modules of the open documents.
+fn effective_roots(state: &State) -> Vec<PathBuf> {
+    let roots = read(&state.roots);
+    if !roots.is_empty() {
+        return roots;
+    }
+    let mut roots: Vec<PathBuf> = state
+        .docs
+        .uris()
+        .iter()
+        .filter_map(|u| state.docs.get(u)?.path)
+        .filter_map(|p| crate::analysis::GoModule::find(&p).map(|m| m.root).or_else(|| p.parent().map(PathBuf::from)))
+        .collect();
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+async fn runtime_changed(client: &Client, state: &Arc<State>) -> serde_json::Value {
+    state.docs.reanchor_all();
+    for uri in state.docs.uris() {
+        if let Some(tx) = state.workers.get(&uri) {
+            let _ = tx.try_send(());
+        }
+    }
+    // Requests to the client are never awaited in a handler (they could wedge the connection).
+    let (hints, lenses) = (read(&state.refresh_hints), read(&state.refresh_lenses));
+    let refresher = client.clone();
+    tokio::spawn(async move {
+        if hints {
+            let _ = refresher.inlay_hint_refresh().await;
+        }
+        if lenses {
+            let _ = refresher.code_lens_refresh().await;
+        }
+    });
+    let status = state.runtime.status();
+    client.send_notification::<RuntimeStatusNotification>(status.clone()).await;
+    serde_json::to_value(status).unwrap_or_default()
+}
+
+/// Polls `url` every `every` until aborted. A failure is shown once until the
+/// next success, not on every poll.
+async fn watch_loop(client: Client, state: Arc<State>, url: String, every: Duration) {
+    let mut last_error: Option<String> = None;
+    loop {
+        let settings = read(&state.settings).runtime;
+        let target = url.clone();
+        let fetched =
+            tokio::task::spawn_blocking(move || runtime::read_dump(&target, &settings).map(|s| (s, settings))).await;
+        match fetched {
+            Ok(Ok((source, settings))) => {
+                last_error = None;
+                state.runtime.push(source, &effective_roots(&state), &settings);
+                runtime_changed(&client, &state).await;
+            }
+            Ok(Err(message)) => {
+                if last_error.as_deref() != Some(message.as_str()) {
+                    client.show_message(MessageType::WARNING, format!("leakls: watching {url}: {message}")).await;
+                }
+                last_error = Some(message);
+            }
+            Err(e) => client.log_message(MessageType::ERROR, format!("leakls: watch poll failed: {e}")).await,
+        }
+        tokio::time::sleep(every).await;
     }
 }
 
@@ -170,6 +276,11 @@ impl LanguageServer for Backend {
         let enc = PositionEncoding::negotiate(offered.iter().map(|e| e.as_str()));
         write(&self.state.encoding, enc);
         write(&self.state.roots, roots_of(&params));
+        let workspace_caps = params.capabilities.workspace.as_ref();
+        let hints = workspace_caps.and_then(|w| w.inlay_hint.as_ref()).and_then(|h| h.refresh_support).unwrap_or(false);
+        let lenses = workspace_caps.and_then(|w| w.code_lens.as_ref()).and_then(|c| c.refresh_support).unwrap_or(false);
+        write(&self.state.refresh_hints, hints);
+        write(&self.state.refresh_lenses, lenses);
         let problems = self.apply_settings(params.initialization_options.as_ref());
         if !problems.is_empty() {
             let client = self.client.clone();
@@ -192,6 +303,13 @@ impl LanguageServer for Backend {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, fix_all_kind()]),
                     ..Default::default()
                 })),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
+                    ..Default::default()
+                }),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
                 ..Default::default()
             },
             server_info: Some(ServerInfo { name: "leakls".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
@@ -221,7 +339,16 @@ impl LanguageServer for Backend {
             })
             .collect();
         let version = params.text_document.version;
-        let outcome = self.state.docs.update(&uri, |open| open.doc.apply_changes(&changes, version, enc));
+        let outcome = self.state.docs.update(&uri, |open| -> std::result::Result<(), EditError> {
+            open.doc.apply_changes(&changes, version, enc)?;
+            for c in &changes {
+                match c.range {
+                    Some((start, end)) => open.lines_since_anchor.record((start.line, start.column), end.line, &c.text),
+                    None => open.lines_since_anchor.lose_all(),
+                }
+            }
+            Ok(())
+        });
         match outcome {
             Some(Ok(())) => self.schedule(&uri),
             Some(Err(e)) => {
@@ -290,5 +417,82 @@ impl LanguageServer for Backend {
         })?;
         actions.extend(fix_all_action);
         Ok(Some(actions))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<serde_json::Value>> {
+        let args = params.arguments;
+        let settings = read(&self.state.settings).runtime;
+        match params.command.as_str() {
+            LOAD_DUMP => {
+                let Some(input) = args.first().and_then(|a| a.as_str()).map(str::to_string) else {
+                    return Err(Error::invalid_params(
+                        "leakls.loadDump takes one argument: a file path or an http(s) URL",
+                    ));
+                };
+                let loaded =
+                    tokio::task::spawn_blocking(move || runtime::read_dump(&input, &settings).map(|s| (s, settings)))
+                        .await
+                        .map_err(|e| Error {
+                            message: format!("leakls: loading the dump failed: {e}").into(),
+                            ..Error::internal_error()
+                        })?;
+                match loaded {
+                    Ok((source, settings)) => {
+                        self.state.runtime.push(source, &effective_roots(&self.state), &settings);
+                        Ok(Some(self.runtime_changed().await))
+                    }
+                    Err(message) => {
+                        self.client.show_message(MessageType::ERROR, format!("leakls: {message}")).await;
+                        Err(Error { message: message.into(), ..Error::invalid_params("") })
+                    }
+                }
+            }
+            WATCH => {
+                let Some(url) = args.first().and_then(|a| a.as_str()).map(str::to_string) else {
+                    return Err(Error::invalid_params("leakls.watch takes a URL and an optional interval in seconds"));
+                };
+                let seconds = args.get(1).and_then(|a| a.as_f64()).unwrap_or(settings.watch_interval_seconds);
+                let every = Duration::from_secs_f64(seconds.clamp(0.2, 86_400.0));
+                let task = tokio::spawn(watch_loop(self.client.clone(), self.state.clone(), url, every));
+                self.state.runtime.set_watch(Some(task.abort_handle()));
+                Ok(Some(self.runtime_changed().await))
+            }
+            STOP_WATCHING => {
+                self.state.runtime.set_watch(None);
+                Ok(Some(self.runtime_changed().await))
+            }
+            CLEAR_DUMP => {
+                self.state.runtime.set_watch(None);
+                self.state.runtime.clear();
+                Ok(Some(self.runtime_changed().await))
+            }
+            other => Err(Error::invalid_params(format!("unknown command {other}"))),
+        }
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some((open, annotator)) = self.annotated(&params.text_document.uri) else { return Ok(None) };
+        let enc = read(&self.state.encoding);
+        Ok(open
+            .path
+            .as_deref()
+            .and_then(|p| annotator.file(p))
+            .map(|a| runtime::inlay_hints(&open, a, params.range, enc)))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let Some((open, annotator)) = self.annotated(&params.text_document.uri) else { return Ok(None) };
+        let enc = read(&self.state.encoding);
+        Ok(open.path.as_deref().and_then(|p| annotator.file(p)).map(|a| runtime::code_lenses(&open, a, enc)))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let position = params.text_document_position_params;
+        let Some((open, annotator)) = self.annotated(&position.text_document.uri) else { return Ok(None) };
+        Ok(open
+            .path
+            .as_deref()
+            .and_then(|p| annotator.file(p))
+            .and_then(|a| runtime::hover(&open, a, position.position)))
     }
 }

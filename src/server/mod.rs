@@ -9,6 +9,7 @@ mod code_actions;
 mod convert;
 mod diagnostics;
 mod documents;
+mod runtime;
 mod settings;
 
 pub use backend::Backend;

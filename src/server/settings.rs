@@ -7,6 +7,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::runtime::RuntimeSettings;
 use crate::analysis::config::RuleConfig;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -18,6 +19,9 @@ pub struct EditorSettings {
     pub disable: Vec<String>,
     #[serde(default)]
     pub severity: std::collections::BTreeMap<String, String>,
+    /// Goroutine-dump settings.
+    #[serde(default)]
+    pub runtime: RuntimeSettings,
 }
 
 impl EditorSettings {
@@ -59,5 +63,13 @@ mod tests {
         let (_, p) = EditorSettings::from_json(Some(&json!({"disabled": []})));
         assert_eq!(p.len(), 1);
         assert!(p[0].contains("disabled"), "{p:?}");
+        let (_, p) = EditorSettings::from_json(Some(&json!({"runtime": {"watchInterval": 3}})));
+        assert!(p[0].contains("watchInterval"), "{p:?}");
+        let (s, p) = EditorSettings::from_json(Some(
+            &json!({"runtime": {"watchIntervalSeconds": 3, "libraryPrefixes": ["example.com/log"]}}),
+        ));
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(s.runtime.watch_interval_seconds, 3.0);
+        assert_eq!(s.runtime.library_prefixes, vec!["example.com/log"]);
     }
 }

@@ -19,21 +19,22 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 impl TestClient {
     /// Starts a server and initializes it, offering the given position encodings.
     pub async fn start(encodings: &[&str], init_options: Value) -> (Self, Value) {
+        Self::start_with(json!({
+            "capabilities": {"general": {"positionEncodings": encodings}},
+            "initializationOptions": init_options,
+        }))
+        .await
+    }
+
+    /// Starts a server and initializes it with these `initialize` params.
+    pub async fn start_with(params: Value) -> (Self, Value) {
         let (client_side, server_side) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_side);
         tokio::spawn(leakls::server::serve(server_read, server_write));
         let (read, writer) = tokio::io::split(client_side);
         let mut client =
             TestClient { writer, reader: BufReader::new(read), next_id: 1, notifications: VecDeque::new() };
-        let result = client
-            .request(
-                "initialize",
-                json!({
-                    "capabilities": {"general": {"positionEncodings": encodings}},
-                    "initializationOptions": init_options,
-                }),
-            )
-            .await;
+        let result = client.request("initialize", params).await;
         client.notify("initialized", json!({})).await;
         (client, result)
     }

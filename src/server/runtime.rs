@@ -1,0 +1,319 @@
+//! Runtime evidence in the editor: goroutine dumps loaded by command, turned into
+//! diagnostics (source `leakls-runtime`), inlay hints, code lenses and hovers.
+//!
+//! The runtime core does the reading, grouping, trends and mapping; this module
+//! only keeps the series, answers the commands and converts annotations to LSP.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tower_lsp_server::ls_types::{
+    CodeLens, Command, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Hover, HoverContents, InlayHint,
+    InlayHintLabel, Location, MarkupContent, MarkupKind, NumberOrString, Position, Range, Uri,
+};
+
+use super::documents::OpenDocument;
+use crate::runtime::{
+    Annotator, FetchOptions, FileAnnotations, FrameClassifier, Limits, LineAnnotation, Series, Snapshot, Source,
+    Verdict, Workspace, fetch, load_path, thousands,
+};
+use crate::syntax::PositionEncoding;
+
+pub const SOURCE: &str = "leakls-runtime";
+
+/// The `runtime` table of the editor settings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase", default)]
+pub struct RuntimeSettings {
+    /// Package prefixes skipped like the standard library when finding where
+    /// goroutines wait (a logging or RPC wrapper, say).
+    pub library_prefixes: Vec<String>,
+    /// Default poll interval for `leakls.watch` when none is given.
+    pub watch_interval_seconds: f64,
+    /// Largest dump accepted from a URL or file, in bytes.
+    pub max_bytes: u64,
+    /// Timeout of one URL fetch.
+    pub timeout_seconds: f64,
+}
+
+impl Default for RuntimeSettings {
+    fn default() -> Self {
+        RuntimeSettings {
+            library_prefixes: Vec::new(),
+            watch_interval_seconds: 10.0,
+            max_bytes: 256 << 20,
+            timeout_seconds: 30.0,
+        }
+    }
+}
+
+impl RuntimeSettings {
+    fn fetch_options(&self) -> FetchOptions {
+        let limits = Limits { max_bytes: self.max_bytes.max(1 << 20).saturating_mul(4), ..Limits::default() };
+        FetchOptions {
+            timeout: Duration::from_secs_f64(self.timeout_seconds.clamp(0.5, 600.0)),
+            max_body: self.max_bytes,
+            limits,
+        }
+    }
+}
+
+/// What the commands return and `leakls/runtimeStatus` announces.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuntimeStatus {
+    /// Groups in the newest snapshot.
+    pub groups: usize,
+    /// Workspace lines where goroutines wait.
+    pub hot_spots: usize,
+    pub watching: bool,
+    pub snapshots: usize,
+}
+
+#[derive(Default)]
+struct Loaded {
+    series: Series,
+    annotator: Arc<Annotator>,
+}
+
+/// `leakls/runtimeStatus`: sent whenever the runtime overlay changes, for status bars.
+pub enum RuntimeStatusNotification {}
+
+impl tower_lsp_server::ls_types::notification::Notification for RuntimeStatusNotification {
+    type Params = RuntimeStatus;
+    const METHOD: &'static str = "leakls/runtimeStatus";
+}
+
+/// The series of loaded snapshots and what they say about the workspace.
+#[derive(Default)]
+pub struct RuntimeOverlay {
+    loaded: Mutex<Loaded>,
+    watch: Mutex<Option<tokio::task::AbortHandle>>,
+}
+
+/// Reads one dump: an `http(s)://` URL or a file path.
+pub fn read_dump(input: &str, settings: &RuntimeSettings) -> Result<Source, String> {
+    let options = settings.fetch_options();
+    if input.contains("://") {
+        fetch(input, &options).map_err(|e| format!("{input}: {e}"))
+    } else {
+        load_path(std::path::Path::new(input), options.limits).map_err(|e| format!("{input}: {e}"))
+    }
+}
+
+impl RuntimeOverlay {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Loaded> {
+        self.loaded.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds a snapshot to the series and re-annotates the workspace.
+    pub fn push(&self, source: Source, roots: &[PathBuf], settings: &RuntimeSettings) {
+        let workspace = Workspace::new(roots);
+        let classifier =
+            FrameClassifier { modules: workspace.module_paths(), library_prefixes: settings.library_prefixes.clone() };
+        let mut snapshot = Snapshot::merge(vec![source]);
+        snapshot.classify(&classifier);
+        let mut loaded = self.lock();
+        loaded.series.push(snapshot);
+        loaded.annotator = Arc::new(Annotator::new(&loaded.series, &workspace));
+    }
+
+    pub fn clear(&self) {
+        *self.lock() = Loaded::default();
+    }
+
+    pub fn annotator(&self) -> Arc<Annotator> {
+        self.lock().annotator.clone()
+    }
+
+    pub fn set_watch(&self, handle: Option<tokio::task::AbortHandle>) {
+        let mut watch = self.watch.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(old) = watch.take() {
+            old.abort();
+        }
+        *watch = handle;
+    }
+
+    pub fn status(&self) -> RuntimeStatus {
+        let watching = self.watch.lock().unwrap_or_else(|e| e.into_inner()).as_ref().is_some_and(|h| !h.is_finished());
+        let loaded = self.lock();
+        let hot_spots = loaded.annotator.files().filter_map(|f| loaded.annotator.file(f)).map(|a| a.lines.len()).sum();
+        RuntimeStatus {
+            groups: loaded.series.latest().map_or(0, |s| s.groups.len()),
+            hot_spots,
+            watching,
+            snapshots: loaded.series.snapshots.len(),
+        }
+    }
+}
+
+/// The annotations of an open document, with each line moved to where it is now
+/// (and those whose line was edited since the dump was loaded left out).
+pub fn current_lines<'a>(open: &OpenDocument, annotations: &'a FileAnnotations) -> Vec<(u32, &'a LineAnnotation)> {
+    annotations
+        .lines
+        .iter()
+        .filter_map(|a| {
+            let anchored = a.line.checked_sub(1)?;
+            Some((open.lines_since_anchor.map(anchored)?, a))
+        })
+        .collect()
+}
+
+fn severity(a: &LineAnnotation) -> DiagnosticSeverity {
+    if a.proven_leaked {
+        DiagnosticSeverity::ERROR
+    } else if matches!(a.verdict, Some(Verdict::Growing | Verdict::Elevated)) {
+        DiagnosticSeverity::WARNING
+    } else {
+        DiagnosticSeverity::INFORMATION
+    }
+}
+
+/// The range of a line's code: first non-blank character to the end of the line.
+fn line_range(open: &OpenDocument, line: u32, enc: PositionEncoding) -> Option<Range> {
+    let index = open.doc.line_index();
+    let text = open.doc.text();
+    let span = index.line(line)?;
+    let (start, end) = (usize::from(span.start()), usize::from(span.end()));
+    let content = text.get(start..end)?.trim_end_matches(['\n', '\r']);
+    let indent = content.len() - content.trim_start().len();
+    let range = (start + indent)..(start + content.len());
+    Some(super::convert::to_range(text, index, &range, enc))
+}
+
+/// Runtime diagnostics for a document. `static_lines` are the lines (0-based) of
+/// its static findings with their messages, so both sides can point at each other.
+pub fn diagnostics(
+    uri: &Uri,
+    open: &OpenDocument,
+    annotations: &FileAnnotations,
+    static_findings: &[(u32, Range, String)],
+    enc: PositionEncoding,
+) -> Vec<Diagnostic> {
+    current_lines(open, annotations)
+        .into_iter()
+        .filter_map(|(line, a)| {
+            let range = line_range(open, line, enc)?;
+            let related: Vec<_> = static_findings
+                .iter()
+                .filter(|(l, _, _)| *l == line)
+                .map(|(_, r, message)| DiagnosticRelatedInformation {
+                    location: Location { uri: uri.clone(), range: *r },
+                    message: format!("leakls finds a leak here: {message}"),
+                })
+                .collect();
+            Some(Diagnostic {
+                range,
+                severity: Some(severity(a)),
+                code: a.verdict.map(|v| NumberOrString::String(v.as_str().replace(' ', "-"))),
+                source: Some(SOURCE.to_string()),
+                message: a.message.clone(),
+                related_information: (!related.is_empty()).then_some(related),
+                ..Default::default()
+            })
+        })
+        .collect()
+}
+
+/// "confirmed at runtime" related information for a static finding on an annotated line.
+pub fn confirmation(
+    uri: &Uri,
+    open: &OpenDocument,
+    annotations: &FileAnnotations,
+    line: u32,
+    enc: PositionEncoding,
+) -> Option<DiagnosticRelatedInformation> {
+    let (_, a) = current_lines(open, annotations).into_iter().find(|(l, _)| *l == line)?;
+    Some(DiagnosticRelatedInformation {
+        location: Location { uri: uri.clone(), range: line_range(open, line, enc)? },
+        message: format!(
+            "confirmed at runtime: {} goroutine{} here",
+            thousands(a.count),
+            if a.count == 1 { "" } else { "s" }
+        ),
+    })
+}
+
+/// One hint at the end of each annotated line: the count.
+pub fn inlay_hints(
+    open: &OpenDocument,
+    annotations: &FileAnnotations,
+    visible: Range,
+    enc: PositionEncoding,
+) -> Vec<InlayHint> {
+    current_lines(open, annotations)
+        .into_iter()
+        .filter(|(line, _)| *line >= visible.start.line && *line <= visible.end.line)
+        .filter_map(|(line, a)| {
+            let end = line_range(open, line, enc)?.end;
+            let verdict = a.verdict.map(|v| format!(", {}", v.as_str())).unwrap_or_default();
+            Some(InlayHint {
+                position: end,
+                label: InlayHintLabel::String(format!("{} goroutines{verdict}", thousands(a.count))),
+                kind: None,
+                text_edits: None,
+                tooltip: None,
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+        })
+        .collect()
+}
+
+/// A lens on each function declaration holding annotated lines, with its total.
+pub fn code_lenses(open: &OpenDocument, annotations: &FileAnnotations, enc: PositionEncoding) -> Vec<CodeLens> {
+    let current = current_lines(open, annotations);
+    let text = open.doc.text();
+    let index = open.doc.line_index();
+    let mut lenses: Vec<(usize, u64, usize)> = Vec::new(); // (declaration start byte, goroutines, lines)
+    for (line, a) in &current {
+        let Some(span) = index.line(*line) else { continue };
+        let offset = usize::from(span.start())
+            + (text[usize::from(span.start())..].len() - text[usize::from(span.start())..].trim_start().len());
+        let Some(node) = open.doc.tree().root_node().descendant_for_byte_range(offset, offset) else { continue };
+        let mut decl = Some(node);
+        while let Some(n) = decl {
+            if matches!(n.kind(), "function_declaration" | "method_declaration") {
+                break;
+            }
+            decl = n.parent();
+        }
+        let Some(decl) = decl else { continue };
+        match lenses.iter_mut().find(|(start, _, _)| *start == decl.start_byte()) {
+            Some(entry) => {
+                entry.1 += a.count;
+                entry.2 += 1;
+            }
+            None => lenses.push((decl.start_byte(), a.count, 1)),
+        }
+    }
+    lenses
+        .into_iter()
+        .map(|(start, count, lines)| {
+            let pos = super::convert::to_position(text, index, start, enc);
+            let title = format!(
+                "{} goroutines waiting in this function ({lines} line{})",
+                thousands(count),
+                if lines == 1 { "" } else { "s" }
+            );
+            CodeLens {
+                range: Range { start: pos, end: pos },
+                // A title-only lens: there is nothing to run, the count is the point.
+                command: Some(Command { title, command: String::new(), arguments: None }),
+                data: None,
+            }
+        })
+        .collect()
+}
+
+pub fn hover(open: &OpenDocument, annotations: &FileAnnotations, position: Position) -> Option<Hover> {
+    let (_, a) = current_lines(open, annotations).into_iter().find(|(l, _)| *l == position.line)?;
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: a.hover.clone() }),
+        range: None,
+    })
+}
