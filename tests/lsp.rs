@@ -203,3 +203,27 @@ async fn settings_disable_rules_and_report_unknown_names() {
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0]["severity"], 1);
 }
+
+#[tokio::test]
+async fn workspace_is_indexed_in_the_background_with_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..100 {
+        let pkg = dir.path().join(format!("pkg{}", i % 7));
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(
+            pkg.join(format!("f{i}.go")),
+            format!("package pkg{}\n\nfunc F{i}(c chan int) {{ c <- {i} }}\n", i % 7),
+        )
+        .unwrap();
+    }
+    let (mut client, _) = TestClient::start_with(json!({
+        "capabilities": {"window": {"workDoneProgress": true}},
+        "workspaceFolders": [{"uri": format!("file://{}", dir.path().display()), "name": "ws"}],
+    }))
+    .await;
+    let begin =
+        client.wait_notification(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "begin").await;
+    assert_eq!(begin["params"]["token"], "leakls/indexing");
+    let end = client.wait_notification(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end").await;
+    assert_eq!(end["params"]["value"]["message"], "indexed 100 Go files");
+}

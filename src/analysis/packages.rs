@@ -62,6 +62,12 @@ impl Packages {
         Some(self.package(&dir, &name))
     }
 
+    /// Summarises a file ahead of need (workspace indexing). Returns false when
+    /// it cannot be read.
+    pub fn index_file(&self, file: &Path) -> bool {
+        self.file_summary(file).is_some()
+    }
+
     fn file_summary(&self, file: &Path) -> Option<Arc<PackageSummary>> {
         if let Some(hit) = self.by_file.get(file) {
             return Some(hit.clone());

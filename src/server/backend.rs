@@ -38,6 +38,8 @@ pub(crate) struct State {
     /// Whether the client accepts `workspace/inlayHint/refresh` and `workspace/codeLens/refresh`.
     refresh_hints: RwLock<bool>,
     refresh_lenses: RwLock<bool>,
+    /// Whether the client takes `window/workDoneProgress/create`.
+    work_done_progress: RwLock<bool>,
 }
 
 fn read<T: Clone>(lock: &RwLock<T>) -> T {
@@ -66,6 +68,7 @@ impl Backend {
             runtime: RuntimeOverlay::default(),
             refresh_hints: RwLock::new(false),
             refresh_lenses: RwLock::new(false),
+            work_done_progress: RwLock::new(false),
         };
         Backend { client, state: Arc::new(state) }
     }
@@ -253,6 +256,53 @@ async fn watch_loop(client: Client, state: Arc<State>, url: String, every: Durat
     }
 }
 
+/// Files summarised per step of workspace indexing, between progress reports.
+const INDEX_BATCH: usize = 64;
+
+/// Summarises every Go file of the workspace in the background, so cross-package
+/// lookups are warm, reporting `$/progress`. One blocking thread at a time: the
+/// other core stays free for the files the user has open.
+async fn index_workspace(client: Client, state: Arc<State>) {
+    let roots = read(&state.roots);
+    if roots.is_empty() {
+        return;
+    }
+    let token = NumberOrString::String("leakls/indexing".to_string());
+    let progress_allowed = read(&state.work_done_progress)
+        && client
+            .send_request::<request::WorkDoneProgressCreate>(WorkDoneProgressCreateParams { token: token.clone() })
+            .await
+            .is_ok();
+    let Ok((files, _)) = tokio::task::spawn_blocking(move || crate::analysis::files::go_files(&roots)).await else {
+        return;
+    };
+    let progress = if progress_allowed {
+        Some(client.progress(token, "leakls: indexing").with_percentage(0).begin().await)
+    } else {
+        None
+    };
+    let total = files.len();
+    let mut done = 0;
+    for batch in files.chunks(INDEX_BATCH) {
+        let batch_size = batch.len();
+        let batch = batch.to_vec();
+        let packages = state.packages.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            for file in &batch {
+                packages.index_file(file);
+            }
+        })
+        .await;
+        done += batch_size;
+        if let Some(p) = &progress {
+            p.report_with_message(format!("{done}/{total} files"), (done * 100 / total.max(1)) as u32).await;
+        }
+    }
+    if let Some(p) = progress {
+        p.finish_with_message(format!("indexed {total} Go files")).await;
+    }
+}
+
 fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = params
         .workspace_folders
@@ -281,6 +331,8 @@ impl LanguageServer for Backend {
         let lenses = workspace_caps.and_then(|w| w.code_lens.as_ref()).and_then(|c| c.refresh_support).unwrap_or(false);
         write(&self.state.refresh_hints, hints);
         write(&self.state.refresh_lenses, lenses);
+        let progress = params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
+        write(&self.state.work_done_progress, progress);
         let problems = self.apply_settings(params.initialization_options.as_ref());
         if !problems.is_empty() {
             let client = self.client.clone();
@@ -315,6 +367,10 @@ impl LanguageServer for Backend {
             server_info: Some(ServerInfo { name: "leakls".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
             ..Default::default()
         })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        tokio::spawn(index_workspace(self.client.clone(), self.state.clone()));
     }
 
     async fn shutdown(&self) -> Result<()> {
