@@ -136,13 +136,13 @@ impl TracebackParser {
             self.expect = Expect::AncestorFile;
             return;
         }
-        let Ok(text) = std::str::from_utf8(rest) else {
+        let function = match memchr::memmem::rfind(rest, b" in goroutine ") {
+            Some(at) => &rest[..at],
+            None => rest,
+        };
+        let Ok(function) = std::str::from_utf8(function) else {
             self.parsed.skipped_lines += 1;
             return;
-        };
-        let function = match text.rfind(" in goroutine ") {
-            Some(at) => &text[..at],
-            None => text,
         };
         self.sample.has_creator = true;
         self.sample.creator.function.clear();
@@ -312,22 +312,33 @@ pub(crate) fn function_line(line: &[u8]) -> Option<(&str, bool)> {
         }
     }
     let open = open.filter(|&i| i > 0)?;
-    let name = std::str::from_utf8(&line[..open]).ok()?;
-    if name.contains([' ', '\t']) {
+    let name = &line[..open];
+    if memchr::memchr2(b' ', b'\t', name).is_some() {
         return None;
     }
-    Some((name, &line[open..] == b"(...)"))
+    Some((std::str::from_utf8(name).ok()?, &line[open..] == b"(...)"))
 }
 
 /// `/path/file.go:123 +0x1c fp=0x.. sp=0x.. pc=0x..` (after the tab) -> (path, 123).
+/// The number ends at the first space that follows `:<digits>`, so paths with
+/// spaces or colons (`C:/Program Files/x.go:3`) still parse.
 pub(crate) fn file_line(rest: &[u8]) -> Option<(&str, u32)> {
-    let text = std::str::from_utf8(rest).ok()?;
-    let end = [" +0x", " fp=", " pc="].iter().filter_map(|m| text.find(m)).min().unwrap_or(text.len());
-    let (path, line) = text[..end].rsplit_once(':')?;
-    if path.is_empty() {
-        return None;
+    let mut from = 0;
+    loop {
+        let end = memchr::memchr(b' ', &rest[from..]).map_or(rest.len(), |i| from + i);
+        let head = &rest[..end];
+        if let Some(colon) = memchr::memrchr(b':', head) {
+            let digits = &head[colon + 1..];
+            if colon > 0 && !digits.is_empty() && digits.len() <= 9 && digits.iter().all(u8::is_ascii_digit) {
+                let line = digits.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+                return Some((std::str::from_utf8(&head[..colon]).ok()?, line));
+            }
+        }
+        if end == rest.len() {
+            return None;
+        }
+        from = end + 1;
     }
-    Some((path, line.parse().ok()?))
 }
 
 fn parse_u64(digits: &[u8]) -> Option<u64> {

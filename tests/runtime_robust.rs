@@ -1,0 +1,148 @@
+//! Bad input never panics or hangs: random and mutated sample bytes through
+//! every parser, truncated gzip, 100 KB lines, binary noise and a gzip bomb.
+//! (The cargo-fuzz targets in `fuzz/` explore the same entry points further.)
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use leakls::runtime::{FrameClassifier, Limits, LoadError, load_bytes, proto};
+
+fn sample(rel: &str) -> Vec<u8> {
+    std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/dumps").join(rel)).unwrap()
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(bytes), &mut out).unwrap();
+    out
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+/// xorshift64*: deterministic, so a failure reproduces.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Flips bytes, cuts, splices copies of other parts, and inserts noise.
+fn mutate(input: &[u8], rng: &mut Rng) -> Vec<u8> {
+    let mut out = input.to_vec();
+    for _ in 0..1 + rng.below(8) {
+        if out.is_empty() {
+            out.push(b'g');
+        }
+        let at = rng.below(out.len());
+        match rng.below(6) {
+            0 => out[at] ^= 1 << rng.below(8),
+            1 => out.truncate(at),
+            2 => {
+                let end = (at + rng.below(400)).min(out.len());
+                let piece = out[at..end].to_vec();
+                let to = rng.below(out.len());
+                out.splice(to..to, piece);
+            }
+            3 => {
+                let noise: Vec<u8> = (0..rng.below(64)).map(|_| rng.next() as u8).collect();
+                out.splice(at..at, noise);
+            }
+            4 => {
+                let syntax = b"[]{}():\"\\\t\n ,.@#";
+                out[at] = syntax[rng.below(syntax.len())];
+            }
+            _ => {
+                let end = (at + rng.below(200)).min(out.len());
+                out.drain(at..end);
+            }
+        }
+    }
+    out
+}
+
+fn check(name: &str, bytes: &[u8]) {
+    let limits = Limits { max_bytes: 8 << 20, max_line: 4096 };
+    // Either outcome is fine; a panic fails the test.
+    let _ = load_bytes(name, bytes, limits);
+    let _ = proto::parse(bytes, &FrameClassifier::default());
+}
+
+#[test]
+fn mutated_samples_of_every_format() {
+    let corpus: Vec<(&str, Vec<u8>)> = vec![
+        ("debug2", gunzip(&sample("mixed/t0.goroutine.debug2.txt.gz"))[..60_000].to_vec()),
+        ("debug1", sample("mixed/t0.goroutineleak.debug1.txt")),
+        ("proto", gunzip(&sample("mixed/t0.goroutine.debug0.pb.gz"))),
+        ("sigquit", gunzip(&sample("variants/system.sigquit.stderr.txt.gz"))[..60_000].to_vec()),
+        ("ancestors", gunzip(&sample("variants/ancestors.goroutine.debug2.txt.gz"))[..40_000].to_vec()),
+        ("json", sample("crash/synctest-test-timeout.json")),
+        ("crash", sample("crash/stackoverflow.stderr.txt")),
+    ];
+    let mut rng = Rng(0x5eed_1e4c_15d0);
+    let started = Instant::now();
+    for (name, bytes) in &corpus {
+        check(name, bytes);
+        for _ in 0..100 {
+            let mutated = mutate(bytes, &mut rng);
+            check(name, &mutated);
+            check(name, &gzip(&mutated));
+        }
+    }
+    for len in [0, 1, 2, 3, 17, 512, 70_000] {
+        let noise: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+        check("noise", &noise);
+        check("noise", &[&[0x1f, 0x8b][..], &noise].concat());
+    }
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn truncated_gzip_gives_a_partial_result_with_a_warning() {
+    let gz = sample("mixed/t0.goroutine.debug2.txt.gz");
+    let source = load_bytes("cut.gz", &gz[..gz.len() / 2], Limits::default()).unwrap();
+    assert!(source.info.goroutines > 100 && source.info.goroutines < 4219, "{}", source.info.goroutines);
+    assert!(source.warnings.iter().any(|w| w.contains("input ends early")), "{:?}", source.warnings);
+}
+
+#[test]
+fn long_lines_binary_noise_and_bombs_are_bounded() {
+    let mut text = b"goroutine 1 [chan send]:\nmain.f()\n\t/src/main.go:3 +0x1\n\n".to_vec();
+    text.extend(std::iter::repeat_n(b'x', 100_000));
+    text.extend_from_slice(b"\ngoroutine 2 [chan send]:\nmain.f()\n\t/src/main.go:3 +0x1\n");
+    let source = load_bytes("long", &text, Limits::default()).unwrap();
+    assert_eq!((source.info.goroutines, source.groups.len()), (2, 1));
+    assert!(source.warnings.iter().any(|w| w.contains("lines longer than")), "{:?}", source.warnings);
+
+    let noise: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    assert!(matches!(load_bytes("noise", &noise, Limits::default()), Err(LoadError::NotADump(_))));
+
+    // 64 MiB of lines inflating from well under 1 MiB; the cap stops it early.
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(b"goroutine 1 [select]:\nmain.f()\n\t/src/main.go:3\n").unwrap();
+    let block = b"\tjunk\n".repeat(1 << 16);
+    for _ in 0..(64 << 20) / block.len() {
+        enc.write_all(&block).unwrap();
+    }
+    let bomb = enc.finish().unwrap();
+    assert!(bomb.len() < 1 << 20);
+    let started = Instant::now();
+    let limits = Limits { max_bytes: 4 << 20, ..Limits::default() };
+    let source = load_bytes("bomb.gz", &bomb, limits).unwrap();
+    assert_eq!(source.info.goroutines, 1);
+    assert!(source.warnings.iter().any(|w| w.contains("stopped reading")), "{:?}", source.warnings);
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
