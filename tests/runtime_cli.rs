@@ -1,6 +1,8 @@
 //! `leakls dump` through the library (`cli::dump::run_to`) over the sample
 //! corpus: the ranked table, JSON, exit codes and mapping onto a workspace.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -105,4 +107,23 @@ fn unreadable_inputs_exit_2() {
     assert!(err.contains("not a goroutine dump"), "{err}");
     let (code, _, err) = dump(ws.path(), &[&sample("mixed/t0.goroutine.debug1.txt"), &missing]);
     assert_eq!(code, ExitCode::from(2), "{err}");
+}
+
+#[test]
+fn the_dump_subcommand_of_the_binary() {
+    let ws = leakyshop_workspace();
+    let out = std::process::Command::new(support::leakls())
+        .args(["dump", "--root"])
+        .arg(ws.path())
+        .arg(sample("mixed/t0.goroutine.debug2.txt.gz"))
+        .arg(sample("mixed/t0.goroutineleak.debug0.pb.gz"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    // Piped: plain text, no colour codes.
+    assert!(stdout.starts_with("4,219 goroutines in 43 groups; goroutineleak: 3,465 proven leaked"), "{stdout}");
+    assert!(!stdout.contains('\x1b'));
+    let usage = std::process::Command::new(support::leakls()).args(["dump", "--every", "soon"]).output().unwrap();
+    assert_eq!(usage.status.code(), Some(2));
 }

@@ -25,7 +25,7 @@ impl Default for Limits {
 }
 
 const BUFFER: usize = 256 << 10;
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+pub(crate) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// Wraps `reader` so that gzip input (by magic number, not by name) is inflated
 /// on the fly.

@@ -91,22 +91,31 @@ pub fn load_path(path: &Path, limits: Limits) -> Result<Source, LoadError> {
 }
 
 pub fn load_bytes(name: &str, bytes: &[u8], limits: Limits) -> Result<Source, LoadError> {
-    load_reader(name, bytes, limits)
+    if bytes.starts_with(&input::GZIP_MAGIC) {
+        load_reader(name, bytes, limits)
+    } else {
+        // A byte slice is already buffered: lines are handed out without a copy.
+        load_buffered(name, &mut &bytes[..], limits)
+    }
 }
 
 /// Reads one input. `name` (a path or URL) names the source and, for traceback
 /// text, tells a goroutineleak dump by containing `goroutineleak`.
 pub fn load_reader(name: &str, reader: impl Read, limits: Limits) -> Result<Source, LoadError> {
-    let classifier = FrameClassifier::default();
     let mut reader = input::decoded(reader)?;
+    load_buffered(name, &mut *reader, limits)
+}
+
+fn load_buffered(name: &str, reader: &mut dyn BufRead, limits: Limits) -> Result<Source, LoadError> {
+    let classifier = FrameClassifier::default();
     let head = reader.fill_buf()?;
     if head.is_empty() {
         return Err(LoadError::NotADump(format!("{name}: empty input")));
     }
     let source = if looks_binary(head) {
-        load_proto(name, &mut reader, limits, &classifier)?
+        load_proto(name, reader, limits, &classifier)?
     } else {
-        load_text(name, &mut reader, limits, &classifier)?
+        load_text(name, reader, limits, &classifier)?
     };
     if source.info.goroutines == 0 && source.groups.is_empty() {
         let what = match source.info.format {

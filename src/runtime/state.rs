@@ -46,10 +46,16 @@ pub(crate) struct Bracket<'a> {
 /// (cleared first; a reused buffer). Unknown comma items are appended to the
 /// reason so they are neither lost nor merged with goroutines lacking them.
 pub(crate) fn parse_bracket<'a>(content: &'a str, reason: &mut String) -> Bracket<'a> {
-    let (content, inline_labels) = match content.find(" labels:{") {
+    let (content, inline_labels) = match memchr::memchr(b'{', content.as_bytes()).and(content.find(" labels:{")) {
         Some(at) => (&content[..at], Some(&content[at + " labels:".len()..])),
         None => (content, None),
     };
+    // Most brackets are a bare reason: skip the splitting and mark searches.
+    if memchr::memchr2(b',', b'(', content.as_bytes()).is_none() {
+        reason.clear();
+        reason.push_str(content);
+        return Bracket { inline_labels, ..Bracket::default() };
+    }
     let mut items = content.split(", ");
     let first = items.next().unwrap_or("");
     let mut bracket = Bracket { inline_labels, ..Bracket::default() };
@@ -58,6 +64,9 @@ pub(crate) fn parse_bracket<'a>(content: &'a str, reason: &mut String) -> Bracke
     // ` (durable)`; the reason itself may already end in `(durable)`.
     let mut rest = first;
     for mark in [" (leaked)", " (scan)"] {
+        if !rest.contains('(') {
+            break;
+        }
         if let Some(at) = rest.find(mark) {
             bracket.leaked |= mark == " (leaked)";
             reason.push_str(&rest[..at]);

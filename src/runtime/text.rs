@@ -136,10 +136,9 @@ impl TracebackParser {
             self.expect = Expect::AncestorFile;
             return;
         }
-        let function = match memchr::memmem::rfind(rest, b" in goroutine ") {
-            Some(at) => &rest[..at],
-            None => rest,
-        };
+        // Drop ` in goroutine N`: the parent's id differs between siblings.
+        let digits = rest.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+        let function = rest[..rest.len() - digits].strip_suffix(b" in goroutine ").unwrap_or(rest);
         let Ok(function) = std::str::from_utf8(function) else {
             self.parsed.skipped_lines += 1;
             return;
@@ -219,8 +218,8 @@ impl<'a> Header<'a> {
         let id = rest[..digits].parse().ok()?;
         let rest = &rest[digits..];
         // ` gp=0x.. m=.. mp=0x..` sits between the id and the bracket.
-        let open = rest.find(" [")?;
-        if open > 0 && !rest[..open].starts_with(" gp=") {
+        let open = memchr::memchr(b'[', rest.as_bytes())?.checked_sub(1)?;
+        if rest.as_bytes()[open] != b' ' || (open > 0 && !rest[..open].starts_with(" gp=")) {
             return None;
         }
         let inner = &rest[open + 2..];

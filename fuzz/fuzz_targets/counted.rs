@@ -1,0 +1,14 @@
+//! debug=1 count profiles: the input follows a profile header.
+#![no_main]
+
+use leakls::runtime::{Limits, Snapshot, load_bytes};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let mut input = b"goroutineleak profile: total 3\n".to_vec();
+    input.extend_from_slice(data);
+    let limits = Limits { max_bytes: 1 << 20, max_line: 4096 };
+    if let Ok(source) = load_bytes("fuzz", &input, limits) {
+        let _ = Snapshot::merge(vec![source]);
+    }
+});
