@@ -81,6 +81,9 @@ pub struct Annotator {
     files: HashMap<PathBuf, FileAnnotations>,
 }
 
+/// Goroutines of a track started at one `go` statement: (track, group, how many).
+type CreatedHere<'a> = (&'a Track, &'a Group, u64);
+
 /// Where one group lands in the workspace.
 struct Placement<'a> {
     track: &'a Track,
@@ -101,7 +104,7 @@ impl Annotator {
             found
         };
         let mut placements: HashMap<(PathBuf, u32), Vec<Placement<'_>>> = HashMap::new();
-        let mut creators: HashMap<(PathBuf, u32), Vec<(&Track, &Group, u64)>> = HashMap::new();
+        let mut creators: HashMap<(PathBuf, u32), Vec<CreatedHere<'_>>> = HashMap::new();
         for track in series.tracks.iter().filter(|t| t.is_current()) {
             let group = series.group(track);
             let start = group.waiting.unwrap_or(0);
@@ -120,7 +123,7 @@ impl Annotator {
         }
         let mut files: HashMap<PathBuf, FileAnnotations> = HashMap::new();
         for ((path, line), mut here) in placements {
-            here.sort_by(|a, b| b.group.count.cmp(&a.group.count));
+            here.sort_by_key(|p| std::cmp::Reverse(p.group.count));
             files.entry(path).or_default().lines.push(line_annotation(line, &here, workspace, &mut map));
         }
         for ((path, line), here) in creators {
@@ -309,7 +312,7 @@ fn hover(here: &[Placement<'_>], workspace: &Workspace, map: &mut impl FnMut(&st
     md
 }
 
-fn creator_annotation(line: u32, here: &[(&Track, &Group, u64)]) -> CreatorAnnotation {
+fn creator_annotation(line: u32, here: &[CreatedHere<'_>]) -> CreatorAnnotation {
     let count: u64 = here.iter().map(|h| h.2).sum();
     let (lead_track, lead_group, _) = here
         .iter()

@@ -47,12 +47,12 @@ impl CountedParser {
     }
 
     pub fn line(&mut self, line: &[u8]) {
-        if self.parsed.profile.is_empty() {
-            if let Some((name, total)) = header(line) {
-                self.parsed.profile = name.to_string();
-                self.parsed.declared_total = total;
-                return;
-            }
+        if self.parsed.profile.is_empty()
+            && let Some((name, total)) = header(line)
+        {
+            self.parsed.profile = name.to_string();
+            self.parsed.declared_total = total;
+            return;
         }
         if line.is_empty() {
             self.flush();

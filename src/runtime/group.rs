@@ -228,10 +228,10 @@ impl Group {
         if sample.leaked {
             self.leaked += sample.count;
         }
-        if let Some(id) = sample.id {
-            if self.ids.len() < MAX_IDS {
-                self.ids.push(id);
-            }
+        if let Some(id) = sample.id
+            && self.ids.len() < MAX_IDS
+        {
+            self.ids.push(id);
         }
         if sample.has_creator {
             self.add_creator_site(&sample.creator.file, sample.creator.line, sample.count);

@@ -41,7 +41,7 @@ impl Workspace {
             find_modules(root, root, 0, &mut 0, &mut modules);
         }
         // Longest module path first, so nested modules win over their parents.
-        modules.sort_by(|a, b| b.path.len().cmp(&a.path.len()));
+        modules.sort_by_key(|m| std::cmp::Reverse(m.path.len()));
         Workspace { roots, modules }
     }
 
@@ -74,10 +74,10 @@ impl Workspace {
             }
         }
         for module in &self.modules {
-            if let Some(rest) = file.strip_prefix(module.path.as_str()).and_then(|r| r.strip_prefix('/')) {
-                if let Some(found) = inside(&module.dir.join(rest), &module.root) {
-                    return Some(found);
-                }
+            if let Some(rest) = file.strip_prefix(module.path.as_str()).and_then(|r| r.strip_prefix('/'))
+                && let Some(found) = inside(&module.dir.join(rest), &module.root)
+            {
+                return Some(found);
             }
         }
         // Relative paths that no module claims are the standard library of a
@@ -118,10 +118,10 @@ fn inside(candidate: &Path, root: &Path) -> Option<PathBuf> {
 
 fn find_modules(root: &Path, dir: &Path, depth: usize, visited: &mut usize, out: &mut Vec<Module>) {
     *visited += 1;
-    if let Ok(text) = std::fs::read_to_string(dir.join("go.mod")) {
-        if let Some(path) = GoModule::parse(dir.to_path_buf(), &text).path {
-            out.push(Module { path, dir: dir.to_path_buf(), root: root.to_path_buf() });
-        }
+    if let Ok(text) = std::fs::read_to_string(dir.join("go.mod"))
+        && let Some(path) = GoModule::parse(dir.to_path_buf(), &text).path
+    {
+        out.push(Module { path, dir: dir.to_path_buf(), root: root.to_path_buf() });
     }
     if depth == MODULE_SEARCH_DEPTH {
         return;
