@@ -1,0 +1,3 @@
+module example.com/leakydemo
+
+go 1.22
