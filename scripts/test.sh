@@ -28,3 +28,24 @@ export GOTOOLCHAIN=local GOTELEMETRY=off
 
 echo "test.sh: $(go version), $(nvim --version | head -1), $(cargo --version)"
 cargo test --all-targets "$@"
+
+# Editor clients (editors/). Neovim runs inside `cargo test` (tests/editor_neovim.rs).
+# The VS Code extension: strict TypeScript build, its node tests driving the
+# release binary (the one the VSIX ships, so what is tested is what users get),
+# and a platform VSIX with that binary bundled, whose manifest is then checked.
+# Only for a full run: arguments select a subset of `cargo test`.
+if [ $# -eq 0 ]; then
+    echo "test.sh: VS Code extension (node $(node --version), npm $(npm --version))"
+    cargo build --release --quiet
+    LEAKLS_RELEASE="$PWD/target/release/leakls"
+    VSIX="$PWD/target/vscode/leakls.vsix"
+    (
+        cd editors/vscode
+        npm ci --no-audit --no-fund --loglevel=error
+        npm run --silent compile
+        LEAKLS_SERVER_PATH="$LEAKLS_RELEASE" npm test --silent
+        mkdir -p "$(dirname "$VSIX")"
+        ./package-vsix.sh "$LEAKLS_RELEASE" "$VSIX"
+        node out/test/check-vsix.js "$VSIX" "$LEAKLS_RELEASE"
+    )
+fi
