@@ -11,6 +11,7 @@ import { CLIENT_KEYS, SERVER_KEYS, configurationChange, serverSettings } from '.
 
 interface Manifest {
   main: string;
+  capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
   activationEvents: string[];
   engines: { vscode: string };
   contributes: {
@@ -36,6 +37,12 @@ test('package.json contributes exactly the settings the code reads', () => {
 test('the extension activates for Go files and starts from the bundle', () => {
   assert.deepEqual(manifest.activationEvents, ['onLanguage:go']);
   assert.equal(manifest.main, './dist/extension.js');
+});
+
+test('an untrusted workspace cannot choose the server binary', () => {
+  const untrusted = manifest.capabilities.untrustedWorkspaces;
+  assert.equal(untrusted.supported, 'limited');
+  assert.deepEqual(untrusted.restrictedConfigurations, ['leakls.server.path']);
 });
 
 test('only settings the user set are sent, nested as the server reads them', () => {
