@@ -60,6 +60,7 @@ pub fn analyze(input: &AnalysisInput) -> Vec<Finding> {
         go_version: input.go_version,
         imports: Imports::of(root, input.source),
         packages: input.packages,
+        functions: super::go::functions(root),
     };
     let mut findings = Vec::new();
     for rule in all_rules() {

@@ -208,7 +208,7 @@ pub fn has_results(func: Node) -> bool {
 /// path element unless aliased). Blank and dot imports give no name.
 pub fn import_names(root: Node, src: &str, path: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for spec in descendants_of_kind(root, "import_spec") {
+    for spec in import_specs(root) {
         let Some(p) = spec.child_by_field_name("path") else { continue };
         let quoted = text(p, src);
         if quoted.trim_matches(|c| c == '"' || c == '`') != path {
@@ -218,6 +218,24 @@ pub fn import_names(root: Node, src: &str, path: &str) -> Vec<String> {
             Some(alias) if alias.kind() == "package_identifier" => out.push(text(alias, src).to_string()),
             Some(_) => {}
             None => out.push(path.rsplit('/').next().unwrap_or(path).to_string()),
+        }
+    }
+    out
+}
+
+/// The file's import specs. Imports sit only in top-level declarations, so this
+/// looks no deeper (a walk of the whole tree costs a third of a parse).
+pub fn import_specs(root: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    for decl in named_children(root).into_iter().filter(|n| n.kind() == "import_declaration") {
+        for child in named_children(decl) {
+            match child.kind() {
+                "import_spec" => out.push(child),
+                "import_spec_list" => {
+                    out.extend(named_children(child).into_iter().filter(|n| n.kind() == "import_spec"))
+                }
+                _ => {}
+            }
         }
     }
     out

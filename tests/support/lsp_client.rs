@@ -31,12 +31,16 @@ impl TestClient {
         let (client_side, server_side) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_side);
         tokio::spawn(leakls::server::serve(server_read, server_write));
-        let (read, writer) = tokio::io::split(client_side);
-        let mut client =
-            TestClient { writer, reader: BufReader::new(read), next_id: 1, notifications: VecDeque::new() };
+        let mut client = Self::from_stream(client_side);
         let result = client.request("initialize", params).await;
         client.notify("initialized", json!({})).await;
         (client, result)
+    }
+
+    /// A client on one end of a stream whose other end a server serves; nothing sent yet.
+    pub fn from_stream(stream: DuplexStream) -> Self {
+        let (read, writer) = tokio::io::split(stream);
+        TestClient { writer, reader: BufReader::new(read), next_id: 1, notifications: VecDeque::new() }
     }
 
     pub async fn send(&mut self, message: &Value) {

@@ -36,6 +36,9 @@ pub struct FileContext<'a> {
     pub imports: Imports,
     /// Summaries of this and other packages of the module, when the caller has them.
     pub packages: Option<&'a Packages>,
+    /// Every function declaration, method and function literal, in source
+    /// order: found in one walk, shared by the rules.
+    pub functions: Vec<tree_sitter::Node<'a>>,
 }
 
 impl FileContext<'_> {
@@ -50,7 +53,7 @@ impl FileContext<'_> {
     /// belongs to the same module or `go.work`.
     pub fn imported_package(&self, local_name: &str) -> Option<Arc<PackageSummary>> {
         let root = self.tree.root_node();
-        let import_path = go::descendants_of_kind(root, "import_spec").into_iter().find_map(|spec| {
+        let import_path = go::import_specs(root).into_iter().find_map(|spec| {
             let path = go::text(spec.child_by_field_name("path")?, self.source).trim_matches(|c| c == '"' || c == '`');
             let name = match spec.child_by_field_name("name") {
                 Some(alias) => go::text(alias, self.source),

@@ -22,8 +22,7 @@ impl Rule for UnreceivedSend {
     }
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
-        let root = cx.tree.root_node();
-        for func in go::functions(root) {
+        for &func in &cx.functions {
             let Some(body) = go::body(func) else { continue };
             for chan in unbuffered_channels(body, cx.source) {
                 check_channel(cx, func, body, &chan, out);
