@@ -9,6 +9,7 @@ mod code_actions;
 mod convert;
 mod diagnostics;
 mod documents;
+mod framing;
 mod runtime;
 mod settings;
 
@@ -29,5 +30,14 @@ where
     O: AsyncWrite,
 {
     let (service, socket) = LspService::build(Backend::new).finish();
-    Server::new(input, output, socket).serve(service).await;
+    // The transport reads a pipe fed only with messages it can decode.
+    let (guarded, guard_input) = tokio::io::duplex(1 << 16);
+    let server = Server::new(guarded, output, socket).serve(service);
+    tokio::pin!(server);
+    tokio::select! {
+        _ = &mut server => return,
+        _ = framing::forward_valid_messages(input, guard_input) => {}
+    }
+    // Input ended: the transport drains what is left and stops.
+    server.await;
 }

@@ -48,6 +48,11 @@ impl TestClient {
         self.send_raw(&body).await;
     }
 
+    /// Writes bytes with no framing at all.
+    pub async fn writer_raw(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).await.unwrap();
+    }
+
     pub async fn send_raw(&mut self, body: &[u8]) {
         let header = format!("Content-Length: {}\r\n\r\n", body.len());
         self.writer.write_all(header.as_bytes()).await.unwrap();
