@@ -11,6 +11,7 @@ use super::gomod::GoVersion;
 use super::packages::Packages;
 use super::summary::PackageSummary;
 
+mod background_context;
 mod lost_cancel;
 mod ticker_not_stopped;
 mod unreceived_send;
@@ -71,6 +72,7 @@ pub trait Rule: Send + Sync {
 static RULES: &[&dyn Rule] = &[
     &unreceived_send::UnreceivedSend,
     &ticker_not_stopped::TickerNotStopped,
+    &background_context::BackgroundContext,
     &lost_cancel::LostCancel,
 ];
 
