@@ -15,6 +15,7 @@ mod background_context;
 mod lost_cancel;
 mod ticker_not_stopped;
 mod unreceived_send;
+mod waitgroup_done_skipped;
 
 /// What every rule declares about itself.
 #[derive(Debug)]
@@ -74,6 +75,7 @@ static RULES: &[&dyn Rule] = &[
     &ticker_not_stopped::TickerNotStopped,
     &background_context::BackgroundContext,
     &lost_cancel::LostCancel,
+    &waitgroup_done_skipped::WaitgroupDoneSkipped,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
