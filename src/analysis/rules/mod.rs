@@ -12,6 +12,7 @@ use super::packages::Packages;
 use super::summary::PackageSummary;
 
 mod background_context;
+mod blocked_forever;
 mod lost_cancel;
 mod ticker_not_stopped;
 mod unreceived_send;
@@ -76,6 +77,7 @@ static RULES: &[&dyn Rule] = &[
     &background_context::BackgroundContext,
     &lost_cancel::LostCancel,
     &waitgroup_done_skipped::WaitgroupDoneSkipped,
+    &blocked_forever::BlockedForever,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
