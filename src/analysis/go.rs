@@ -702,6 +702,20 @@ pub fn after_opening_line(src: &str, block: Node) -> Option<usize> {
     src.get(open.end_byte()..end)?.trim().is_empty().then_some(end)
 }
 
+/// `func` and, for a function literal, the functions it is nested in, innermost
+/// first: the functions whose parameters and locals are in scope inside `func`.
+pub fn nesting(func: Node) -> impl Iterator<Item = Node> {
+    std::iter::successors(Some(func), |f| if f.kind() == "func_literal" { enclosing_function(*f) } else { None })
+}
+
+/// Just past the line on which `node` ends, when nothing but whitespace or a
+/// comment follows it there: where a line can go after a statement.
+pub fn after_line_of(src: &str, node: Node) -> Option<usize> {
+    let end = line_end(src, node.end_byte());
+    let rest = src.get(node.end_byte()..end)?.trim();
+    (rest.is_empty() || rest.starts_with("//")).then_some(end)
+}
+
 /// A way out of a statement list that passes no "use" (see [`exits_skipping`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Skip<'t> {
@@ -1011,6 +1025,19 @@ mod tests {
         let is_use = |n: Node| !idents_named(n, src, "done").is_empty();
         let exits = exits_skipping(list, Some(decl), src, &is_use).unwrap();
         assert!(matches!(exits.as_slice(), [Skip::Jump(n)] if n.kind() == "continue_statement"));
+    }
+
+    #[test]
+    fn nesting_and_line_ends() {
+        let src = "package p\nfunc f() {\n\tx := 1 // one\n\tgo func() { y(x) }()\n}\n";
+        let tree = parse_go(src, None);
+        let funcs = functions(tree.root_node());
+        assert_eq!(nesting(funcs[1]).collect::<Vec<_>>(), vec![funcs[1], funcs[0]]);
+        assert_eq!(nesting(funcs[0]).count(), 1);
+        let decl = descendants_of_kind(tree.root_node(), "short_var_declaration")[0];
+        assert_eq!(after_line_of(src, decl), Some(src.find("\tgo").unwrap()));
+        let call = descendants_of_kind(tree.root_node(), "call_expression")[1];
+        assert_eq!(after_line_of(src, call), None);
     }
 
     #[test]

@@ -56,7 +56,7 @@ fn check_call(cx: &FileContext, call: Node, out: &mut Vec<Finding>) {
     let Some(func) = go::enclosing_function(call) else {
         return;
     };
-    if chain(func).any(|f| go::is_test_entry(f, src)) {
+    if go::nesting(func).any(|f| go::is_test_entry(f, src)) {
         return;
     }
     let Some(ctx) = ctx_param(cx, func) else {
@@ -112,11 +112,6 @@ fn check_call(cx: &FileContext, call: Node, out: &mut Vec<Finding>) {
     out.push(finding);
 }
 
-/// `func` and, for a literal, the functions it is nested in.
-fn chain(func: Node) -> impl Iterator<Item = Node> {
-    std::iter::successors(Some(func), |f| if f.kind() == "func_literal" { go::enclosing_function(*f) } else { None })
-}
-
 /// The context in scope, from a parameter: a `context.Context` parameter, else
 /// `r.Context()` for an `*http.Request` parameter `r`, nearest function first.
 struct ScopeCtx {
@@ -126,7 +121,7 @@ struct ScopeCtx {
 
 fn ctx_param(cx: &FileContext, func: Node) -> Option<ScopeCtx> {
     let src = cx.source;
-    chain(func).find_map(|f| {
+    go::nesting(func).find_map(|f| {
         let params = go::params(f, src);
         if let Some(p) = params.iter().find(|p| p.name != "_" && go::is_context_type(p.ty, &cx.imports)) {
             return Some(ScopeCtx { expr: p.name.to_string(), from_request: false });
@@ -142,7 +137,7 @@ fn ctx_param(cx: &FileContext, func: Node) -> Option<ScopeCtx> {
 /// (`<-ctx.Done()` as a statement, or the call sits in a `case <-ctx.Done():`):
 /// then a fresh context is deliberate, as in shutdown code.
 fn knows_ctx_is_done(func: Node, call: Node, ctx: &ScopeCtx, src: &str) -> bool {
-    let outer = chain(func).last().unwrap_or(func);
+    let outer = go::nesting(func).last().unwrap_or(func);
     let mut found = false;
     go::walk(outer, |n| {
         let is_done_wait = go::receive_operand(n).is_some_and(|op| {
@@ -232,7 +227,7 @@ fn detach_fix(cx: &FileContext, call: Node, go_stmt: Node, use_site: &Use, ctx: 
         return None;
     }
     let func = go::enclosing_function(go_stmt)?;
-    let outer = chain(func).last()?;
+    let outer = go::nesting(func).last()?;
     let detached = go::fresh_name(outer, src, "detachedCtx");
     let cancel = go::fresh_name(outer, src, "cancel");
     let pkg = go::callee(call, src).and_then(|(p, _)| p)?;
@@ -315,7 +310,7 @@ fn is_stable(cx: &FileContext, arg: Node, func: Node, go_stmt: Node) -> bool {
         return false;
     }
     let name = text(root, src);
-    let outer = chain(func).last().unwrap_or(func);
+    let outer = go::nesting(func).last().unwrap_or(func);
     let shared_loop_variables = !cx.go_version.is_some_and(|v| v.at_least(1, 22));
     go::idents_named(outer, src, name).into_iter().all(|ident| {
         let written = writes(ident, src);

@@ -211,7 +211,7 @@ fn discard_fix(src: &str, func: Node, d: &Derivation) -> Option<Fix> {
         return None;
     }
     let list = d.stmt.parent().filter(|p| p.kind() == "statement_list")?;
-    let name = go::fresh_name(outermost_function(func), src, "cancel");
+    let name = go::fresh_name(go::nesting(func).last().unwrap_or(func), src, "cancel");
     let mut edits = Vec::new();
     if d.stmt.kind() == "assignment_statement" {
         // `ctx, _ = ...` assigns existing variables: declare the new one first.
@@ -272,11 +272,7 @@ fn in_loop(func: Node, d: &Derivation) -> bool {
 /// `defer cancel()` on the line after the derivation.
 fn defer_edit(src: &str, d: &Derivation, name: &str) -> Option<TextEdit> {
     let stmt = d.stmt;
-    let at = go::line_end(src, stmt.end_byte());
-    let rest = src[stmt.end_byte()..at].trim();
-    if !rest.is_empty() && !rest.starts_with("//") {
-        return None;
-    }
+    let at = go::after_line_of(src, stmt)?;
     let indent = go::indent_at(src, stmt.start_byte());
     Some(TextEdit::insert(at, format!("{indent}defer {}\n", d.call_text(name))))
 }
@@ -308,24 +304,12 @@ fn before_exits_edits(
             }
             Skip::End => {
                 let last = go::named_children(list).into_iter().rev().find(|n| n.kind() != "comment")?;
-                let at = go::line_end(src, last.end_byte());
-                let rest = src[last.end_byte()..at].trim();
-                if !rest.is_empty() && !rest.starts_with("//") {
-                    return None;
-                }
+                let at = go::after_line_of(src, last)?;
                 edits.push(TextEdit::insert(at, format!("{}{call}\n", go::indent_at(src, last.start_byte()))));
             }
         }
     }
     Some(edits)
-}
-
-fn outermost_function(func: Node) -> Node {
-    let mut outer = func;
-    while let Some(f) = go::enclosing_function(outer) {
-        outer = f;
-    }
-    outer
 }
 
 /// How far the derived context may travel beyond the function.

@@ -116,7 +116,7 @@ impl<'a, 't> WaitGroups<'a, 't> {
         match expr.kind() {
             "identifier" => {
                 let name = text(expr, self.src);
-                self.chain(func).any(|f| self.declares_waitgroup(f, name)) || self.globals.contains(&name)
+                go::nesting(func).any(|f| self.declares_waitgroup(f, name)) || self.globals.contains(&name)
             }
             "selector_expression" => {
                 let (Some(operand), Some(field)) =
@@ -129,7 +129,7 @@ impl<'a, 't> WaitGroups<'a, 't> {
                 }
                 let holder = text(operand, self.src);
                 let field = text(field, self.src);
-                self.chain(func).any(|f| {
+                go::nesting(func).any(|f| {
                     go::receiver(f, self.src).into_iter().chain(go::params(f, self.src)).any(|p| {
                         let ty = p.ty.strip_prefix('*').unwrap_or(p.ty);
                         p.name == holder && self.fields.contains(&(ty, field))
@@ -138,16 +138,6 @@ impl<'a, 't> WaitGroups<'a, 't> {
             }
             _ => false,
         }
-    }
-
-    /// `func` and, for a literal, the functions it is nested in.
-    fn chain(&self, func: Node<'t>) -> impl Iterator<Item = Node<'t>> {
-        std::iter::successors(
-            Some(func),
-            |f| {
-                if f.kind() == "func_literal" { go::enclosing_function(*f) } else { None }
-            },
-        )
     }
 
     fn declares_waitgroup(&self, func: Node, name: &str) -> bool {
@@ -457,10 +447,7 @@ fn wait_after_loop_fix(src: &str, stmt: Node, loop_stmt: Node, wg: &WaitGroupRef
     if outer.parent().map(|p| p.kind()) != Some("statement_list") {
         return None;
     }
-    let after = go::line_end(src, outer.end_byte());
-    if !src[outer.end_byte()..after].trim().is_empty() {
-        return None;
-    }
+    let after = go::after_line_of(src, outer)?;
     let indent = go::indent_at(src, outer.start_byte());
     let mut edits = vec![removal];
     let waits_next = go::next_statement(outer).is_some_and(|n| text(n, src) == text(stmt, src));
