@@ -351,22 +351,31 @@ fn check_goroutine<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func: 
     }
 }
 
-/// The trailing `wg.Done()`, or a `defer wg.Done()` registered too late, becomes
-/// `defer wg.Done()` at the top of the goroutine.
+/// The goroutine's only `Done` becomes `defer wg.Done()` at its top. That `Done`
+/// must run where the goroutine ends: its last statement, a statement just
+/// before a `return`, or a `defer wg.Done()` registered too late. Safe unless the
+/// goroutine defers other calls: `Done` now runs after them, and one that waits
+/// for whoever waits on the group would deadlock.
 fn defer_done_fix(src: &str, body: Node, list: Node, done: Node, wg: &WaitGroupRef) -> Option<Fix> {
     let stmt = done.parent().filter(|s| matches!(s.kind(), "expression_statement" | "defer_statement"))?;
     let last = go::named_children(list).into_iter().rev().find(|n| n.kind() != "comment")?;
-    if stmt.parent() != Some(list) || (stmt.kind() == "expression_statement" && last != stmt) {
+    let ends_goroutine = match stmt.kind() {
+        "defer_statement" => stmt.parent() == Some(list),
+        _ => last == stmt || go::next_statement(stmt).is_some_and(|n| n.kind() == "return_statement"),
+    };
+    if !ends_goroutine {
         return None;
     }
     let open_line_end = go::after_opening_line(src, body)?;
     let removal = remove_statement(src, stmt)?;
     let first = go::named_children(list).into_iter().next()?;
     let indent = go::indent_at(src, first.start_byte());
+    let mut other_defers = false;
+    go::walk_own(body, |n| other_defers |= n.kind() == "defer_statement" && n != stmt);
     Some(Fix {
         title: format!("Call `{}.Done()` with defer at the start of the goroutine", wg.text),
         edits: vec![TextEdit::insert(open_line_end, format!("{indent}defer {}.Done()\n", wg.text)), removal],
-        applicability: Applicability::Safe,
+        applicability: if other_defers { Applicability::Unsafe } else { Applicability::Safe },
     })
 }
 
@@ -482,6 +491,32 @@ fn remove_statement(src: &str, stmt: Node) -> Option<TextEdit> {
 mod tests {
     use super::*;
     use crate::analysis::rules::testing;
+
+    use crate::analysis::gomod::GoVersion;
+
+    #[test]
+    fn the_deferred_done_is_safe_unless_the_goroutine_defers_more() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules/waitgroup-done-skipped/workers.go");
+        let src = std::fs::read_to_string(path).unwrap();
+        let tree = crate::syntax::parse_go(&src, None);
+        let mut unsafe_fixes = Vec::new();
+        let mut unfixed = Vec::new();
+        for f in testing::check(&WaitgroupDoneSkipped, &src, GoVersion::parse("1.22")) {
+            let node = tree.root_node().descendant_for_byte_range(f.range.start, f.range.end).unwrap();
+            let outer = go::nesting(go::enclosing_function(node).unwrap()).last().unwrap();
+            let name = go::function_name(outer, &src).unwrap().to_string();
+            match f.fixes.first().map(|fix| fix.applicability) {
+                Some(Applicability::Unsafe) => unsafe_fixes.push(name),
+                Some(Applicability::Safe) => {}
+                None => unfixed.push(name),
+            }
+        }
+        // Drain moves a Wait; consume defers a log line; FetchAll's Done is in a
+        // branch that falls through; Validate has two Done calls.
+        assert_eq!(unsafe_fixes, vec!["Drain", "consume"]);
+        assert_eq!(unfixed, vec!["FetchAll", "Validate"]);
+    }
 
     #[test]
     fn half_typed_code_does_not_panic() {
