@@ -134,7 +134,7 @@ pub(crate) mod testing {
         assert!(!files.is_empty());
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
-            let cuts = (0..text.len()).step_by(11).filter(|i| text.is_char_boundary(*i));
+            let cuts = (0..text.len()).step_by(23).filter(|i| text.is_char_boundary(*i));
             for cut in cuts {
                 let src = &text[..cut];
                 let findings = check(rule, src, GoVersion::parse("1.22"));
