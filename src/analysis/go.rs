@@ -583,6 +583,366 @@ fn breaks_out_of(brk: Node, loop_node: Node) -> bool {
     false
 }
 
+/// Whether `func` is `main` of package main or an `init` function: code that runs
+/// for the life of the process.
+pub fn is_process_entry(func: Node, root: Node, src: &str) -> bool {
+    if func.kind() != "function_declaration" {
+        return false;
+    }
+    match function_name(func, src) {
+        Some("init") => true,
+        Some("main") => package_name(root, src) == Some("main"),
+        _ => false,
+    }
+}
+
+/// Whether `func` is a top-level test, benchmark, fuzz target or `TestMain`: a
+/// `TestX`/`BenchmarkX`/`FuzzX` function whose one parameter is a `*testing.T/B/F/M`.
+pub fn is_test_entry(func: Node, src: &str) -> bool {
+    if func.kind() != "function_declaration" {
+        return false;
+    }
+    let Some(name) = function_name(func, src) else {
+        return false;
+    };
+    let testing_param = match params(func, src).as_slice() {
+        [p] => p.ty.starts_with('*') && [".T", ".B", ".F", ".M"].iter().any(|t| p.ty.ends_with(t)),
+        _ => false,
+    };
+    testing_param && ["Test", "Benchmark", "Fuzz"].iter().any(|prefix| name.starts_with(prefix))
+}
+
+/// The `go` statement that runs the literal `func`: `go func(...) { ... }(...)`.
+pub fn go_statement_of(func: Node) -> Option<Node> {
+    if func.kind() != "func_literal" {
+        return None;
+    }
+    let call = func.parent()?;
+    if call.kind() != "call_expression" || call.child_by_field_name("function") != Some(func) {
+        return None;
+    }
+    call.parent().filter(|g| g.kind() == "go_statement")
+}
+
+/// The functions and methods this file starts as goroutines by name: `go name(...)`
+/// and `go x.name(...)`. Methods are matched by name only, whatever their receiver.
+#[derive(Debug, Default)]
+pub struct GoroutineEntries<'s> {
+    functions: Vec<&'s str>,
+    methods: Vec<&'s str>,
+}
+
+impl<'s> GoroutineEntries<'s> {
+    pub fn of(root: Node, src: &'s str) -> Self {
+        let mut entries = GoroutineEntries::default();
+        for stmt in descendants_of_kind(root, "go_statement") {
+            let Some(call) = named_children(stmt).into_iter().find(|n| n.kind() == "call_expression") else {
+                continue;
+            };
+            let Some(function) = call.child_by_field_name("function").map(unparen) else {
+                continue;
+            };
+            match function.kind() {
+                "identifier" => entries.functions.push(text(function, src)),
+                "selector_expression" => {
+                    if let Some(field) = function.child_by_field_name("field") {
+                        entries.methods.push(text(field, src));
+                    }
+                }
+                _ => {}
+            }
+        }
+        entries
+    }
+
+    /// Whether `func` runs as a goroutine of its own: the literal of a `go`
+    /// statement, or a declared function or method that this file starts with `go`.
+    pub fn runs_as_goroutine(&self, func: Node, src: &str) -> bool {
+        match func.kind() {
+            "func_literal" => go_statement_of(func).is_some(),
+            "function_declaration" => function_name(func, src).is_some_and(|n| self.functions.contains(&n)),
+            "method_declaration" => function_name(func, src).is_some_and(|n| self.methods.contains(&n)),
+            _ => false,
+        }
+    }
+}
+
+/// `base`, or else the first of `base2`, `base3`, ... that no identifier in `scope`
+/// uses, for a name a fix declares.
+pub fn fresh_name(scope: Node, src: &str, base: &str) -> String {
+    let mut used = std::collections::HashSet::new();
+    walk(scope, |n| {
+        if n.kind() == "identifier" {
+            used.insert(text(n, src));
+        }
+        Walk::Continue
+    });
+    if !used.contains(base) {
+        return base.to_string();
+    }
+    (2..).map(|i| format!("{base}{i}")).find(|name| !used.contains(name.as_str())).expect("an unused name exists")
+}
+
+/// Whether a call never returns to the statement after it: `panic`, `os.Exit`,
+/// `runtime.Goexit`, `log.Panic*` and any `Fatal*` function or method (log,
+/// testing, loggers).
+pub fn never_returns(call: Node, src: &str) -> bool {
+    if call.kind() != "call_expression" {
+        return false;
+    }
+    let Some(function) = call.child_by_field_name("function") else {
+        return false;
+    };
+    if function.kind() == "identifier" {
+        return text(function, src) == "panic";
+    }
+    if function.kind() != "selector_expression" {
+        return false;
+    }
+    let field = function.child_by_field_name("field").map_or("", |f| text(f, src));
+    let operand = function.child_by_field_name("operand").map_or("", |o| text(o, src));
+    field.starts_with("Fatal")
+        || matches!((operand, field), ("os", "Exit") | ("runtime", "Goexit"))
+        || (operand == "log" && field.starts_with("Panic"))
+}
+
+/// The `}` token that closes a block, when the source has one.
+pub fn closing_brace(block: Node) -> Option<Node> {
+    let last = block.child(block.child_count().checked_sub(1)?)?;
+    (last.kind() == "}" && !last.is_missing()).then_some(last)
+}
+
+/// Where a line can go first in a block: just past the line of its `{`, when
+/// nothing but whitespace follows the brace on that line.
+pub fn after_opening_line(src: &str, block: Node) -> Option<usize> {
+    let open = block.child(0).filter(|c| c.kind() == "{")?;
+    let end = line_end(src, open.end_byte());
+    src.get(open.end_byte()..end)?.trim().is_empty().then_some(end)
+}
+
+/// `func` and, for a function literal, the functions it is nested in, innermost
+/// first: the functions whose parameters and locals are in scope inside `func`.
+pub fn nesting(func: Node) -> impl Iterator<Item = Node> {
+    std::iter::successors(Some(func), |f| if f.kind() == "func_literal" { enclosing_function(*f) } else { None })
+}
+
+/// Just past the line on which `node` ends, when nothing but whitespace or a
+/// comment follows it there: where a line can go after a statement.
+pub fn after_line_of(src: &str, node: Node) -> Option<usize> {
+    let end = line_end(src, node.end_byte());
+    let rest = src.get(node.end_byte()..end)?.trim();
+    (rest.is_empty() || rest.starts_with("//")).then_some(end)
+}
+
+/// A way out of a statement list that passes no "use" (see [`exits_skipping`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip<'t> {
+    /// A `return` statement, at any depth.
+    Return(Node<'t>),
+    /// A `break` or `continue` that leaves the statement list.
+    Jump(Node<'t>),
+    /// Falling off the end of the statement list.
+    End,
+}
+
+/// The ways out of the statement list `list`, starting after the statement `after`
+/// (from its top when None), along which no statement satisfies `is_use`. A
+/// compound statement is followed branch by branch (`if`/`else`, `switch`,
+/// `select`, loops); any other statement containing a use ends the path. Loops are
+/// conservative: a loop whose body holds a use anywhere ends the path after it.
+/// Calls that never return ([`never_returns`]) end a path without an exit.
+///
+/// None when the paths cannot be followed syntactically: `goto`, labelled
+/// `break`/`continue`, `fallthrough`, or syntax errors.
+pub fn exits_skipping<'t>(
+    list: Node<'t>,
+    after: Option<Node<'t>>,
+    src: &str,
+    is_use: &dyn Fn(Node<'t>) -> bool,
+) -> Option<Vec<Skip<'t>>> {
+    let paths = Paths { src, is_use };
+    let stmts = named_children(list).into_iter().filter(|s| after.is_none_or(|a| s.start_byte() >= a.end_byte()));
+    let flow = paths.sequence(stmts, Targets::default())?;
+    let mut exits = flow.exits;
+    if flow.falls_through {
+        exits.push(Skip::End);
+    }
+    Some(exits)
+}
+
+/// What a statement does to a path that enters it without a use.
+struct Flow<'t> {
+    exits: Vec<Skip<'t>>,
+    /// Control can reach the statement's end with no use on the way.
+    falls_through: bool,
+    /// An unlabelled `break` aimed at the innermost enclosing switch, select or loop is reached.
+    breaks: bool,
+}
+
+impl Flow<'_> {
+    fn through() -> Self {
+        Flow { exits: Vec::new(), falls_through: true, breaks: false }
+    }
+
+    /// A path that ends here: it used the value, or cannot go on.
+    fn stopped() -> Self {
+        Flow { exits: Vec::new(), falls_through: false, breaks: false }
+    }
+}
+
+/// Which statements inside the analysed list an unlabelled `break`/`continue` targets.
+#[derive(Clone, Copy, Default)]
+struct Targets {
+    breakable: bool,
+    in_loop: bool,
+}
+
+struct Paths<'a, 't> {
+    src: &'a str,
+    is_use: &'a dyn Fn(Node<'t>) -> bool,
+}
+
+impl<'t> Paths<'_, 't> {
+    fn uses(&self, node: Option<Node<'t>>) -> bool {
+        node.is_some_and(|n| (self.is_use)(n))
+    }
+
+    fn sequence(&self, stmts: impl IntoIterator<Item = Node<'t>>, targets: Targets) -> Option<Flow<'t>> {
+        let mut flow = Flow::through();
+        for stmt in stmts {
+            if stmt.kind() == "comment" {
+                continue;
+            }
+            let f = self.statement(stmt, targets)?;
+            flow.exits.extend(f.exits);
+            flow.breaks |= f.breaks;
+            if !f.falls_through {
+                flow.falls_through = false;
+                break;
+            }
+        }
+        Some(flow)
+    }
+
+    /// The statements of a block, or of a case clause (its statement list child).
+    fn body(&self, node: Option<Node<'t>>, targets: Targets) -> Option<Flow<'t>> {
+        let Some(node) = node else {
+            return Some(Flow::through());
+        };
+        let list = named_children(node).into_iter().find(|n| n.kind() == "statement_list");
+        self.sequence(list.map(named_children).unwrap_or_default(), targets)
+    }
+
+    fn statement(&self, stmt: Node<'t>, targets: Targets) -> Option<Flow<'t>> {
+        if stmt.has_error() || stmt.is_missing() {
+            return None;
+        }
+        match stmt.kind() {
+            "block" => self.body(Some(stmt), targets),
+            "if_statement" => {
+                if self.uses(stmt.child_by_field_name("initializer"))
+                    || self.uses(stmt.child_by_field_name("condition"))
+                {
+                    return Some(Flow::stopped());
+                }
+                let mut flow = self.body(stmt.child_by_field_name("consequence"), targets)?;
+                let alternative = match stmt.child_by_field_name("alternative") {
+                    Some(alt) if alt.kind() == "if_statement" => self.statement(alt, targets)?,
+                    Some(alt) => self.body(Some(alt), targets)?,
+                    None => Flow::through(),
+                };
+                flow.exits.extend(alternative.exits);
+                flow.falls_through |= alternative.falls_through;
+                flow.breaks |= alternative.breaks;
+                Some(flow)
+            }
+            "expression_switch_statement" | "type_switch_statement" => {
+                if ["initializer", "value", "alias"].iter().any(|f| self.uses(stmt.child_by_field_name(f))) {
+                    return Some(Flow::stopped());
+                }
+                let cases: Vec<Node> = named_children(stmt)
+                    .into_iter()
+                    .filter(|c| matches!(c.kind(), "expression_case" | "type_case" | "default_case"))
+                    .collect();
+                let has_default = cases.iter().any(|c| c.kind() == "default_case");
+                self.cases(&cases, !has_default, targets, "value")
+            }
+            "select_statement" => {
+                let cases: Vec<Node> = named_children(stmt)
+                    .into_iter()
+                    .filter(|c| matches!(c.kind(), "communication_case" | "default_case"))
+                    .collect();
+                // `select {}` never goes on.
+                self.cases(&cases, false, targets, "communication")
+            }
+            "for_statement" => {
+                let body = stmt.child_by_field_name("body");
+                let header: Vec<Node> =
+                    named_children(stmt).into_iter().filter(|c| Some(*c) != body && c.kind() != "comment").collect();
+                if header.iter().any(|h| (self.is_use)(*h)) {
+                    return Some(Flow::stopped());
+                }
+                let inner = self.body(body, Targets { breakable: true, in_loop: true })?;
+                // A `break` reached unused on the first iteration leaves unused. Leaving
+                // through the header is only followed when the body never uses: which
+                // iteration did is beyond a syntactic walk.
+                let falls_through = inner.breaks || (!header.is_empty() && !self.uses(body));
+                Some(Flow { exits: inner.exits, falls_through, breaks: false })
+            }
+            "labeled_statement" => {
+                let inner =
+                    named_children(stmt).into_iter().find(|c| c.kind() != "label_name" && c.kind() != "comment");
+                match inner {
+                    Some(inner) => self.statement(inner, targets),
+                    None => Some(Flow::through()),
+                }
+            }
+            "return_statement" => {
+                if (self.is_use)(stmt) {
+                    return Some(Flow::stopped());
+                }
+                Some(Flow { exits: vec![Skip::Return(stmt)], falls_through: false, breaks: false })
+            }
+            "break_statement" | "continue_statement" => {
+                if stmt.named_child(0).is_some() {
+                    return None;
+                }
+                let is_break = stmt.kind() == "break_statement";
+                if is_break && targets.breakable {
+                    Some(Flow { exits: Vec::new(), falls_through: false, breaks: true })
+                } else if !is_break && targets.in_loop {
+                    // Back to the loop's head; its body is followed once.
+                    Some(Flow::stopped())
+                } else {
+                    Some(Flow { exits: vec![Skip::Jump(stmt)], falls_through: false, breaks: false })
+                }
+            }
+            "goto_statement" | "fallthrough_statement" => None,
+            _ if (self.is_use)(stmt) => Some(Flow::stopped()),
+            "expression_statement" if stmt.named_child(0).is_some_and(|c| never_returns(c, self.src)) => {
+                Some(Flow::stopped())
+            }
+            _ => Some(Flow::through()),
+        }
+    }
+
+    /// The clauses of a switch or select. `may_skip`: no clause need run (a switch
+    /// without `default`).
+    fn cases(&self, cases: &[Node<'t>], may_skip: bool, targets: Targets, head_field: &str) -> Option<Flow<'t>> {
+        let mut flow = Flow { exits: Vec::new(), falls_through: may_skip, breaks: false };
+        let inner = Targets { breakable: true, in_loop: targets.in_loop };
+        for case in cases {
+            if self.uses(case.child_by_field_name(head_field)) {
+                continue;
+            }
+            let f = self.body(Some(*case), inner)?;
+            flow.exits.extend(f.exits);
+            flow.falls_through |= f.falls_through || f.breaks;
+        }
+        Some(flow)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -621,5 +981,110 @@ mod tests {
         assert_eq!(imports.time, vec!["t"]);
         assert!(imports.http.is_empty());
         assert_eq!(imports.context, vec!["context"]);
+    }
+
+    /// The exits of `f`'s body that skip every statement mentioning `done`, as
+    /// (kind, line) pairs.
+    fn skips(body: &str) -> Option<Vec<(&'static str, usize)>> {
+        let src = format!("package p\nfunc f() {{\n{body}\n}}\n");
+        let tree = parse_go(&src, None);
+        let func = functions(tree.root_node())[0];
+        let list =
+            named_children(super::body(func).unwrap()).into_iter().find(|n| n.kind() == "statement_list").unwrap();
+        let is_use = |n: Node| !idents_named(n, &src, "done").is_empty();
+        let exits = exits_skipping(list, None, &src, &is_use)?;
+        Some(
+            exits
+                .into_iter()
+                .map(|e| match e {
+                    Skip::Return(n) => ("return", line_number(&src, n.start_byte()) - 2),
+                    Skip::Jump(n) => ("jump", line_number(&src, n.start_byte()) - 2),
+                    Skip::End => ("end", 0),
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn exits_skipping_follows_branches() {
+        assert_eq!(skips("done()"), Some(vec![]));
+        assert_eq!(skips("if a {\nreturn\n}\ndone()"), Some(vec![("return", 2)]));
+        assert_eq!(skips("if a {\ndone()\n} else {\nreturn\n}"), Some(vec![("return", 4)]));
+        assert_eq!(skips("if a {\ndone()\n} else {\ndone()\n}\nreturn"), Some(vec![]));
+        assert_eq!(skips("switch {\ncase a:\nreturn\ndefault:\ndone()\n}"), Some(vec![("return", 3)]));
+        assert_eq!(skips("switch {\ncase a:\ndone()\n}"), Some(vec![("end", 0)]));
+        assert_eq!(skips("select {\ncase <-c:\nbreak\ncase <-d:\ndone()\n}"), Some(vec![("end", 0)]));
+        assert_eq!(skips("select {}"), Some(vec![]));
+        assert_eq!(skips("if a {\npanic(1)\n}\ndone()"), Some(vec![]));
+    }
+
+    #[test]
+    fn exits_skipping_is_conservative_in_loops_and_jumps() {
+        // A loop that uses somewhere is assumed to have used.
+        assert_eq!(skips("for a {\nif b {\ncontinue\n}\ndone()\n}\nreturn"), Some(vec![]));
+        // A return inside the loop before the use is reached on the first iteration.
+        assert_eq!(skips("for a {\nif b {\nreturn\n}\ndone()\n}"), Some(vec![("return", 3)]));
+        // A break reached unused leaves the loop unused.
+        assert_eq!(skips("for {\nif b {\nbreak\n}\ndone()\n}\nreturn"), Some(vec![("return", 7)]));
+        // An endless loop without break does not fall through.
+        assert_eq!(skips("for {\nx()\n}"), Some(vec![]));
+        assert_eq!(skips("for a {\nx()\n}"), Some(vec![("end", 0)]));
+        assert_eq!(skips("L:\nfor {\nbreak L\n}"), None);
+        assert_eq!(skips("goto L\nL:\ndone()"), None);
+    }
+
+    #[test]
+    fn jumps_out_of_a_nested_list() {
+        let src =
+            "package p\nfunc f() {\n\tfor {\n\t\tx := 1\n\t\tif x > 0 {\n\t\t\tcontinue\n\t\t}\n\t\tdone()\n\t}\n}\n";
+        let tree = parse_go(src, None);
+        let decl = descendants_of_kind(tree.root_node(), "short_var_declaration")[0];
+        let list = decl.parent().unwrap();
+        let is_use = |n: Node| !idents_named(n, src, "done").is_empty();
+        let exits = exits_skipping(list, Some(decl), src, &is_use).unwrap();
+        assert!(matches!(exits.as_slice(), [Skip::Jump(n)] if n.kind() == "continue_statement"));
+    }
+
+    #[test]
+    fn nesting_and_line_ends() {
+        let src = "package p\nfunc f() {\n\tx := 1 // one\n\tgo func() { y(x) }()\n}\n";
+        let tree = parse_go(src, None);
+        let funcs = functions(tree.root_node());
+        assert_eq!(nesting(funcs[1]).collect::<Vec<_>>(), vec![funcs[1], funcs[0]]);
+        assert_eq!(nesting(funcs[0]).count(), 1);
+        let decl = descendants_of_kind(tree.root_node(), "short_var_declaration")[0];
+        assert_eq!(after_line_of(src, decl), Some(src.find("\tgo").unwrap()));
+        let call = descendants_of_kind(tree.root_node(), "call_expression")[1];
+        assert_eq!(after_line_of(src, call), None);
+    }
+
+    #[test]
+    fn block_edges() {
+        let src = "package p\nfunc f() {\n\tx()\n}\nfunc g() { y() }\n";
+        let tree = parse_go(src, None);
+        let bodies: Vec<Node> = functions(tree.root_node()).iter().map(|f| super::body(*f).unwrap()).collect();
+        assert_eq!(after_opening_line(src, bodies[0]), Some(src.find("\tx()").unwrap()));
+        assert_eq!(after_opening_line(src, bodies[1]), None);
+        assert_eq!(closing_brace(bodies[0]).map(|b| b.start_byte()), Some(src.find("}\n").unwrap()));
+        let broken = "package p\nfunc f() {\n\tx()\n";
+        let tree = parse_go(broken, None);
+        let body = super::body(functions(tree.root_node())[0]).unwrap();
+        assert_eq!(closing_brace(body), None);
+    }
+
+    #[test]
+    fn entries_and_names() {
+        let src = "package main\nfunc main() { go work(); go s.loop(); go func() {}() }\nfunc init() {}\nfunc work() {}\nfunc (s *S) loop() {}\nfunc TestX(t *testing.T) {}\nfunc idle() { cancel := 1; cancel2 := 2 }\n";
+        let tree = parse_go(src, None);
+        let root = tree.root_node();
+        let funcs = functions(root);
+        let entries = GoroutineEntries::of(root, src);
+        let running: Vec<bool> = funcs.iter().map(|f| entries.runs_as_goroutine(*f, src)).collect();
+        assert_eq!(running, vec![false, true, false, true, true, false, false]);
+        assert!(is_process_entry(funcs[0], root, src) && is_process_entry(funcs[2], root, src));
+        assert!(!is_process_entry(funcs[3], root, src));
+        assert!(is_test_entry(funcs[5], src) && !is_test_entry(funcs[3], src));
+        assert_eq!(fresh_name(funcs[6], src, "cancel"), "cancel3");
+        assert_eq!(fresh_name(funcs[6], src, "stop"), "stop");
     }
 }

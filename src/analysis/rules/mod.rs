@@ -11,8 +11,12 @@ use super::gomod::GoVersion;
 use super::packages::Packages;
 use super::summary::PackageSummary;
 
+mod background_context;
+mod blocked_forever;
+mod lost_cancel;
 mod ticker_not_stopped;
 mod unreceived_send;
+mod waitgroup_done_skipped;
 
 /// What every rule declares about itself.
 #[derive(Debug)]
@@ -70,7 +74,14 @@ pub trait Rule: Send + Sync {
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>);
 }
 
-static RULES: &[&dyn Rule] = &[&unreceived_send::UnreceivedSend, &ticker_not_stopped::TickerNotStopped];
+static RULES: &[&dyn Rule] = &[
+    &unreceived_send::UnreceivedSend,
+    &ticker_not_stopped::TickerNotStopped,
+    &background_context::BackgroundContext,
+    &lost_cancel::LostCancel,
+    &waitgroup_done_skipped::WaitgroupDoneSkipped,
+    &blocked_forever::BlockedForever,
+];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
     RULES
@@ -78,6 +89,65 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
 
 pub fn rule_by_name(name: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().name == name)
+}
+
+/// Helpers for the rules' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::analysis::engine::apply_fixes;
+    use crate::syntax::parse_go;
+
+    /// Runs one rule over `src`, without the engine's filtering.
+    pub fn check(rule: &dyn Rule, src: &str, go_version: Option<GoVersion>) -> Vec<Finding> {
+        let tree = parse_go(src, None);
+        let cx = FileContext {
+            source: src,
+            tree: &tree,
+            path: None,
+            go_version,
+            imports: Imports::of(tree.root_node(), src),
+            packages: None,
+        };
+        let mut out = Vec::new();
+        rule.check(&cx, &mut out);
+        out
+    }
+
+    fn go_files(dir: PathBuf) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(go_files(path));
+            } else if path.extension().is_some_and(|e| e == "go") {
+                out.push(path);
+            }
+        }
+        out
+    }
+
+    /// Runs the rule, and applies all its fixes, on prefixes of each of its fixture
+    /// files, as an editor sees half-typed code: nothing may panic.
+    pub fn survives_truncation(rule: &dyn Rule) {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/rules").join(rule.meta().name);
+        let files = go_files(dir);
+        assert!(!files.is_empty());
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let cuts = (0..text.len()).step_by(23).filter(|i| text.is_char_boundary(*i));
+            for cut in cuts {
+                let src = &text[..cut];
+                let findings = check(rule, src, GoVersion::parse("1.22"));
+                let fixes: Vec<_> = findings.iter().flat_map(|f| f.fixes.iter()).collect();
+                for fix in fixes {
+                    apply_fixes(src, &[fix]);
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,246 @@
+//! `blocked-forever`: statements that can never go on: `select {}`, a send or
+//! receive on a channel that is nil for its whole scope, and an empty `for {}` in
+//! a goroutine.
+
+use tree_sitter::Node;
+
+use super::{FileContext, Rule, RuleMeta};
+use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::{self, GoroutineEntries, text};
+
+pub struct BlockedForever;
+
+static META: RuleMeta = RuleMeta {
+    name: "blocked-forever",
+    summary: "select {}, an operation on a never-assigned nil channel, or an empty for {} in a goroutine",
+    default_severity: Severity::Warning,
+    docs: include_str!("../../../docs/rules/blocked-forever.md"),
+};
+
+impl Rule for BlockedForever {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
+        let src = cx.source;
+        let root = cx.tree.root_node();
+        let entries = GoroutineEntries::of(root, src);
+        let main_package = go::package_name(root, src) == Some("main");
+        for func in go::functions(root) {
+            // Blocking forever is how `main` keeps a server process alive.
+            if go::is_process_entry(func, root, src) {
+                continue;
+            }
+            let Some(body) = go::body(func) else { continue };
+            let goroutine = entries.runs_as_goroutine(func, src);
+            let mut nil_channels = Vec::new();
+            go::walk_own(body, |n| match n.kind() {
+                "select_statement" if is_empty_select(n) => {
+                    if let Some(f) = empty_select(cx, func, n, goroutine, main_package) {
+                        out.push(f);
+                    }
+                }
+                "for_statement" if goroutine && is_empty_endless_loop(n) => out.push(spin(cx, func, n)),
+                "var_spec" => nil_channels.push(n),
+                _ => {}
+            });
+            for spec in nil_channels {
+                check_nil_channel(cx, spec, &entries, main_package, out);
+            }
+        }
+    }
+}
+
+fn is_empty_select(select: Node) -> bool {
+    go::named_children(select).iter().all(|c| c.kind() == "comment")
+}
+
+/// `for {}`: no header, nothing (but comments) in the body.
+fn is_empty_endless_loop(for_stmt: Node) -> bool {
+    let body = for_stmt.child_by_field_name("body");
+    let header = go::named_children(for_stmt).into_iter().any(|c| Some(c) != body && c.kind() != "comment");
+    !header && body.is_some_and(|b| go::named_children(b).iter().all(|c| c.kind() == "comment"))
+}
+
+fn empty_select(cx: &FileContext, func: Node, select: Node, goroutine: bool, main_package: bool) -> Option<Finding> {
+    let (severity, message) = if goroutine {
+        (
+            META.default_severity,
+            "goroutine blocks forever in `select {}`: nothing can wake it, so it never ends".to_string(),
+        )
+    } else if main_package {
+        // The functions of a command that block forever serve the process's lifetime.
+        return None;
+    } else {
+        (
+            Severity::Info,
+            "`select {}` blocks the calling goroutine forever; if this function is meant to run for the life of the process, suppress this".to_string(),
+        )
+    };
+    let mut finding = Finding::new(META.name, severity, select.byte_range(), message);
+    if let Some(fix) = wait_for_done_fix(cx, func, select) {
+        finding = finding.with_fix(fix);
+    }
+    Some(finding)
+}
+
+fn spin(cx: &FileContext, func: Node, for_stmt: Node) -> Finding {
+    let mut finding = Finding::new(
+        META.name,
+        META.default_severity,
+        for_stmt.byte_range(),
+        "goroutine spins forever in an empty `for {}`: it never ends and keeps a CPU busy",
+    );
+    if let Some(fix) = wait_for_done_fix(cx, func, for_stmt) {
+        finding = finding.with_fix(fix);
+    }
+    finding
+}
+
+/// Replaces a statement that never ends with a wait on the context in scope, so
+/// the goroutine ends with it. Unsafe: it now ends. Only where the statement is a
+/// statement of its own and the function has no results (the replacement is no
+/// terminating statement).
+fn wait_for_done_fix(cx: &FileContext, func: Node, stmt: Node) -> Option<Fix> {
+    if go::has_results(func) || stmt.parent().map(|p| p.kind()) != Some("statement_list") {
+        return None;
+    }
+    let ctx = go::context_in_scope(func, stmt, cx.source, &cx.imports)?;
+    Some(Fix {
+        title: format!("Wait for `{ctx}` to be done instead"),
+        edits: vec![TextEdit::replace(stmt.byte_range(), format!("<-{ctx}.Done()"))],
+        applicability: Applicability::Unsafe,
+    })
+}
+
+/// `var ch chan T` with no value, in a function: if nothing in its scope assigns
+/// it, every send and receive on it outside a `select` blocks forever.
+fn check_nil_channel(
+    cx: &FileContext,
+    spec: Node,
+    entries: &GoroutineEntries,
+    main_package: bool,
+    out: &mut Vec<Finding>,
+) {
+    let src = cx.source;
+    if spec.child_by_field_name("value").is_some()
+        || spec.child_by_field_name("type").map(|t| t.kind()) != Some("channel_type")
+    {
+        return;
+    }
+    let Some(scope) = spec
+        .parent()
+        .and_then(|p| if p.kind() == "var_spec_list" { p.parent() } else { Some(p) })
+        .filter(|d| d.kind() == "var_declaration")
+        .and_then(|d| d.parent())
+        .filter(|l| l.kind() == "statement_list")
+        .and_then(|l| l.parent())
+    else {
+        return;
+    };
+    let mut cursor = spec.walk();
+    let names: Vec<Node> = spec.children_by_field_name("name", &mut cursor).collect();
+    for name_node in names {
+        let name = text(name_node, src);
+        if name == "_" {
+            continue;
+        }
+        let Some(ops) = blocking_ops(scope, spec, name, src) else {
+            continue;
+        };
+        for op in ops {
+            // `<-forever` on its own is `select {}` by another name: in a command's
+            // functions it keeps the process serving.
+            let waits_only = op.parent().is_some_and(|p| p.kind() == "expression_statement");
+            let in_goroutine = go::enclosing_function(op).is_some_and(|f| entries.runs_as_goroutine(f, src));
+            if waits_only && main_package && !in_goroutine {
+                continue;
+            }
+            let what = match op.kind() {
+                "send_statement" => "send on",
+                "range_clause" => "range over",
+                _ => "receive from",
+            };
+            out.push(
+                Finding::new(
+                    META.name,
+                    META.default_severity,
+                    op.byte_range(),
+                    format!(
+                        "{what} `{name}` blocks forever: `{name}` is a nil channel (declared on line {} and never assigned)",
+                        go::line_number(src, name_node.start_byte())
+                    ),
+                )
+                .with_related(spec.byte_range(), format!("`{name}` is declared without a value here")),
+            );
+        }
+    }
+}
+
+/// The sends, receives and ranges on `name` in `scope` after its declaration,
+/// outside `select` cases (where a nil channel just disables the case). None when
+/// something may give `name` a value or another `name` is declared in the scope.
+fn blocking_ops<'t>(scope: Node<'t>, spec: Node<'t>, name: &str, src: &str) -> Option<Vec<Node<'t>>> {
+    let mut ops = Vec::new();
+    for ident in go::idents_named(scope, src, name) {
+        if ident.start_byte() < spec.end_byte() {
+            continue;
+        }
+        let parent = ident.parent()?;
+        match parent.kind() {
+            // Declared again (a shadow), a parameter, or assigned.
+            "var_spec" | "parameter_declaration" | "variadic_parameter_declaration" | "const_spec" => return None,
+            "expression_list" => {
+                let holder = parent.parent()?;
+                let on_left = holder.child_by_field_name("left") == Some(parent);
+                if on_left
+                    && matches!(
+                        holder.kind(),
+                        "assignment_statement" | "short_var_declaration" | "range_clause" | "receive_statement"
+                    )
+                {
+                    return None;
+                }
+            }
+            "unary_expression" if go::receive_operand(parent) != Some(ident) => {
+                // `&ch`: someone may store through the pointer.
+                return None;
+            }
+            "inc_statement" | "dec_statement" => return None,
+            _ => {}
+        }
+        let sends = parent.kind() == "send_statement" && parent.child_by_field_name("channel") == Some(ident);
+        let receives = go::receive_operand(parent) == Some(ident);
+        let ranges = parent.kind() == "range_clause" && parent.child_by_field_name("right") == Some(ident);
+        if (sends || receives || ranges) && !in_select_case(parent) {
+            ops.push(parent);
+        }
+    }
+    Some(ops)
+}
+
+/// Whether the operation is the communication of a `select` case.
+fn in_select_case(op: Node) -> bool {
+    let mut cur = op.parent();
+    // `case v := <-ch:` wraps the receive in a receive statement.
+    while let Some(n) = cur {
+        match n.kind() {
+            "communication_case" => return true,
+            "receive_statement" | "expression_list" => cur = n.parent(),
+            _ => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::rules::testing;
+
+    #[test]
+    fn half_typed_code_does_not_panic() {
+        testing::survives_truncation(&BlockedForever);
+    }
+}

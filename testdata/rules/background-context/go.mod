@@ -1,0 +1,3 @@
+module example.com/fixtures/backgroundcontext
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixtures/backgroundcontext120
+
+go 1.20

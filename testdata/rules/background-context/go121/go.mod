@@ -1,0 +1,3 @@
+module example.com/fixtures/backgroundcontext121
+
+go 1.21

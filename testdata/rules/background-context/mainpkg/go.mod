@@ -1,0 +1,3 @@
+module example.com/fixtures/backgroundcontextmain
+
+go 1.22

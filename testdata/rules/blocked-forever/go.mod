@@ -1,0 +1,3 @@
+module example.com/fixtures/blockedforever
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixtures/blockedforevermain
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixtures/lostcancel
+
+go 1.22

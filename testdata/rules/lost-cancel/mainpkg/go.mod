@@ -1,0 +1,3 @@
+module example.com/fixtures/lostcancelmain
+
+go 1.22

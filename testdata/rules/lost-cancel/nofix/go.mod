@@ -1,0 +1,3 @@
+module example.com/fixtures/lostcancelnofix
+
+go 1.22

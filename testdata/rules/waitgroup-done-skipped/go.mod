@@ -1,0 +1,3 @@
+module example.com/fixtures/waitgroupdoneskipped
+
+go 1.22
