@@ -8,8 +8,11 @@ use super::finding::{Finding, Severity};
 use super::go::Imports;
 use super::gomod::GoVersion;
 
+mod loop_without_exit;
+mod range_never_closed;
 mod ticker_not_stopped;
 mod unreceived_send;
+mod unsent_receive;
 
 /// What every rule declares about itself.
 #[derive(Debug)]
@@ -38,7 +41,13 @@ pub trait Rule: Send + Sync {
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>);
 }
 
-static RULES: &[&dyn Rule] = &[&unreceived_send::UnreceivedSend, &ticker_not_stopped::TickerNotStopped];
+static RULES: &[&dyn Rule] = &[
+    &unreceived_send::UnreceivedSend,
+    &ticker_not_stopped::TickerNotStopped,
+    &unsent_receive::UnsentReceive,
+    &range_never_closed::RangeNeverClosed,
+    &loop_without_exit::LoopWithoutExit,
+];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
     RULES
@@ -46,6 +55,38 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
 
 pub fn rule_by_name(name: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().name == name)
+}
+
+/// Runs one rule over a Go source text, as the engine would (without its
+/// post-processing), for the rules' unit tests.
+#[cfg(test)]
+pub(crate) fn check_source(rule: &dyn Rule, src: &str) -> Vec<Finding> {
+    let tree = crate::syntax::parse_go(src, None);
+    let cx = FileContext {
+        source: src,
+        tree: &tree,
+        path: None,
+        go_version: None,
+        imports: Imports::of(tree.root_node(), src),
+    };
+    let mut out = Vec::new();
+    rule.check(&cx, &mut out);
+    out
+}
+
+/// Runs the rule over every prefix of `src` cut at a line end, the shapes of
+/// half-typed code: none may panic.
+#[cfg(test)]
+pub(crate) fn check_every_prefix(rule: &dyn Rule, src: &str) {
+    for (end, _) in src.match_indices('\n') {
+        check_source(rule, &src[..end]);
+        // Cut mid-line as well.
+        let mut cut = end.saturating_sub(3);
+        while !src.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        check_source(rule, &src[..cut]);
+    }
 }
 
 #[cfg(test)]
