@@ -226,12 +226,15 @@ fn always_unblocks(stmt: Node, unblocks: &[Node]) -> bool {
                 .filter(|c| matches!(c.kind(), "communication_case" | "default_case" | "expression_case" | "type_case"))
                 .collect();
             let exhaustive = stmt.kind() == "select_statement" || cases.iter().any(|c| c.kind() == "default_case");
-            exhaustive
-                && !cases.is_empty()
-                && cases.iter().all(|c| {
-                    c.child_by_field_name("communication").is_some_and(|comm| unblocks.contains(&comm))
-                        || list_unblocks(*c)
-                })
+            let unblocking = |c: &Node| {
+                c.child_by_field_name("communication").is_some_and(|comm| unblocks.contains(&comm)) || list_unblocks(*c)
+            };
+            // A case sending on another channel is no way of giving up (as `ctx.Done()`,
+            // a timer or `default` are): we assume the send on this channel is the one taken.
+            let other_send = |c: &Node| {
+                c.child_by_field_name("communication").is_some_and(|comm| comm.kind() == "send_statement")
+            };
+            exhaustive && cases.iter().any(unblocking) && cases.iter().all(|c| unblocking(c) || other_send(c))
         }
         _ => false,
     }

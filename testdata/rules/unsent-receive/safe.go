@@ -172,3 +172,14 @@ func exitPath(ok bool) {
 	}
 	close(done)
 }
+
+// The select's other case sends on a channel nobody receives from, so it never
+// wins: we take the send on this channel as the one that happens.
+func sendEither(ready chan<- string) {
+	done := make(chan bool)
+	go func() { <-done }()
+	select {
+	case done <- true:
+	case ready <- "spare":
+	}
+}
