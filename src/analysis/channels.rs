@@ -285,7 +285,7 @@ fn has_spread(call: Node) -> bool {
 
 /// Who runs `node` inside `scope`: the innermost goroutine or callback literal
 /// between them, else the owner.
-pub fn runner_of<'t>(node: Node<'t>, scope: Node<'t>, src: &str) -> Runner<'t> {
+fn runner_of<'t>(node: Node<'t>, scope: Node<'t>, src: &str) -> Runner<'t> {
     let mut cur = node.parent();
     while let Some(n) = cur {
         if n == scope {
@@ -445,6 +445,21 @@ mod tests {
             let chan = made_channels(func, &src)[0];
             assert!(local_uses(root, &src, func, &chan).escape.is_some(), "{body} should escape");
         }
+    }
+
+    #[test]
+    fn parameter_uses_answer_what_a_function_does_with_its_argument() {
+        let src = "package p\nfunc relay(in <-chan int, out chan<- int) {\n\tdefer close(out)\n\tfor v := range in {\n\t\tgo func() { out <- v }()\n\t}\n}\n";
+        let tree = parse_go(src, None);
+        let root = tree.root_node();
+        let func = go::functions(root)[0];
+        let ops = |i: usize| {
+            let uses = param_uses(root, src, func, i);
+            assert!(uses.escape.is_none());
+            uses.uses.iter().map(|u| (u.op, matches!(u.runner, Runner::Goroutine(_)))).collect::<Vec<_>>()
+        };
+        assert_eq!(ops(0), vec![(Op::Range, false)]);
+        assert_eq!(ops(1), vec![(Op::Close, false), (Op::Send, true)]);
     }
 
     #[test]

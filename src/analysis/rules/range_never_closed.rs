@@ -185,11 +185,14 @@ fn owner_close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses
         })
         .min()?;
     let owner_waits: Vec<Node> = waits.iter().filter(|w| w.by.runner == Runner::Owner).map(|w| w.by.site).collect();
+    let sends: Vec<&Use> = uses.of(Op::Send).collect();
+    let send_nodes: Vec<Node> = sends.iter().map(|s| s.node).collect();
     let later: Vec<Node> =
         go::named_children(list).into_iter().filter(|s| s.start_byte() > chan.statement.start_byte()).collect();
-    let waiting =
-        later.iter().copied().find(|s| s.end_byte() > started && waits_on_something(*s, body, src, &owner_waits));
-    let sends: Vec<&Use> = uses.of(Op::Send).collect();
+    let waiting = later
+        .iter()
+        .copied()
+        .find(|s| s.end_byte() > started && waits_on_something(*s, src, &owner_waits, &send_nodes));
     if let Some(wait_stmt) = waiting {
         // Close once every send is done: all of them must come before the wait.
         if sends.iter().any(|s| s.node.end_byte() > wait_stmt.start_byte())
@@ -228,8 +231,9 @@ fn owner_close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses
 
 /// Whether the statement, in the owner's own goroutine, waits for something: a
 /// `Wait()` call, a receive, a `select`, or one of the owner's own loops over the
-/// channel (`owner_waits`).
-fn waits_on_something(stmt: Node, body: Node, src: &str, owner_waits: &[Node]) -> bool {
+/// channel (`owner_waits`). A `select` that sends on the channel (`sends`) is
+/// the producer at work, not a wait.
+fn waits_on_something(stmt: Node, src: &str, owner_waits: &[Node], sends: &[Node]) -> bool {
     if owner_waits.iter().any(|w| go::contains(stmt, *w)) {
         return true;
     }
@@ -238,14 +242,21 @@ fn waits_on_something(stmt: Node, body: Node, src: &str, owner_waits: &[Node]) -
         if found || n.kind() == "func_literal" {
             return go::Walk::SkipChildren;
         }
+        if n.kind() == "select_statement" && sends.iter().any(|s| go::contains(n, *s)) {
+            return go::Walk::SkipChildren;
+        }
         found = match n.kind() {
             "select_statement" => true,
-            "call_expression" => matches!(go::callee(n, src), Some((Some(_), "Wait"))),
+            "call_expression" => n
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "selector_expression")
+                .and_then(|f| f.child_by_field_name("field"))
+                .is_some_and(|f| text(f, src) == "Wait"),
             _ => go::receive_operand(n).is_some(),
         };
         go::Walk::Continue
     });
-    found && go::contains(body, stmt)
+    found
 }
 
 /// Just past the end of the line holding the end of `stmt`, when nothing but a

@@ -1,6 +1,7 @@
 package rangenevercloses
 
 import (
+	"context"
 	"crypto/sha256"
 	"io"
 	"log"
@@ -128,5 +129,47 @@ func auditEvents(events []string) {
 	}()
 	for _, e := range events {
 		audit <- e
+	}
+}
+
+type Exporter struct {
+	wg sync.WaitGroup
+}
+
+// The producer gives up on the context; the owner then waits through a field.
+func (e *Exporter) export(ctx context.Context, spans []string) error {
+	batch := make(chan string)
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		for s := range batch { // want `goroutine ranges over .batch. forever`
+			log.Println("export", s)
+		}
+	}()
+	for _, s := range spans {
+		select {
+		case batch <- s:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	e.wg.Wait()
+	return nil
+}
+
+// A producer that gives up on the context and does not wait.
+func publish(ctx context.Context, events []string) {
+	out := make(chan string)
+	go func() {
+		for e := range out { // want `goroutine ranges over .out. forever`
+			log.Println("publish", e)
+		}
+	}()
+	for _, e := range events {
+		select {
+		case out <- e:
+		case <-ctx.Done():
+			return
+		}
 	}
 }
