@@ -231,9 +231,8 @@ fn always_unblocks(stmt: Node, unblocks: &[Node]) -> bool {
             };
             // A case sending on another channel is no way of giving up (as `ctx.Done()`,
             // a timer or `default` are): we assume the send on this channel is the one taken.
-            let other_send = |c: &Node| {
-                c.child_by_field_name("communication").is_some_and(|comm| comm.kind() == "send_statement")
-            };
+            let other_send =
+                |c: &Node| c.child_by_field_name("communication").is_some_and(|comm| comm.kind() == "send_statement");
             exhaustive && cases.iter().any(unblocking) && cases.iter().all(|c| unblocking(c) || other_send(c))
         }
         _ => false,
