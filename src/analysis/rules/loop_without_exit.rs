@@ -94,17 +94,87 @@ fn endless_loops<'t>(cx: &FileContext<'t>, func: Node<'t>) -> Vec<EndlessLoop<'t
     out
 }
 
-/// `x.C` (a ticker's or timer's channel) or `time.Tick(d)`, in a file importing `time`.
+/// `x.C` where `x` is a ticker or timer, or `time.Tick(d)`.
 fn is_ticker_channel(cx: &FileContext, expr: Node) -> bool {
     let expr = go::unparen(expr);
     if cx.imports.time.is_empty() {
         return false;
     }
     match expr.kind() {
-        "selector_expression" => expr.child_by_field_name("field").is_some_and(|f| text(f, cx.source) == "C"),
+        "selector_expression" => {
+            expr.child_by_field_name("field").is_some_and(|f| text(f, cx.source) == "C")
+                && expr.child_by_field_name("operand").is_some_and(|x| is_ticker(cx, x))
+        }
         "call_expression" => go::is_pkg_call(expr, cx.source, &cx.imports.time, &["Tick"]),
         _ => false,
     }
+}
+
+/// Whether `x` names a `*time.Ticker` or `*time.Timer`: a local or package
+/// variable made by `time.NewTicker`/`time.NewTimer` or declared with that type,
+/// a parameter of that type, or `v.field` for a struct field of that type
+/// declared in this file. Anything else (another file's field, a call) is not
+/// known to be one.
+fn is_ticker(cx: &FileContext, x: Node) -> bool {
+    let src = cx.source;
+    let x = go::unparen(x);
+    let is_ticker_type =
+        |ty: &str| cx.imports.time.iter().any(|t| ty == format!("*{t}.Ticker") || ty == format!("*{t}.Timer"));
+    match x.kind() {
+        "identifier" => {
+            let name = text(x, src);
+            let mut scopes: Vec<Node> = Vec::new();
+            let mut cur = go::enclosing_function(x);
+            while let Some(f) = cur {
+                if go::params(f, src).iter().any(|p| p.name == name) {
+                    return go::params(f, src).iter().any(|p| p.name == name && is_ticker_type(p.ty));
+                }
+                scopes.extend(go::body(f));
+                cur = go::enclosing_function(f);
+            }
+            scopes.push(cx.tree.root_node());
+            scopes.into_iter().any(|scope| declares_ticker(cx, scope, name, &is_ticker_type))
+        }
+        "selector_expression" => {
+            let Some(field) = x.child_by_field_name("field").map(|f| text(f, src)) else { return false };
+            go::descendants_of_kind(cx.tree.root_node(), "field_declaration").into_iter().any(|decl| {
+                let mut cursor = decl.walk();
+                let named = decl.children_by_field_name("name", &mut cursor).any(|n| text(n, src) == field);
+                named && decl.child_by_field_name("type").is_some_and(|t| is_ticker_type(text(t, src)))
+            })
+        }
+        _ => false,
+    }
+}
+
+/// Whether `scope` (a function body, or the file for package variables) declares
+/// `name` as a ticker or timer, outside nested function literals.
+fn declares_ticker(cx: &FileContext, scope: Node, name: &str, is_ticker_type: &dyn Fn(&str) -> bool) -> bool {
+    let src = cx.source;
+    let mut found = false;
+    go::walk(scope, |n| {
+        if found || (n != scope && go::is_function(n)) {
+            return go::Walk::SkipChildren;
+        }
+        match n.kind() {
+            "short_var_declaration" | "var_declaration" => {
+                for (ident, value) in go::declared(n) {
+                    let made = value
+                        .map(go::unparen)
+                        .is_some_and(|v| go::is_pkg_call(v, src, &cx.imports.time, &["NewTicker", "NewTimer"]));
+                    found |= text(ident, src) == name && made;
+                }
+            }
+            "var_spec" => {
+                let mut cursor = n.walk();
+                let named = n.children_by_field_name("name", &mut cursor).any(|i| text(i, src) == name);
+                found |= named && n.child_by_field_name("type").is_some_and(|t| is_ticker_type(text(t, src)));
+            }
+            _ => {}
+        }
+        go::Walk::Continue
+    });
+    found
 }
 
 /// Whether the loop parks on a channel operation: a receive, a send or a select.
@@ -403,7 +473,7 @@ mod tests {
         );
         assert_eq!(severities(&bare), vec![Severity::Info]);
         let per_item = format!(
-            "package p\nimport (\"log\"; \"time\")\nfunc f(ts []*time.Ticker) {{\n\tfor _, t := range ts {{\n\tgo func() {{\n\t\t{TICK}\n\t}}()\n\t}}\n}}\n"
+            "package p\nimport (\"log\"; \"time\")\nfunc f(n int) {{\n\tfor range n {{\n\tt := time.NewTicker(1)\n\tgo func() {{\n\t\t{TICK}\n\t}}()\n\t}}\n}}\n"
         );
         assert_eq!(severities(&per_item), vec![Severity::Warning]);
         let forever = format!(

@@ -184,3 +184,18 @@ func returnsError(run func(func() error), in <-chan int) {
 		return nil
 	})
 }
+
+// A user type whose channel happens to be called C: closed by Close, not a ticker.
+type Watcher struct {
+	C chan string
+}
+
+func (w *Watcher) Close() { close(w.C) }
+
+func follow(w *Watcher) {
+	go func() {
+		for ev := range w.C {
+			log.Println("event", ev)
+		}
+	}()
+}
