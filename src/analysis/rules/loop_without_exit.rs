@@ -379,7 +379,8 @@ fn reindented_lines<'s>(src: &'s str, body: Node, skip: Option<Node>) -> Option<
     let open_line_end = go::line_end(src, body.start_byte());
     let close = body.end_byte() - 1;
     let close_line = go::line_start(src, close);
-    let after_open = src[body.start_byte() + 1..open_line_end].trim();
+    // `get`: a block tree-sitter had to invent (MISSING) may not start with `{`.
+    let after_open = src.get(body.start_byte() + 1..open_line_end)?.trim();
     if open_line_end > close_line
         || !(after_open.is_empty() || after_open.starts_with("//"))
         || !src[close_line..close].trim().is_empty()

@@ -294,7 +294,8 @@ fn producer_close_fix(cx: &FileContext, func: Node, uses: &Uses, waits: &[Wait])
     }
     let block = go::body(lit)?;
     let open_line_end = go::line_end(src, block.start_byte());
-    if open_line_end > block.end_byte() || !src[block.start_byte() + 1..open_line_end].trim().is_empty() {
+    // `get`: a block tree-sitter had to invent (MISSING) may not start with `{`.
+    if open_line_end > block.end_byte() || !src.get(block.start_byte() + 1..open_line_end)?.trim().is_empty() {
         return None;
     }
     let first = go::named_children(block).into_iter().next()?;
