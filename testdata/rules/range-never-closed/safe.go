@@ -193,3 +193,47 @@ func producerCloses() int {
 	}
 	return total
 }
+
+// The producer is a function of this file that closes its output.
+func produceInto(out chan<- int, n int) {
+	defer close(out)
+	for i := range n {
+		out <- i
+	}
+}
+
+func sumProduced(n int) int {
+	nums := make(chan int)
+	go produceInto(nums, n)
+	total := 0
+	for v := range nums {
+		total += v
+	}
+	return total
+}
+
+// Closed on the cancellation path of the producing loop, and after it.
+func streamUntilCancelled(ctx context.Context, items []string) {
+	ch := make(chan string)
+	go func() {
+		for it := range ch {
+			log.Println(it)
+		}
+	}()
+	for _, it := range items {
+		select {
+		case <-ctx.Done():
+			close(ch)
+			return
+		case ch <- it:
+		}
+	}
+	close(ch)
+}
+
+// A range over a slice of channels' values is not a channel range.
+func fanOut(workers []chan Job, jobs []Job) {
+	for i, j := range jobs {
+		workers[i%len(workers)] <- j
+	}
+}
