@@ -250,10 +250,11 @@ fn name_uses<'t>(
     out
 }
 
-/// Whether a use of `name` refers to something else: a function literal between
-/// it and `scope` declares a parameter of that name. (A `:=`, `var` or `range`
-/// redeclaring the name is not a use we classify, so it counts as an escape.)
-fn shadowed(ident: Node, scope: Node, src: &str, name: &str) -> bool {
+/// Whether a use of `name` inside `scope` refers to something else: a function
+/// literal between it and `scope` declares a parameter of that name. (A `:=`,
+/// `var` or `range` redeclaring the name is not a use we classify, so for
+/// channels it counts as an escape.)
+pub fn shadowed(ident: Node, scope: Node, src: &str, name: &str) -> bool {
     let mut cur = ident.parent();
     while let Some(n) = cur {
         if n == scope {

@@ -634,6 +634,14 @@ pub fn doc_comment(decl: Node, src: &str) -> String {
     lines.reverse();
     lines.join("\n")
 }
+/// Just past the end of the line where `stmt` ends, when nothing but a comment
+/// follows it there: where a statement inserted after it goes.
+pub fn after_statement_line(src: &str, stmt: Node) -> Option<usize> {
+    let at = line_end(src, stmt.end_byte().saturating_sub(1));
+    let rest = src.get(stmt.end_byte()..at)?.trim();
+    (rest.is_empty() || rest.starts_with("//")).then_some(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -678,7 +686,26 @@ mod tests {
 
     #[test]
     fn loop_exits_know_which_statement_a_break_leaves() {
-        let src = "package p\nfunc f() {\nouter:\n\tfor {\n\t\tfor {\n\t\t\tselect {\n\t\t\tcase <-a:\n\t\t\t\tbreak\n\t\t\tcase <-b:\n\t\t\t\tcontinue outer\n\t\t\t}\n\t\tinner:\n\t\t\tfor {\n\t\t\t\tbreak inner\n\t\t\t}\n\t\t\tif bad() {\n\t\t\t\tlog.Fatal(1)\n\t\t\t}\n\t\t}\n\t}\n}\n";
+        let src = "package p\nfunc f() {\n\
+            outer:\n\
+            \tfor {\n\
+            \t\tfor {\n\
+            \t\t\tselect {\n\
+            \t\t\tcase <-a:\n\
+            \t\t\t\tbreak\n\
+            \t\t\tcase <-b:\n\
+            \t\t\t\tcontinue outer\n\
+            \t\t\t}\n\
+            \t\tinner:\n\
+            \t\t\tfor {\n\
+            \t\t\t\tbreak inner\n\
+            \t\t\t}\n\
+            \t\t\tif bad() {\n\
+            \t\t\t\tlog.Fatal(1)\n\
+            \t\t\t}\n\
+            \t\t}\n\
+            \t}\n\
+            }\n";
         let tree = parse_go(src, None);
         let loops = descendants_of_kind(tree.root_node(), "for_statement");
         let exits = |i: usize| loop_exits(loops[i], src).iter().map(|n| text(*n, src).to_string()).collect::<Vec<_>>();
@@ -695,5 +722,15 @@ mod tests {
         let tree = parse_go(src, None);
         let func = descendants_of_kind(tree.root_node(), "function_declaration")[0];
         assert_eq!(doc_comment(func, src), "run loops\nforever.");
+    }
+
+    #[test]
+    fn statements_end_their_line_unless_code_follows() {
+        let src = "package p\nfunc f() {\n\ta := 1 // one\n\tb := 2; c := 3\n}\n";
+        let tree = parse_go(src, None);
+        let decls = descendants_of_kind(tree.root_node(), "short_var_declaration");
+        assert_eq!(after_statement_line(src, decls[0]), Some(src.find("\tb").unwrap()));
+        assert_eq!(after_statement_line(src, decls[1]), None);
+        assert_eq!(after_statement_line(src, decls[2]), Some(src.find('}').unwrap()));
     }
 }

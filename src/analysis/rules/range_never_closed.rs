@@ -218,7 +218,7 @@ fn owner_close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses
             applicability: if early_return { Applicability::Unsafe } else { Applicability::Safe },
         });
     }
-    let at = statement_line_end(src, chan.statement)?;
+    let at = go::after_statement_line(src, chan.statement)?;
     let indent = go::indent_at(src, chan.statement.start_byte());
     // In a loop, a deferred close runs when the function returns, not per iteration.
     let in_loop = go::in_loop_within(chan.statement, body);
@@ -257,14 +257,6 @@ fn waits_on_something(stmt: Node, src: &str, owner_waits: &[Node], sends: &[Node
         go::Walk::Continue
     });
     found
-}
-
-/// Just past the end of the line holding the end of `stmt`, when nothing but a
-/// comment follows it on that line.
-fn statement_line_end(src: &str, stmt: Node) -> Option<usize> {
-    let at = go::line_end(src, stmt.end_byte().saturating_sub(1));
-    let rest = src[stmt.end_byte()..at].trim();
-    (rest.is_empty() || rest.starts_with("//")).then_some(at)
 }
 
 /// One goroutine literal does all the sending: it closes the channel when it returns.
@@ -451,7 +443,7 @@ fn check_field(cx: &FileContext, field: &ChanField, out: &mut Vec<Finding>) {
                 let this_field = sel.child_by_field_name("field").is_some_and(|f| text(f, src) == field.field);
                 if on_receiver
                     && this_field
-                    && !receiver_shadowed(n, body, src, recv)
+                    && !channels::shadowed(n, body, src, recv)
                     && let Some(loop_stmt) = loop_ended_only_by_close(n, src)
                 {
                     sites.push((n, loop_stmt));
@@ -490,21 +482,6 @@ fn check_field(cx: &FileContext, field: &ChanField, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
-}
-
-/// Whether a function literal between `node` and `body` rebinds the receiver name.
-fn receiver_shadowed(node: Node, body: Node, src: &str, recv: &str) -> bool {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if n == body {
-            return false;
-        }
-        if n.kind() == "func_literal" && go::shadows_as_param(n, src, recv) {
-            return true;
-        }
-        cur = n.parent();
-    }
-    false
 }
 
 #[cfg(test)]

@@ -296,11 +296,7 @@ fn signal_fix(cx: &FileContext, func: Node, body: Node, chan: &MadeChannel, uses
         }
         edits.push(TextEdit::replace(whole_lines(src, stmt)?, ""));
     }
-    let at = go::line_end(src, chan.statement.end_byte().saturating_sub(1));
-    let after_make = src[chan.statement.end_byte()..at].trim();
-    if !after_make.is_empty() && !after_make.starts_with("//") {
-        return None;
-    }
+    let at = go::after_statement_line(src, chan.statement)?;
     let indent = go::indent_at(src, chan.statement.start_byte());
     edits.push(TextEdit::insert(at, format!("{indent}defer close({name})\n")));
     // Defers registered after the make would now run before the close instead of after the signal.
