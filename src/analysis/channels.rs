@@ -218,12 +218,12 @@ fn name_uses<'t>(
             out.escape.get_or_insert(ident);
             continue;
         }
-        let function = call.child_by_field_name("function").map(go::unparen);
-        let (callee, call_runner) = match function {
-            // `go func(in chan T) { ... }(ch)`: the literal runs as the call's runner.
-            Some(lit) if lit.kind() == "func_literal" => (Some(lit), runner_of_call(call, runner)),
-            _ => (resolve_call(root, src, call), runner_of_call(call, runner)),
+        // `go func(in chan T) { ... }(ch)` calls the literal; otherwise a function of the file.
+        let callee = match call.child_by_field_name("function").map(go::unparen) {
+            Some(lit) if lit.kind() == "func_literal" => Some(lit),
+            _ => resolve_call(root, src, call),
         };
+        let call_runner = runner_of_call(call, runner);
         let Some(callee) = callee.filter(|_| depth < MAX_CALL_DEPTH) else {
             out.escape.get_or_insert(ident);
             continue;
