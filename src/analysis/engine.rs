@@ -6,7 +6,7 @@ use std::path::Path;
 use tree_sitter::Tree;
 
 use super::finding::{Finding, Fix, Severity};
-use super::go::{Imports, in_error};
+use super::go::in_error;
 use super::gomod::GoVersion;
 use super::packages::Packages;
 use super::rules::{FileContext, all_rules};
@@ -53,15 +53,7 @@ pub fn analyze(input: &AnalysisInput) -> Vec<Finding> {
         return Vec::new();
     }
     let root = input.tree.root_node();
-    let cx = FileContext {
-        source: input.source,
-        tree: input.tree,
-        path: input.path,
-        go_version: input.go_version,
-        imports: Imports::of(root, input.source),
-        packages: input.packages,
-        functions: super::go::functions(root),
-    };
+    let cx = FileContext::new(input.source, input.tree, input.path, input.go_version, input.packages);
     let mut findings = Vec::new();
     for rule in all_rules() {
         let meta = rule.meta();

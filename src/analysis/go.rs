@@ -943,6 +943,96 @@ impl<'t> Paths<'_, 't> {
     }
 }
 
+/// Whether `call` ends the goroutine or the process without returning:
+/// `panic`, `os.Exit`, `runtime.Goexit`, and any `Fatal`, `Fatalf`, `Fatalln` or
+/// `FailNow` method or function (the `log` package's, a logger's, `testing.T`'s).
+/// Names only: a user method called `Fatal` that returns counts too, which can
+/// only hide a finding.
+pub fn is_exiting_call(call: Node, src: &str) -> bool {
+    if call.kind() != "call_expression" {
+        return false;
+    }
+    match callee(call, src) {
+        Some((Some(pkg), "Exit")) => pkg == "os",
+        Some((Some(pkg), "Goexit")) => pkg == "runtime",
+        Some((None, "panic")) => true,
+        Some((_, name)) => matches!(name, "Fatal" | "Fatalf" | "Fatalln" | "FailNow"),
+        None => {
+            // `s.log.Fatal(...)`: a method on a field.
+            let field = call
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "selector_expression")
+                .and_then(|f| f.child_by_field_name("field"));
+            field.is_some_and(|f| matches!(text(f, src), "Fatal" | "Fatalf" | "Fatalln" | "FailNow"))
+        }
+    }
+}
+
+/// The statements that leave a `for` loop: `return`, `goto`, calls that end the
+/// goroutine or the process ([`is_exiting_call`]), a `break` that targets the
+/// loop, a labelled `break` whose label is not declared inside the loop (so it
+/// targets this loop or an outer one), and a labelled `continue` to an outer
+/// loop. Nested function literals
+/// are not looked into. The loop's own condition is not an exit here.
+pub fn loop_exits<'t>(for_stmt: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    let mut exits = Vec::new();
+    let Some(body) = for_stmt.child_by_field_name("body") else {
+        return exits;
+    };
+    // `continue` to the loop's own label goes round again; any other outer label leaves.
+    let own_label = for_stmt
+        .parent()
+        .filter(|p| p.kind() == "labeled_statement")
+        .and_then(|p| p.child_by_field_name("label"))
+        .map(|l| text(l, src));
+    let mut inner_labels = Vec::new();
+    walk_own(body, |n| {
+        if n.kind() == "labeled_statement"
+            && let Some(label) = n.child_by_field_name("label")
+        {
+            inner_labels.push(text(label, src));
+        }
+    });
+    walk_own(body, |n| match n.kind() {
+        "return_statement" | "goto_statement" => exits.push(n),
+        "call_expression" if is_exiting_call(n, src) => exits.push(n),
+        "break_statement" | "continue_statement" => match n.named_child(0) {
+            Some(label) if n.kind() == "continue_statement" && Some(text(label, src)) == own_label => {}
+            Some(label) if !inner_labels.contains(&text(label, src)) => exits.push(n),
+            Some(_) => {}
+            None if n.kind() == "break_statement" && breaks_out_of(n, for_stmt) => exits.push(n),
+            None => {}
+        },
+        _ => {}
+    });
+    exits
+}
+
+/// The `//` comment lines directly above a declaration (its doc comment), joined
+/// with newlines, without the comment markers.
+pub fn doc_comment(decl: Node, src: &str) -> String {
+    let mut lines = Vec::new();
+    let mut prev = decl.prev_sibling();
+    let mut expected_row = decl.start_position().row;
+    while let Some(c) = prev {
+        if c.kind() != "comment" || c.end_position().row + 1 != expected_row {
+            break;
+        }
+        lines.push(text(c, src).trim_start_matches("//").trim_start_matches("/*").trim_end_matches("*/").trim());
+        expected_row = c.start_position().row;
+        prev = c.prev_sibling();
+    }
+    lines.reverse();
+    lines.join("\n")
+}
+/// Just past the end of the line where `stmt` ends, when nothing but a comment
+/// follows it there: where a statement inserted after it goes.
+pub fn after_statement_line(src: &str, stmt: Node) -> Option<usize> {
+    let at = line_end(src, stmt.end_byte().saturating_sub(1));
+    let rest = src.get(stmt.end_byte()..at)?.trim();
+    (rest.is_empty() || rest.starts_with("//")).then_some(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1086,5 +1176,55 @@ mod tests {
         assert!(is_test_entry(funcs[5], src) && !is_test_entry(funcs[3], src));
         assert_eq!(fresh_name(funcs[6], src, "cancel"), "cancel3");
         assert_eq!(fresh_name(funcs[6], src, "stop"), "stop");
+    }
+
+    #[test]
+    fn loop_exits_know_which_statement_a_break_leaves() {
+        let src = "package p\nfunc f() {\n\
+            outer:\n\
+            \tfor {\n\
+            \t\tfor {\n\
+            \t\t\tselect {\n\
+            \t\t\tcase <-a:\n\
+            \t\t\t\tbreak\n\
+            \t\t\tcase <-b:\n\
+            \t\t\t\tcontinue outer\n\
+            \t\t\t}\n\
+            \t\tinner:\n\
+            \t\t\tfor {\n\
+            \t\t\t\tbreak inner\n\
+            \t\t\t}\n\
+            \t\t\tif bad() {\n\
+            \t\t\t\tlog.Fatal(1)\n\
+            \t\t\t}\n\
+            \t\t}\n\
+            \t}\n\
+            }\n";
+        let tree = parse_go(src, None);
+        let loops = descendants_of_kind(tree.root_node(), "for_statement");
+        let exits = |i: usize| loop_exits(loops[i], src).iter().map(|n| text(*n, src).to_string()).collect::<Vec<_>>();
+        // The outer loop: `continue outer` targets it, the rest stay inside.
+        assert_eq!(exits(0), vec!["log.Fatal(1)"]);
+        // The middle loop: left by `continue outer` and the fatal call, not by the select's break.
+        assert_eq!(exits(1), vec!["continue outer", "log.Fatal(1)"]);
+        assert_eq!(exits(2), vec!["break inner"]);
+    }
+
+    #[test]
+    fn doc_comments_are_the_adjacent_comment_lines() {
+        let src = "package p\n\n// unrelated\n\n// run loops\n// forever.\nfunc run() {}\n";
+        let tree = parse_go(src, None);
+        let func = descendants_of_kind(tree.root_node(), "function_declaration")[0];
+        assert_eq!(doc_comment(func, src), "run loops\nforever.");
+    }
+
+    #[test]
+    fn statements_end_their_line_unless_code_follows() {
+        let src = "package p\nfunc f() {\n\ta := 1 // one\n\tb := 2; c := 3\n}\n";
+        let tree = parse_go(src, None);
+        let decls = descendants_of_kind(tree.root_node(), "short_var_declaration");
+        assert_eq!(after_statement_line(src, decls[0]), Some(src.find("\tb").unwrap()));
+        assert_eq!(after_statement_line(src, decls[1]), None);
+        assert_eq!(after_statement_line(src, decls[2]), Some(src.find('}').unwrap()));
     }
 }

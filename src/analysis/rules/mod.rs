@@ -13,9 +13,12 @@ use super::summary::PackageSummary;
 
 mod background_context;
 mod blocked_forever;
+mod loop_without_exit;
 mod lost_cancel;
+mod range_never_closed;
 mod ticker_not_stopped;
 mod unreceived_send;
+mod unsent_receive;
 mod waitgroup_done_skipped;
 
 /// What every rule declares about itself.
@@ -45,7 +48,27 @@ pub struct FileContext<'a> {
     pub functions: Vec<tree_sitter::Node<'a>>,
 }
 
-impl FileContext<'_> {
+impl<'a> FileContext<'a> {
+    /// The context for one parsed file: its imports and functions are found here, once.
+    pub fn new(
+        source: &'a str,
+        tree: &'a Tree,
+        path: Option<&'a Path>,
+        go_version: Option<GoVersion>,
+        packages: Option<&'a Packages>,
+    ) -> Self {
+        let root = tree.root_node();
+        FileContext {
+            source,
+            tree,
+            path,
+            go_version,
+            imports: Imports::of(root, source),
+            packages,
+            functions: go::functions(root),
+        }
+    }
+
     /// The summary of this file's package: every file of its directory with the
     /// same package clause, this one included.
     pub fn own_package(&self) -> Option<Arc<PackageSummary>> {
@@ -81,6 +104,9 @@ static RULES: &[&dyn Rule] = &[
     &lost_cancel::LostCancel,
     &waitgroup_done_skipped::WaitgroupDoneSkipped,
     &blocked_forever::BlockedForever,
+    &unsent_receive::UnsentReceive,
+    &range_never_closed::RangeNeverClosed,
+    &loop_without_exit::LoopWithoutExit,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
@@ -103,14 +129,7 @@ pub(crate) mod testing {
     /// Runs one rule over `src`, without the engine's filtering.
     pub fn check(rule: &dyn Rule, src: &str, go_version: Option<GoVersion>) -> Vec<Finding> {
         let tree = parse_go(src, None);
-        let cx = FileContext {
-            source: src,
-            tree: &tree,
-            path: None,
-            go_version,
-            imports: Imports::of(tree.root_node(), src),
-            packages: None,
-        };
+        let cx = FileContext::new(src, &tree, None, go_version, None);
         let mut out = Vec::new();
         rule.check(&cx, &mut out);
         out
@@ -147,6 +166,32 @@ pub(crate) mod testing {
                 }
             }
         }
+    }
+}
+
+/// Runs one rule over a Go source text, as the engine would (without its
+/// post-processing), for the rules' unit tests.
+#[cfg(test)]
+pub(crate) fn check_source(rule: &dyn Rule, src: &str) -> Vec<Finding> {
+    let tree = crate::syntax::parse_go(src, None);
+    let cx = FileContext::new(src, &tree, None, None, None);
+    let mut out = Vec::new();
+    rule.check(&cx, &mut out);
+    out
+}
+
+/// Runs the rule over every prefix of `src` cut at a line end, the shapes of
+/// half-typed code: none may panic.
+#[cfg(test)]
+pub(crate) fn check_every_prefix(rule: &dyn Rule, src: &str) {
+    for (end, _) in src.match_indices('\n') {
+        check_source(rule, &src[..end]);
+        // Cut mid-line as well.
+        let mut cut = end.saturating_sub(3);
+        while !src.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        check_source(rule, &src[..cut]);
     }
 }
 

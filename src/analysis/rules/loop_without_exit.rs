@@ -1,0 +1,525 @@
+//! `loop-without-exit`: a goroutine whose loop can never end: `for range t.C`,
+//! or `for { ... }` that waits on channels with no case that returns or breaks out.
+
+use tree_sitter::Node;
+
+use super::{FileContext, Rule, RuleMeta};
+use crate::analysis::channels;
+use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::{self, text};
+
+pub struct LoopWithoutExit;
+
+static META: RuleMeta = RuleMeta {
+    name: "loop-without-exit",
+    summary: "goroutine loop with no way out: no return, break, ctx.Done() or done channel",
+    default_severity: Severity::Warning,
+    docs: include_str!("../../../docs/rules/loop-without-exit.md"),
+};
+
+impl Rule for LoopWithoutExit {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
+        let src = cx.source;
+        let root = cx.tree.root_node();
+        let mut goroutines: Vec<(Node, Vec<Node>)> = Vec::new();
+        for start in channels::goroutine_starts(root, src) {
+            let Some(func) = channels::started_function(root, src, start) else {
+                continue;
+            };
+            match goroutines.iter_mut().find(|(f, _)| *f == func) {
+                Some((_, starts)) => starts.push(start),
+                None => goroutines.push((func, vec![start])),
+            }
+        }
+        for (func, starts) in goroutines {
+            // Started only where the process's lifetime is the goroutine's.
+            if starts.iter().all(|s| in_process_lifetime_function(*s, root, src)) {
+                continue;
+            }
+            for endless in endless_loops(cx, func) {
+                report(cx, func, &starts, &endless, out);
+            }
+        }
+    }
+}
+
+/// Why a loop cannot end.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Endless {
+    /// `for range t.C` or `for range time.Tick(d)`: the runtime never closes a ticker's channel.
+    TickerRange,
+    /// `for { ... }` waiting on channels, with nothing that leaves it.
+    Forever,
+}
+
+struct EndlessLoop<'t> {
+    for_stmt: Node<'t>,
+    kind: Endless,
+}
+
+/// The loops of a goroutine function's own body that never end and wait on
+/// channels while they run. Loops nested in an endless loop are not listed again.
+fn endless_loops<'t>(cx: &FileContext<'t>, func: Node<'t>) -> Vec<EndlessLoop<'t>> {
+    let src = cx.source;
+    let mut out = Vec::new();
+    let Some(body) = go::body(func) else {
+        return out;
+    };
+    go::walk(body, |n| {
+        if n.kind() == "func_literal" {
+            return go::Walk::SkipChildren;
+        }
+        if n.kind() != "for_statement" || !go::loop_exits(n, src).is_empty() {
+            return go::Walk::Continue;
+        }
+        let kind = if let Some(range) = go::named_children(n).into_iter().find(|c| c.kind() == "range_clause") {
+            range.child_by_field_name("right").filter(|r| is_ticker_channel(cx, *r)).map(|_| Endless::TickerRange)
+        } else if go::loop_never_exits(n, src) && waits_on_channels(n) {
+            Some(Endless::Forever)
+        } else {
+            None
+        };
+        match kind {
+            Some(kind) => {
+                out.push(EndlessLoop { for_stmt: n, kind });
+                go::Walk::SkipChildren
+            }
+            None => go::Walk::Continue,
+        }
+    });
+    out
+}
+
+/// `x.C` where `x` is a ticker or timer, or `time.Tick(d)`.
+fn is_ticker_channel(cx: &FileContext, expr: Node) -> bool {
+    let expr = go::unparen(expr);
+    if cx.imports.time.is_empty() {
+        return false;
+    }
+    match expr.kind() {
+        "selector_expression" => {
+            expr.child_by_field_name("field").is_some_and(|f| text(f, cx.source) == "C")
+                && expr.child_by_field_name("operand").is_some_and(|x| is_ticker(cx, x))
+        }
+        "call_expression" => go::is_pkg_call(expr, cx.source, &cx.imports.time, &["Tick"]),
+        _ => false,
+    }
+}
+
+/// Whether `x` names a `*time.Ticker` or `*time.Timer`: a local or package
+/// variable made by `time.NewTicker`/`time.NewTimer` or declared with that type,
+/// a parameter of that type, or `v.field` for a struct field of that type
+/// declared in this file. Anything else (another file's field, a call) is not
+/// known to be one.
+fn is_ticker(cx: &FileContext, x: Node) -> bool {
+    let src = cx.source;
+    let x = go::unparen(x);
+    let is_ticker_type =
+        |ty: &str| cx.imports.time.iter().any(|t| ty == format!("*{t}.Ticker") || ty == format!("*{t}.Timer"));
+    match x.kind() {
+        "identifier" => {
+            let name = text(x, src);
+            let mut scopes: Vec<Node> = Vec::new();
+            let mut cur = go::enclosing_function(x);
+            while let Some(f) = cur {
+                if go::params(f, src).iter().any(|p| p.name == name) {
+                    return go::params(f, src).iter().any(|p| p.name == name && is_ticker_type(p.ty));
+                }
+                scopes.extend(go::body(f));
+                cur = go::enclosing_function(f);
+            }
+            scopes.push(cx.tree.root_node());
+            scopes.into_iter().any(|scope| declares_ticker(cx, scope, name, &is_ticker_type))
+        }
+        "selector_expression" => {
+            let Some(field) = x.child_by_field_name("field").map(|f| text(f, src)) else { return false };
+            go::descendants_of_kind(cx.tree.root_node(), "field_declaration").into_iter().any(|decl| {
+                let mut cursor = decl.walk();
+                let named = decl.children_by_field_name("name", &mut cursor).any(|n| text(n, src) == field);
+                named && decl.child_by_field_name("type").is_some_and(|t| is_ticker_type(text(t, src)))
+            })
+        }
+        _ => false,
+    }
+}
+
+/// Whether `scope` (a function body, or the file for package variables) declares
+/// `name` as a ticker or timer, outside nested function literals.
+fn declares_ticker(cx: &FileContext, scope: Node, name: &str, is_ticker_type: &dyn Fn(&str) -> bool) -> bool {
+    let src = cx.source;
+    let mut found = false;
+    go::walk(scope, |n| {
+        if found || (n != scope && go::is_function(n)) {
+            return go::Walk::SkipChildren;
+        }
+        match n.kind() {
+            "short_var_declaration" | "var_declaration" => {
+                for (ident, value) in go::declared(n) {
+                    let made = value
+                        .map(go::unparen)
+                        .is_some_and(|v| go::is_pkg_call(v, src, &cx.imports.time, &["NewTicker", "NewTimer"]));
+                    found |= text(ident, src) == name && made;
+                }
+            }
+            "var_spec" => {
+                let mut cursor = n.walk();
+                let named = n.children_by_field_name("name", &mut cursor).any(|i| text(i, src) == name);
+                found |= named && n.child_by_field_name("type").is_some_and(|t| is_ticker_type(text(t, src)));
+            }
+            _ => {}
+        }
+        go::Walk::Continue
+    });
+    found
+}
+
+/// Whether the loop parks on a channel operation: a receive, a send or a select.
+fn waits_on_channels(for_stmt: Node) -> bool {
+    let mut found = false;
+    go::walk_own(for_stmt, |n| {
+        found |= matches!(n.kind(), "select_statement" | "send_statement") || go::receive_operand(n).is_some();
+    });
+    found
+}
+
+/// Whether `node` sits in `main.main` or an `init` function.
+fn in_process_lifetime_function(node: Node, root: Node, src: &str) -> bool {
+    let package = go::package_name(root, src);
+    let mut cur = go::enclosing_function(node);
+    while let Some(f) = cur {
+        if f.kind() == "function_declaration" {
+            let name = go::function_name(f, src);
+            return name == Some("init") || (name == Some("main") && package == Some("main"));
+        }
+        cur = go::enclosing_function(f);
+    }
+    false
+}
+
+/// Whether the goroutine function, or the declaration it is written in, says it
+/// runs for good: named `Run`, `Serve`, `Loop` or `...Forever`, or documented as
+/// running forever or until the process exits.
+fn documented_forever(func: Node, src: &str) -> bool {
+    let mut cur = Some(func);
+    while let Some(f) = cur {
+        if f.kind() != "func_literal" {
+            let name = go::function_name(f, src).unwrap_or("");
+            let doc = go::doc_comment(f, src).to_ascii_lowercase();
+            return matches!(name, "Run" | "Serve" | "Loop")
+                || name.ends_with("Forever")
+                || [
+                    "runs forever",
+                    "run forever",
+                    "never returns",
+                    "until the process exits",
+                    "for the life of the process",
+                    "for the lifetime of the process",
+                ]
+                .iter()
+                .any(|phrase| doc.contains(phrase));
+        }
+        cur = go::enclosing_function(f);
+    }
+    false
+}
+
+fn report(cx: &FileContext, func: Node, starts: &[Node], endless: &EndlessLoop, out: &mut Vec<Finding>) {
+    let src = cx.source;
+    let for_stmt = endless.for_stmt;
+    let ctx = go::context_in_scope(func, for_stmt, src, &cx.imports);
+    let severity = if documented_forever(func, src) {
+        Severity::Hint
+    } else if ctx.is_some() || starts.iter().any(|s| started_with_a_lifetime(cx, *s)) {
+        META.default_severity
+    } else {
+        // No context anywhere near: perhaps a deliberate process-long worker.
+        Severity::Info
+    };
+    let header_end = for_stmt.child_by_field_name("body").map_or(for_stmt.end_byte(), |b| b.start_byte());
+    let header = for_stmt.start_byte()..src[..header_end].trim_end().len().max(for_stmt.start_byte() + 3);
+    let message = match endless.kind {
+        Endless::TickerRange => {
+            let right = go::named_children(for_stmt)
+                .into_iter()
+                .find(|c| c.kind() == "range_clause")
+                .and_then(|r| r.child_by_field_name("right"))
+                .map_or("", |r| text(r, src));
+            format!(
+                "goroutine ranges over `{right}` forever: a ticker's channel is never closed and nothing else ends the loop"
+            )
+        }
+        Endless::Forever => {
+            "goroutine loops forever: no case returns or breaks out, and no `ctx.Done()` or done channel ends it"
+                .to_string()
+        }
+    };
+    let mut finding = Finding::new(META.name, severity, header, message);
+    for start in starts {
+        finding = finding.with_related(start.byte_range(), "the goroutine is started here".to_string());
+    }
+    if let Some(fix) = ctx.and_then(|ctx| ctx_fix(cx, func, endless, &ctx)) {
+        finding = finding.with_fix(fix);
+    }
+    out.push(finding);
+}
+
+/// Whether the code starting the goroutine has a lifetime it could have passed
+/// on: a context in scope, or a loop that starts one goroutine per iteration.
+fn started_with_a_lifetime(cx: &FileContext, start: Node) -> bool {
+    let Some(starter) = go::enclosing_function(start) else {
+        return false;
+    };
+    go::context_in_scope(starter, start, cx.source, &cx.imports).is_some()
+        || go::body(starter).is_some_and(|b| go::in_loop_within(start, b))
+}
+
+/// Rewrites the loop so that it returns once `ctx` is done.
+fn ctx_fix(cx: &FileContext, func: Node, endless: &EndlessLoop, ctx: &str) -> Option<Fix> {
+    let src = cx.source;
+    if go::has_results(func) {
+        return None;
+    }
+    let for_stmt = endless.for_stmt;
+    let body = for_stmt.child_by_field_name("body")?;
+    let edits = match endless.kind {
+        Endless::TickerRange => {
+            let range = go::named_children(for_stmt).into_iter().find(|c| c.kind() == "range_clause")?;
+            let right = range.child_by_field_name("right").map(go::unparen)?;
+            // `time.Tick(d)` in a select case would make a new ticker per iteration.
+            if right.kind() == "call_expression" {
+                return None;
+            }
+            let comm = match (range.child_by_field_name("left"), range_operator(range, src)) {
+                (Some(left), Some(op)) => {
+                    format!("{} {op} <-{}", text(left, src), text(right, src))
+                }
+                (None, _) => format!("<-{}", text(right, src)),
+                _ => return None,
+            };
+            vec![TextEdit::replace(
+                for_stmt.byte_range(),
+                select_loop(src, for_stmt, ctx, &comm, reindented_lines(src, body, None)?),
+            )]
+        }
+        Endless::Forever => {
+            let stmts = go::named_children(body)
+                .into_iter()
+                .find(|n| n.kind() == "statement_list")
+                .map(|l| go::named_children(l).into_iter().filter(|n| n.kind() != "comment").collect::<Vec<_>>())?;
+            match stmts.as_slice() {
+                [select] if select.kind() == "select_statement" => {
+                    vec![select_case_insert(src, *select, ctx)?]
+                }
+                [first, ..] => {
+                    let comm = receive_communication(*first, src)?;
+                    vec![TextEdit::replace(
+                        for_stmt.byte_range(),
+                        select_loop(src, for_stmt, ctx, &comm, reindented_lines(src, body, Some(*first))?),
+                    )]
+                }
+                [] => return None,
+            }
+        }
+    };
+    // A context the goroutine function takes as a parameter was given to it to end it.
+    let own_param = go::params(func, src).iter().any(|p| p.name == ctx && go::is_context_type(p.ty, &cx.imports));
+    Some(Fix {
+        title: format!("Stop the loop when `{ctx}` is done"),
+        edits,
+        applicability: if own_param { Applicability::Safe } else { Applicability::Unsafe },
+    })
+}
+
+/// `:=` or `=` of a range clause with variables.
+fn range_operator<'s>(range: Node, src: &'s str) -> Option<&'s str> {
+    let mut cursor = range.walk();
+    let op = range.children(&mut cursor).find(|c| matches!(c.kind(), ":=" | "="));
+    op.map(|o| text(o, src))
+}
+
+/// For a loop whose first statement receives (`<-ch`, `v := <-ch`, `v = <-ch`),
+/// that statement as a select case communication.
+fn receive_communication(stmt: Node, src: &str) -> Option<String> {
+    let recv = match stmt.kind() {
+        "expression_statement" => stmt.named_child(0).map(go::unparen),
+        "short_var_declaration" | "assignment_statement" => {
+            let right = go::named_children(stmt.child_by_field_name("right")?);
+            match right.as_slice() {
+                [only] => Some(go::unparen(*only)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }?;
+    let operand = go::receive_operand(recv)?;
+    // A call as the channel would be evaluated anew each time round.
+    if operand.kind() == "call_expression" || stmt.start_position().row != stmt.end_position().row {
+        return None;
+    }
+    Some(text(stmt, src).to_string())
+}
+
+/// A loop body re-laid out for the select form.
+struct Reindented<'s> {
+    /// A comment that followed the loop's `{` on its line, kept after the new `for {`.
+    comment: &'s str,
+    /// The body lines (after the first statement when that became the case),
+    /// indented one level deeper.
+    lines: String,
+}
+
+/// The loop body re-indented one level deeper, skipping `skip` (its first
+/// statement) if given. None when the body is not laid out one statement per
+/// line or holds a multi-line raw string, whose text re-indenting would change.
+fn reindented_lines<'s>(src: &'s str, body: Node, skip: Option<Node>) -> Option<Reindented<'s>> {
+    let open_line_end = go::line_end(src, body.start_byte());
+    let close = body.end_byte() - 1;
+    let close_line = go::line_start(src, close);
+    // `get`: a block tree-sitter had to invent (MISSING) may not start with `{`.
+    let after_open = src.get(body.start_byte() + 1..open_line_end)?.trim();
+    if open_line_end > close_line
+        || !(after_open.is_empty() || after_open.starts_with("//"))
+        || !src[close_line..close].trim().is_empty()
+    {
+        return None;
+    }
+    let mut multi_line_raw = false;
+    go::walk(body, |n| {
+        multi_line_raw |= n.kind() == "raw_string_literal" && text(n, src).contains('\n');
+        go::Walk::Continue
+    });
+    if multi_line_raw {
+        return None;
+    }
+    let from = match skip {
+        Some(first) => {
+            let end = go::line_end(src, first.end_byte() - 1);
+            if !src[first.end_byte()..end].trim().is_empty()
+                || go::line_start(src, first.start_byte()) + go::indent_at(src, first.start_byte()).len()
+                    != first.start_byte()
+            {
+                return None;
+            }
+            end
+        }
+        None => open_line_end,
+    };
+    let mut lines = String::new();
+    for line in src[from..close_line].split_inclusive('\n') {
+        if line.trim().is_empty() {
+            lines.push('\n');
+        } else {
+            lines.push('\t');
+            lines.push_str(line);
+        }
+    }
+    Some(Reindented { comment: after_open, lines })
+}
+
+/// `for { select { case <-ctx.Done(): return; case <comm>: <body> } }` at the loop's indentation.
+fn select_loop(src: &str, for_stmt: Node, ctx: &str, comm: &str, body: Reindented) -> String {
+    let indent = go::indent_at(src, for_stmt.start_byte());
+    let comment = if body.comment.is_empty() { String::new() } else { format!(" {}", body.comment) };
+    let lines = body.lines;
+    format!(
+        "for {{{comment}\n{indent}\tselect {{\n{indent}\tcase <-{ctx}.Done():\n{indent}\t\treturn\n{indent}\tcase {comm}:\n{lines}{indent}\t}}\n{indent}}}"
+    )
+}
+
+/// A `case <-ctx.Done(): return` inserted before the select's first case.
+fn select_case_insert(src: &str, select: Node, ctx: &str) -> Option<TextEdit> {
+    let cases: Vec<Node> = go::named_children(select)
+        .into_iter()
+        .filter(|c| matches!(c.kind(), "communication_case" | "default_case"))
+        .collect();
+    // A select that already has a Done case (that does not leave) needs a human.
+    if cases
+        .iter()
+        .any(|c| c.child_by_field_name("communication").is_some_and(|comm| text(comm, src).contains(".Done()")))
+    {
+        return None;
+    }
+    let first = cases.first()?;
+    let line = go::line_start(src, first.start_byte());
+    let indent = go::indent_at(src, first.start_byte());
+    if line + indent.len() != first.start_byte() {
+        return None;
+    }
+    Some(TextEdit::insert(line, format!("{indent}case <-{ctx}.Done():\n{indent}\treturn\n")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::rules::{check_every_prefix, check_source};
+
+    fn severities(src: &str) -> Vec<Severity> {
+        check_source(&LoopWithoutExit, src).iter().map(|f| f.severity).collect()
+    }
+
+    const TICK: &str = "for range t.C {\n\t\t\tlog.Println(1)\n\t\t}";
+
+    #[test]
+    fn severity_follows_the_lifetime_around_the_goroutine() {
+        let with_ctx = format!(
+            "package p\nimport (\"context\"; \"log\"; \"time\")\nfunc f(ctx context.Context, t *time.Ticker) {{\n\tgo func() {{\n\t\t{TICK}\n\t}}()\n}}\n"
+        );
+        assert_eq!(severities(&with_ctx), vec![Severity::Warning]);
+        let bare = format!(
+            "package p\nimport (\"log\"; \"time\")\nfunc New(t *time.Ticker) {{\n\tgo func() {{\n\t\t{TICK}\n\t}}()\n}}\n"
+        );
+        assert_eq!(severities(&bare), vec![Severity::Info]);
+        let per_item = format!(
+            "package p\nimport (\"log\"; \"time\")\nfunc f(n int) {{\n\tfor range n {{\n\tt := time.NewTicker(1)\n\tgo func() {{\n\t\t{TICK}\n\t}}()\n\t}}\n}}\n"
+        );
+        assert_eq!(severities(&per_item), vec![Severity::Warning]);
+        let forever = format!(
+            "package p\nimport (\"log\"; \"time\")\nfunc (s *S) ServeForever(t *time.Ticker) {{\n\tgo func() {{\n\t\t{TICK}\n\t}}()\n}}\n"
+        );
+        assert_eq!(severities(&forever), vec![Severity::Hint]);
+        let documented = format!(
+            "package p\nimport (\"log\"; \"time\")\n// watch never returns.\nfunc watch(t *time.Ticker) {{\n\t{TICK}\n}}\nfunc start(t *time.Ticker) {{ go watch(t) }}\n"
+        );
+        assert_eq!(severities(&documented), vec![Severity::Hint]);
+        let in_main = format!(
+            "package main\nimport (\"log\"; \"time\")\nfunc main() {{\n\tt := time.NewTicker(1)\n\tgo func() {{\n\t\t{TICK}\n\t}}()\n}}\n"
+        );
+        assert_eq!(severities(&in_main), vec![]);
+        // `main` outside package main is an ordinary function.
+        let not_main = in_main.replacen("package main", "package p", 1);
+        assert_eq!(severities(&not_main), vec![Severity::Info]);
+    }
+
+    #[test]
+    fn the_fix_is_safe_only_for_a_context_the_goroutine_takes() {
+        let applicability = |src: &str| check_source(&LoopWithoutExit, src)[0].fixes[0].applicability;
+        let own = format!(
+            "package p\nimport (\"context\"; \"log\"; \"time\")\nfunc run(ctx context.Context, t *time.Ticker) {{\n\t{TICK}\n}}\nfunc start(ctx context.Context, t *time.Ticker) {{ go run(ctx, t) }}\n"
+        );
+        assert_eq!(applicability(&own), Applicability::Safe);
+        let captured = format!(
+            "package p\nimport (\"context\"; \"log\"; \"time\")\nfunc f(ctx context.Context, t *time.Ticker) {{\n\tgo func() {{\n\t\t{TICK}\n\t}}()\n}}\n"
+        );
+        assert_eq!(applicability(&captured), Applicability::Unsafe);
+    }
+
+    #[test]
+    fn no_fix_when_the_goroutine_returns_values() {
+        let src = format!(
+            "package p\nimport (\"context\"; \"log\"; \"time\")\nfunc f(ctx context.Context, t *time.Ticker, g interface{{ Go(func() error) }}) {{\n\tg.Go(func() error {{\n\t\t{TICK}\n\t}})\n}}\n"
+        );
+        let findings = check_source(&LoopWithoutExit, &src);
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0].fixes.is_empty());
+    }
+
+    #[test]
+    fn half_typed_code_does_not_panic() {
+        check_every_prefix(&LoopWithoutExit, include_str!("../../../testdata/rules/loop-without-exit/pollers.go"));
+        check_every_prefix(&LoopWithoutExit, include_str!("../../../testdata/rules/loop-without-exit/workers.go"));
+    }
+}

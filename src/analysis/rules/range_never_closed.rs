@@ -1,0 +1,551 @@
+//! `range-never-closed`: a loop that only ends when a channel is closed
+//! (`for v := range ch`, or `v, ok := <-ch` with `if !ok { return }`), over a
+//! channel that nothing closes.
+
+use tree_sitter::Node;
+
+use super::{FileContext, Rule, RuleMeta};
+use crate::analysis::channels::{self, MadeChannel, Op, Runner, Use, Uses};
+use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::{self, text};
+
+pub struct RangeNeverClosed;
+
+static META: RuleMeta = RuleMeta {
+    name: "range-never-closed",
+    summary: "loop ranges over (or receives until close from) a channel that nothing closes",
+    default_severity: Severity::Warning,
+    docs: include_str!("../../../docs/rules/range-never-closed.md"),
+};
+
+impl Rule for RangeNeverClosed {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
+        let root = cx.tree.root_node();
+        for func in go::functions(root) {
+            for chan in channels::made_channels(func, cx.source) {
+                check_local(cx, func, &chan, out);
+            }
+        }
+        for field in chan_fields(root, cx.source) {
+            check_field(cx, &field, out);
+        }
+    }
+}
+
+/// The loop that runs until the channel operation `op` (a `range_clause` or a
+/// `<-ch` receive) sees the channel closed, when closing is its only way out:
+/// a `for range` whose body never leaves, or a `for { ... }` whose every exit is
+/// guarded by `if !ok` on `v, ok := <-ch`. A body that can leave another way
+/// (a sentinel value, a count, a `ctx.Done()` case) is not such a loop.
+fn loop_ended_only_by_close<'t>(op: Node<'t>, src: &str) -> Option<Node<'t>> {
+    if op.kind() == "range_clause" {
+        let for_stmt = op.parent()?;
+        return go::loop_exits(for_stmt, src).is_empty().then_some(for_stmt);
+    }
+    let ok = ok_name(op, src)?;
+    let mut cur = op.parent();
+    let for_stmt = loop {
+        let n = cur?;
+        if go::is_function(n) {
+            return None;
+        }
+        if go::is_loop(n) {
+            break n;
+        }
+        cur = n.parent();
+    };
+    let has_header = go::named_children(for_stmt).iter().any(|c| c.kind() != "block" && c.kind() != "comment");
+    let exits = go::loop_exits(for_stmt, src);
+    let all_guarded = exits.iter().all(|e| guarded_by_not(*e, for_stmt, src, ok));
+    (!has_header && !exits.is_empty() && all_guarded).then_some(for_stmt)
+}
+
+/// For `v, ok := <-ch` (a declaration, an assignment or a select case), `ok`.
+fn ok_name<'s>(recv: Node, src: &'s str) -> Option<&'s str> {
+    let list = recv.parent()?;
+    let holder = if list.kind() == "expression_list" { list.parent()? } else { list };
+    if !matches!(holder.kind(), "short_var_declaration" | "assignment_statement" | "receive_statement") {
+        return None;
+    }
+    let right = holder.child_by_field_name("right").map(go::unparen)?;
+    if right != recv && go::named_children(right) != [recv] {
+        return None;
+    }
+    let left = go::named_children(holder.child_by_field_name("left")?);
+    match left.as_slice() {
+        [_, ok] if ok.kind() == "identifier" && text(*ok, src) != "_" => Some(text(*ok, src)),
+        _ => None,
+    }
+}
+
+/// Whether `exit` sits in an `if !ok { ... }` inside `within`.
+fn guarded_by_not(exit: Node, within: Node, src: &str, ok: &str) -> bool {
+    let mut cur = exit.parent();
+    while let Some(n) = cur {
+        if n == within {
+            return false;
+        }
+        if n.kind() == "if_statement" && n.child_by_field_name("consequence").is_some_and(|c| go::contains(c, exit)) {
+            let cond = n.child_by_field_name("condition").map(go::unparen);
+            let negated = cond.filter(|c| {
+                c.kind() == "unary_expression" && c.child_by_field_name("operator").is_some_and(|o| o.kind() == "!")
+            });
+            if negated
+                .and_then(|c| c.child_by_field_name("operand"))
+                .is_some_and(|o| go::is_ident(go::unparen(o), src, ok))
+            {
+                return true;
+            }
+        }
+        cur = n.parent();
+    }
+    false
+}
+
+/// A use of the channel that waits for it to be closed, and its loop.
+struct Wait<'t> {
+    by: Use<'t>,
+    loop_stmt: Node<'t>,
+}
+
+fn check_local<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t>, out: &mut Vec<Finding>) {
+    let src = cx.source;
+    let root = cx.tree.root_node();
+    let uses = channels::local_uses(root, src, func, chan);
+    if uses.escape.is_some() || uses.of(Op::Close).next().is_some() {
+        return;
+    }
+    let waits: Vec<Wait> = uses
+        .uses
+        .iter()
+        .filter(|u| matches!(u.op, Op::Range | Op::Receive))
+        .filter_map(|u| loop_ended_only_by_close(u.node, src).map(|loop_stmt| Wait { by: *u, loop_stmt }))
+        .collect();
+    if waits.is_empty() {
+        return;
+    }
+    let name = chan.name(src);
+    let fix = close_fix(cx, func, chan, &uses, &waits);
+    for wait in &waits {
+        let message = match (wait.by.op, wait.by.runner) {
+            (Op::Range, Runner::Owner) => {
+                format!("`for range {name}` never ends: nothing closes `{name}`")
+            }
+            (Op::Range, _) => format!("goroutine ranges over `{name}` forever: nothing closes it"),
+            _ => format!("goroutine waits for `{name}` to be closed, but nothing closes it"),
+        };
+        let range = finding_range(wait);
+        let mut finding = Finding::new(META.name, META.default_severity, range, message)
+            .with_related(chan.make.byte_range(), format!("`{name}` is made here and never closed"));
+        for send in uses.of(Op::Send) {
+            finding = finding.with_related(send.site.byte_range(), format!("sends on `{name}` here"));
+        }
+        if let Some(fix) = &fix {
+            finding = finding.with_fix(fix.clone());
+        }
+        out.push(finding);
+    }
+}
+
+/// The loop header for a range (`for v := range ch`), the receive for a
+/// receive loop: where a goroutine dump shows the goroutine parked.
+fn finding_range(wait: &Wait) -> std::ops::Range<usize> {
+    match wait.by.op {
+        Op::Range => wait.loop_stmt.start_byte()..wait.by.node.end_byte(),
+        _ => wait.by.node.byte_range(),
+    }
+}
+
+/// Close the channel where its single producer is done with it.
+fn close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses, waits: &[Wait]) -> Option<Fix> {
+    let sends: Vec<&Use> = uses.of(Op::Send).collect();
+    if sends.iter().all(|s| s.directly_in(func)) {
+        return owner_close_fix(cx, func, chan, uses, waits);
+    }
+    producer_close_fix(cx, func, uses, waits)
+}
+
+/// The function that made the channel is its only sender: close it before the
+/// function waits for the consumers, or when it returns.
+fn owner_close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses, waits: &[Wait]) -> Option<Fix> {
+    let src = cx.source;
+    let name = chan.name(src);
+    let list = chan.statement.parent().filter(|p| p.kind() == "statement_list")?;
+    let body = go::body(func)?;
+    // Where the consumers start: their `go` statement, or the call or loop in this function.
+    let started = waits
+        .iter()
+        .map(|w| match w.by.runner {
+            Runner::Goroutine(start) if go::contains(body, start) => start.start_byte(),
+            _ => w.by.site.start_byte(),
+        })
+        .min()?;
+    let owner_waits: Vec<Node> = waits.iter().filter(|w| w.by.runner == Runner::Owner).map(|w| w.by.site).collect();
+    let sends: Vec<&Use> = uses.of(Op::Send).collect();
+    let send_nodes: Vec<Node> = sends.iter().map(|s| s.node).collect();
+    let later: Vec<Node> =
+        go::named_children(list).into_iter().filter(|s| s.start_byte() > chan.statement.start_byte()).collect();
+    let waiting = later
+        .iter()
+        .copied()
+        .find(|s| s.end_byte() > started && waits_on_something(*s, src, &owner_waits, &send_nodes));
+    if let Some(wait_stmt) = waiting {
+        // Close once every send is done: all of them must come before the wait.
+        if sends.iter().any(|s| s.node.end_byte() > wait_stmt.start_byte())
+            || go::line_start(src, wait_stmt.start_byte()) + go::indent_at(src, wait_stmt.start_byte()).len()
+                != wait_stmt.start_byte()
+        {
+            return None;
+        }
+        let mut early_return = false;
+        go::walk_own(body, |n| {
+            early_return |= n.kind() == "return_statement"
+                && n.start_byte() > chan.statement.end_byte()
+                && n.end_byte() <= wait_stmt.start_byte();
+        });
+        let indent = go::indent_at(src, wait_stmt.start_byte());
+        return Some(Fix {
+            title: format!("Close `{name}` after the last send"),
+            edits: vec![TextEdit::insert(
+                go::line_start(src, wait_stmt.start_byte()),
+                format!("{indent}close({name})\n"),
+            )],
+            // A return before the wait skips the close: the fix is then partial and needs a look.
+            applicability: if early_return { Applicability::Unsafe } else { Applicability::Safe },
+        });
+    }
+    let at = go::after_statement_line(src, chan.statement)?;
+    let indent = go::indent_at(src, chan.statement.start_byte());
+    // In a loop, a deferred close runs when the function returns, not per iteration.
+    let in_loop = go::in_loop_within(chan.statement, body);
+    Some(Fix {
+        title: format!("Close `{name}` when `{}` returns", go::function_name(func, src).unwrap_or("the function")),
+        edits: vec![TextEdit::insert(at, format!("{indent}defer close({name})\n"))],
+        applicability: if in_loop { Applicability::Unsafe } else { Applicability::Safe },
+    })
+}
+
+/// Whether the statement, in the owner's own goroutine, waits for something: a
+/// `Wait()` call, a receive, a `select`, or one of the owner's own loops over the
+/// channel (`owner_waits`). A `select` that sends on the channel (`sends`) is
+/// the producer at work, not a wait.
+fn waits_on_something(stmt: Node, src: &str, owner_waits: &[Node], sends: &[Node]) -> bool {
+    if owner_waits.iter().any(|w| go::contains(stmt, *w)) {
+        return true;
+    }
+    let mut found = false;
+    go::walk(stmt, |n| {
+        if found || n.kind() == "func_literal" {
+            return go::Walk::SkipChildren;
+        }
+        if n.kind() == "select_statement" && sends.iter().any(|s| go::contains(n, *s)) {
+            return go::Walk::SkipChildren;
+        }
+        found = match n.kind() {
+            "select_statement" => true,
+            "call_expression" => n
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "selector_expression")
+                .and_then(|f| f.child_by_field_name("field"))
+                .is_some_and(|f| text(f, src) == "Wait"),
+            _ => go::receive_operand(n).is_some(),
+        };
+        go::Walk::Continue
+    });
+    found
+}
+
+/// One goroutine literal does all the sending: it closes the channel when it returns.
+fn producer_close_fix(cx: &FileContext, func: Node, uses: &Uses, waits: &[Wait]) -> Option<Fix> {
+    let src = cx.source;
+    let root = cx.tree.root_node();
+    let sends: Vec<&Use> = uses.of(Op::Send).collect();
+    let Runner::Goroutine(start) = sends.first()?.runner else {
+        return None;
+    };
+    if sends.iter().any(|s| s.runner != Runner::Goroutine(start))
+        || waits.iter().any(|w| w.by.runner == Runner::Goroutine(start))
+    {
+        return None;
+    }
+    // Started once: a producer started per iteration would close the channel once per goroutine.
+    if go::in_loop_within(start, go::body(func)?) {
+        return None;
+    }
+    let lit = channels::started_function(root, src, start).filter(|f| f.kind() == "func_literal")?;
+    let inner = sends[0].node.child_by_field_name("channel").map(|c| text(c, src))?;
+    if sends
+        .iter()
+        .any(|s| !s.directly_in(lit) || s.node.child_by_field_name("channel").map(|c| text(c, src)) != Some(inner))
+    {
+        return None;
+    }
+    let block = go::body(lit)?;
+    let open_line_end = go::line_end(src, block.start_byte());
+    // `get`: a block tree-sitter had to invent (MISSING) may not start with `{`.
+    if open_line_end > block.end_byte() || !src.get(block.start_byte() + 1..open_line_end)?.trim().is_empty() {
+        return None;
+    }
+    let first = go::named_children(block).into_iter().next()?;
+    let indent = go::indent_at(src, first.start_byte());
+    // Receivers that take one value would now get a zero value instead of blocking.
+    let wait_nodes: Vec<Node> = waits.iter().map(|w| w.by.node).collect();
+    let single_receives = uses.of(Op::Receive).any(|r| !wait_nodes.contains(&r.node));
+    Some(Fix {
+        title: format!("Close `{inner}` when the producer goroutine returns"),
+        edits: vec![TextEdit::insert(open_line_end, format!("{indent}defer close({inner})\n"))],
+        applicability: if single_receives { Applicability::Unsafe } else { Applicability::Safe },
+    })
+}
+
+/// A channel-typed field of a struct type declared in this file.
+struct ChanField<'t> {
+    type_name: &'t str,
+    field: &'t str,
+    decl: Node<'t>,
+}
+
+fn chan_fields<'t>(root: Node<'t>, src: &'t str) -> Vec<ChanField<'t>> {
+    let mut out = Vec::new();
+    for spec in go::descendants_of_kind(root, "type_spec") {
+        let (Some(name), Some(ty)) = (spec.child_by_field_name("name"), spec.child_by_field_name("type")) else {
+            continue;
+        };
+        if ty.kind() != "struct_type" || spec.child_by_field_name("type_parameters").is_some() {
+            continue;
+        }
+        for decl in go::descendants_of_kind(ty, "field_declaration") {
+            if decl.child_by_field_name("type").is_none_or(|t| t.kind() != "channel_type") {
+                continue;
+            }
+            let mut cursor = decl.walk();
+            for field in decl.children_by_field_name("name", &mut cursor) {
+                out.push(ChanField { type_name: text(name, src), field: text(field, src), decl: field });
+            }
+        }
+    }
+    out
+}
+
+/// The base type name of a method's receiver: `T` for `(t *T)` and `(t T)`.
+fn receiver_type<'s>(method: Node, src: &'s str) -> Option<&'s str> {
+    let ty = go::receiver(method, src)?.ty;
+    Some(ty.trim_start_matches('*').split('[').next().unwrap_or(ty).trim())
+}
+
+/// How the file treats `x.field` for every `x`.
+enum FieldUse {
+    /// Only sent on, received from, ranged over, measured, or given a fresh `make`.
+    Followed,
+    /// Closed somewhere.
+    Closed,
+    /// Aliased, passed on, returned or set from elsewhere: someone may close it.
+    Unknown,
+}
+
+fn field_use(root: Node, src: &str, field: &str) -> FieldUse {
+    let mut result = FieldUse::Followed;
+    go::walk(root, |n| {
+        let selected =
+            n.kind() == "selector_expression" && n.child_by_field_name("field").is_some_and(|f| text(f, src) == field);
+        let keyed = n.kind() == "keyed_element"
+            && n.child_by_field_name("key")
+                .is_some_and(|k| go::named_children(k).first().is_some_and(|i| go::is_ident(*i, src, field)));
+        if !selected && !keyed {
+            return go::Walk::Continue;
+        }
+        let verdict = if keyed { keyed_use(n, src) } else { selector_use(n, src) };
+        match verdict {
+            FieldUse::Closed => result = FieldUse::Closed,
+            FieldUse::Unknown if !matches!(result, FieldUse::Closed) => result = FieldUse::Unknown,
+            _ => {}
+        }
+        go::Walk::Continue
+    });
+    result
+}
+
+fn keyed_use(keyed: Node, src: &str) -> FieldUse {
+    let value = keyed.child_by_field_name("value").and_then(|v| go::named_children(v).into_iter().next());
+    if value.is_some_and(|v| channels::is_chan_make(go::unparen(v), src)) {
+        FieldUse::Followed
+    } else {
+        FieldUse::Unknown
+    }
+}
+
+fn selector_use(sel: Node, src: &str) -> FieldUse {
+    let Some(parent) = sel.parent() else {
+        return FieldUse::Unknown;
+    };
+    match parent.kind() {
+        "send_statement" if parent.child_by_field_name("channel") == Some(sel) => FieldUse::Followed,
+        "range_clause" if parent.child_by_field_name("right") == Some(sel) => FieldUse::Followed,
+        "unary_expression" if go::receive_operand(parent) == Some(sel) => FieldUse::Followed,
+        // A method call on the channel's holder (`x.field.Method`) cannot happen: channels have none.
+        "selector_expression" => FieldUse::Followed,
+        "argument_list" => match parent.parent().and_then(|c| go::callee(c, src)) {
+            Some((None, "close")) => FieldUse::Closed,
+            Some((None, "len" | "cap")) => FieldUse::Followed,
+            _ => FieldUse::Unknown,
+        },
+        "expression_list" => {
+            let Some(assign) = parent.parent().filter(|a| a.kind() == "assignment_statement") else {
+                return FieldUse::Unknown;
+            };
+            if assign.child_by_field_name("left") != Some(parent) {
+                return FieldUse::Unknown;
+            }
+            let lefts = go::named_children(parent);
+            let rights = assign.child_by_field_name("right").map(go::named_children).unwrap_or_default();
+            let i = lefts.iter().position(|l| *l == sel);
+            match i.and_then(|i| rights.get(i)).filter(|_| lefts.len() == rights.len()) {
+                Some(value) if channels::is_chan_make(go::unparen(*value), src) => FieldUse::Followed,
+                _ => FieldUse::Unknown,
+            }
+        }
+        _ => FieldUse::Unknown,
+    }
+}
+
+/// Names of methods that shut a value down and so should close what its goroutines range over.
+fn is_shutdown_method(name: &str) -> bool {
+    matches!(name.to_ascii_lowercase().as_str(), "stop" | "close" | "shutdown" | "quit" | "terminate" | "halt")
+}
+
+fn check_field(cx: &FileContext, field: &ChanField, out: &mut Vec<Finding>) {
+    let src = cx.source;
+    let root = cx.tree.root_node();
+    let methods: Vec<Node> = go::named_children(root)
+        .into_iter()
+        .filter(|m| m.kind() == "method_declaration" && receiver_type(*m, src) == Some(field.type_name))
+        .collect();
+    let mut sites = Vec::new();
+    for &method in &methods {
+        let Some(recv) = go::receiver(method, src).map(|r| r.name).filter(|r| *r != "_") else {
+            continue;
+        };
+        let Some(body) = go::body(method) else {
+            continue;
+        };
+        go::walk(body, |n| {
+            let op = match n.kind() {
+                "range_clause" => n.child_by_field_name("right"),
+                "unary_expression" => go::receive_operand(n),
+                _ => None,
+            };
+            if let Some(sel) = op.map(go::unparen).filter(|o| o.kind() == "selector_expression") {
+                let on_receiver = sel.child_by_field_name("operand").is_some_and(|o| go::is_ident(o, src, recv));
+                let this_field = sel.child_by_field_name("field").is_some_and(|f| text(f, src) == field.field);
+                if on_receiver
+                    && this_field
+                    && !channels::shadowed(n, body, src, recv)
+                    && let Some(loop_stmt) = loop_ended_only_by_close(n, src)
+                {
+                    sites.push((n, loop_stmt));
+                }
+            }
+            go::Walk::Continue
+        });
+    }
+    if sites.is_empty() || !matches!(field_use(root, src, field.field), FieldUse::Followed) {
+        return;
+    }
+    let shutdown = methods.iter().copied().find(|m| go::function_name(*m, src).is_some_and(is_shutdown_method));
+    // Without a shutdown method here, another file of the package may still close it.
+    let severity = if shutdown.is_some() { META.default_severity } else { Severity::Info };
+    for (op, loop_stmt) in sites {
+        let range = if op.kind() == "range_clause" { loop_stmt.start_byte()..op.end_byte() } else { op.byte_range() };
+        let what = if op.kind() == "range_clause" { "ranges over" } else { "waits for the close of" };
+        let mut finding = Finding::new(
+            META.name,
+            severity,
+            range,
+            format!("loop {what} `{}` forever: no method of `{}` in this file closes it", field.field, field.type_name),
+        )
+        .with_related(field.decl.byte_range(), format!("`{}` is declared here", field.field));
+        if let Some(m) = shutdown {
+            let name_node = m.child_by_field_name("name").unwrap_or(m);
+            finding = finding.with_related(
+                name_node.byte_range(),
+                format!(
+                    "`{}` shuts `{}` down but does not close `{}`",
+                    text(name_node, src),
+                    field.type_name,
+                    field.field
+                ),
+            );
+        }
+        out.push(finding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::rules::{check_every_prefix, check_source};
+
+    fn fixes(src: &str) -> Vec<(String, Applicability)> {
+        check_source(&RangeNeverClosed, src)
+            .into_iter()
+            .flat_map(|f| f.fixes)
+            .map(|f| (f.title, f.applicability))
+            .collect()
+    }
+
+    const WORKER: &str = "\tgo func() {\n\t\tfor j := range q {\n\t\t\tuse(j)\n\t\t}\n\t}()\n";
+
+    #[test]
+    fn owner_fixes_are_unsafe_when_they_cannot_cover_every_path() {
+        let simple = format!(
+            "package p\nfunc f(xs []int) {{\n\tq := make(chan int)\n{WORKER}\tfor _, x := range xs {{\n\t\tq <- x\n\t}}\n}}\n"
+        );
+        assert_eq!(fixes(&simple), vec![("Close `q` when `f` returns".to_string(), Applicability::Safe)]);
+        let in_loop = format!(
+            "package p\nfunc f(xss [][]int) {{\n\tfor _, xs := range xss {{\n\tq := make(chan int)\n{WORKER}\tfor _, x := range xs {{\n\t\tq <- x\n\t}}\n\t}}\n}}\n"
+        );
+        assert_eq!(fixes(&in_loop), vec![("Close `q` when `f` returns".to_string(), Applicability::Unsafe)]);
+        let early_return = format!(
+            "package p\nfunc f(xs []int, wg interface{{ Wait() }}) {{\n\tq := make(chan int)\n{WORKER}\tfor _, x := range xs {{\n\t\tif x < 0 {{\n\t\t\treturn\n\t\t}}\n\t\tq <- x\n\t}}\n\twg.Wait()\n}}\n"
+        );
+        assert_eq!(fixes(&early_return), vec![("Close `q` after the last send".to_string(), Applicability::Unsafe)]);
+    }
+
+    #[test]
+    fn producer_fix_is_unsafe_with_a_single_value_receiver() {
+        let src = "package p\nfunc f(n int) int {\n\tq := make(chan int)\n\tgo func() {\n\t\tfor i := range n {\n\t\t\tq <- i\n\t\t}\n\t}()\n\tfirst := <-q\n\tfor v := range q {\n\t\tfirst += v\n\t}\n\treturn first\n}\n";
+        assert_eq!(
+            fixes(src),
+            vec![("Close `q` when the producer goroutine returns".to_string(), Applicability::Unsafe)]
+        );
+    }
+
+    #[test]
+    fn no_fix_for_several_producers() {
+        let src = "package p\nfunc f(urls []string) {\n\tq := make(chan string)\n\tfor _, u := range urls {\n\t\tgo func() {\n\t\t\tq <- u\n\t\t}()\n\t}\n\tfor v := range q {\n\t\tprintln(v)\n\t}\n}\n";
+        let findings = check_source(&RangeNeverClosed, src);
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0].fixes.is_empty());
+    }
+
+    #[test]
+    fn field_severity_depends_on_a_shutdown_method() {
+        let base = "package p\ntype W struct{ jobs chan int }\nfunc (w *W) run() {\n\tfor j := range w.jobs {\n\t\tprintln(j)\n\t}\n}\n";
+        let severity = |src: &str| check_source(&RangeNeverClosed, src).iter().map(|f| f.severity).collect::<Vec<_>>();
+        assert_eq!(severity(base), vec![Severity::Info]);
+        let with_stop = format!("{base}func (w *W) Stop() {{}}\n");
+        assert_eq!(severity(&with_stop), vec![Severity::Warning]);
+        let closed = format!("{base}func (w *W) Stop() {{ close(w.jobs) }}\n");
+        assert_eq!(severity(&closed), vec![]);
+    }
+
+    #[test]
+    fn half_typed_code_does_not_panic() {
+        check_every_prefix(&RangeNeverClosed, include_str!("../../../testdata/rules/range-never-closed/pools.go"));
+        check_every_prefix(&RangeNeverClosed, include_str!("../../../testdata/rules/range-never-closed/fields.go"));
+    }
+}

@@ -1,0 +1,438 @@
+//! `unsent-receive`: a goroutine waits once on a channel that the function which
+//! made it can return without sending on or closing.
+
+use tree_sitter::Node;
+
+use super::{FileContext, Rule, RuleMeta};
+use crate::analysis::channels::{self, MadeChannel, Op, Runner, Use, Uses};
+use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::{self, text};
+
+pub struct UnsentReceive;
+
+static META: RuleMeta = RuleMeta {
+    name: "unsent-receive",
+    summary: "goroutine receives from a channel that its owner can return without sending on or closing",
+    default_severity: Severity::Warning,
+    docs: include_str!("../../../docs/rules/unsent-receive.md"),
+};
+
+impl Rule for UnsentReceive {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
+        let root = cx.tree.root_node();
+        for func in go::functions(root) {
+            for chan in channels::made_channels(func, cx.source) {
+                check_channel(cx, func, &chan, out);
+            }
+        }
+    }
+}
+
+/// A way out of the owner that does not send on or close the channel: a `return`,
+/// or the closing brace when the body can run off its end.
+struct Exit {
+    range: std::ops::Range<usize>,
+    falls_off_end: bool,
+}
+
+fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t>, out: &mut Vec<Finding>) {
+    let src = cx.source;
+    let root = cx.tree.root_node();
+    let Some(body) = go::body(func) else { return };
+    let uses = channels::local_uses(root, src, func, chan);
+    if uses.escape.is_some() {
+        return;
+    }
+    // Ranging is `range-never-closed`'s; other goroutines unblocking, or callbacks
+    // doing anything, take the channel out of the owner's hands.
+    let handled_elsewhere = uses.uses.iter().any(|u| {
+        u.op == Op::Range
+            || matches!(u.runner, Runner::Callback(_))
+            || (matches!(u.runner, Runner::Goroutine(_)) && matches!(u.op, Op::Send | Op::Close))
+    });
+    if handled_elsewhere {
+        return;
+    }
+    let receivers: Vec<(&Use, Node)> = uses
+        .of(Op::Receive)
+        .filter_map(|u| match u.runner {
+            Runner::Goroutine(start) if go::contains(body, start) && waits_once(u, &uses) => Some((u, start)),
+            _ => None,
+        })
+        .collect();
+    let Some(first_start) = receivers.iter().map(|(_, s)| *s).min_by_key(|s| s.start_byte()) else {
+        return;
+    };
+    let unblocks: Vec<Node> = uses
+        .uses
+        .iter()
+        .filter(|u| u.runner == Runner::Owner && matches!(u.op, Op::Send | Op::Close))
+        .map(|u| u.site)
+        .collect();
+    let missing = missing_exits(src, body, first_start, &unblocks);
+    if missing.is_empty() {
+        return;
+    }
+    let name = chan.name(src);
+    let owner = go::function_name(func, src).unwrap_or("the enclosing function");
+    let fix = signal_fix(cx, func, body, chan, &uses);
+    for (recv, _) in receivers {
+        let message = if unblocks.is_empty() {
+            format!(
+                "goroutine blocks forever on `{}`: nothing in `{owner}` sends on or closes `{name}`",
+                text(recv.node, src)
+            )
+        } else {
+            format!(
+                "goroutine may block forever on `{}`: `{owner}` can return without sending on or closing `{name}` (line {})",
+                text(recv.node, src),
+                go::line_number(src, missing[0].range.start)
+            )
+        };
+        let mut finding = Finding::new(META.name, META.default_severity, recv.node.byte_range(), message);
+        if !unblocks.is_empty() {
+            for exit in &missing {
+                let what = if exit.falls_off_end { format!("`{owner}` ends here") } else { "returns".to_string() };
+                finding =
+                    finding.with_related(exit.range.clone(), format!("{what} without sending on or closing `{name}`"));
+            }
+        }
+        finding = finding.with_related(chan.make.byte_range(), format!("`{name}` is made here"));
+        if let Some(fix) = &fix {
+            finding = finding.with_fix(fix.clone());
+        }
+        out.push(finding);
+    }
+}
+
+/// Whether the receive is the goroutine's one blocking wait on the channel: not in
+/// a loop (that is `loop-without-exit`'s or `range-never-closed`'s), and either a
+/// plain receive or a `select` without `default` whose every case receives from
+/// this channel.
+fn waits_once(recv: &Use, uses: &Uses) -> bool {
+    let node = recv.node;
+    let Some(func) = go::enclosing_function(node) else {
+        return false;
+    };
+    if go::in_loop_within(node, func) {
+        return false;
+    }
+    let Some(case) = select_case(node) else {
+        return true;
+    };
+    let Some(select) = case.parent() else {
+        return false;
+    };
+    go::named_children(select)
+        .into_iter()
+        .filter(|c| matches!(c.kind(), "communication_case" | "default_case"))
+        .all(|c| c.kind() == "communication_case" && uses.of(Op::Receive).any(|u| select_case(u.node) == Some(c)))
+}
+
+/// The select case whose communication is this receive.
+fn select_case(recv: Node) -> Option<Node> {
+    let mut cur = recv.parent()?;
+    if cur.kind() == "receive_statement" {
+        cur = cur.parent()?;
+    }
+    (cur.kind() == "communication_case").then_some(cur)
+}
+
+/// The exits of the owner after `start` that no send or close (an `unblocks` site)
+/// precedes on their way.
+fn missing_exits(src: &str, body: Node, start: Node, unblocks: &[Node]) -> Vec<Exit> {
+    let mut exits = Vec::new();
+    go::walk_own(body, |n| {
+        if n.kind() == "return_statement" && n.start_byte() > start.end_byte() && !covered(n, body, unblocks) {
+            exits.push(Exit { range: n.byte_range(), falls_off_end: false });
+        }
+    });
+    let list = go::named_children(body).into_iter().find(|n| n.kind() == "statement_list");
+    let statements: Vec<Node> =
+        list.map(|l| go::named_children(l).into_iter().filter(|s| s.kind() != "comment").collect()).unwrap_or_default();
+    let ends = statements.last().is_some_and(|s| terminates(*s, src));
+    if !ends && !statements.iter().any(|s| always_unblocks(*s, unblocks)) {
+        let close = body.end_byte().saturating_sub(1);
+        exits.push(Exit { range: close..body.end_byte(), falls_off_end: true });
+    }
+    exits
+}
+
+/// Whether a send or close is certain to have run before `exit` is reached: one
+/// of the statements before it, at any level of nesting up to the body, always
+/// unblocks, or the exit itself holds it (`return notify(ch)`).
+fn covered(exit: Node, body: Node, unblocks: &[Node]) -> bool {
+    if unblocks.iter().any(|u| go::contains(exit, *u)) {
+        return true;
+    }
+    let mut cur = exit;
+    while cur != body {
+        let Some(parent) = cur.parent() else {
+            return false;
+        };
+        if parent.kind() == "statement_list" {
+            let mut prev = cur.prev_named_sibling();
+            while let Some(p) = prev {
+                if always_unblocks(p, unblocks) {
+                    return true;
+                }
+                prev = p.prev_named_sibling();
+            }
+        }
+        // `case ch <- v: return`: the case's own send ran.
+        if parent.kind() == "communication_case"
+            && parent.child_by_field_name("communication").is_some_and(|c| unblocks.contains(&c))
+        {
+            return true;
+        }
+        cur = parent;
+    }
+    false
+}
+
+/// Whether running the statement always sends on or closes the channel. Loops
+/// count when they hold a send: we assume they run (an empty loop is a leak we
+/// do not claim). Calls into functions that send count as sending.
+fn always_unblocks(stmt: Node, unblocks: &[Node]) -> bool {
+    let holds = |n: Node| unblocks.iter().any(|u| go::contains(n, *u));
+    let list_unblocks = |n: Node| {
+        go::named_children(n)
+            .into_iter()
+            .find(|c| c.kind() == "statement_list")
+            .is_some_and(|l| go::named_children(l).into_iter().any(|s| always_unblocks(s, unblocks)))
+    };
+    match stmt.kind() {
+        "send_statement"
+        | "expression_statement"
+        | "defer_statement"
+        | "short_var_declaration"
+        | "assignment_statement"
+        | "for_statement" => holds(stmt),
+        "block" => list_unblocks(stmt),
+        "labeled_statement" => stmt.named_children(&mut stmt.walk()).any(|s| always_unblocks(s, unblocks)),
+        "if_statement" => {
+            let init = stmt.child_by_field_name("initializer").is_some_and(holds);
+            let then = stmt.child_by_field_name("consequence").is_some_and(|c| always_unblocks(c, unblocks));
+            let otherwise = stmt.child_by_field_name("alternative").is_some_and(|a| always_unblocks(a, unblocks));
+            init || (then && otherwise)
+        }
+        "select_statement" | "expression_switch_statement" | "type_switch_statement" => {
+            let cases: Vec<Node> = go::named_children(stmt)
+                .into_iter()
+                .filter(|c| matches!(c.kind(), "communication_case" | "default_case" | "expression_case" | "type_case"))
+                .collect();
+            let exhaustive = stmt.kind() == "select_statement" || cases.iter().any(|c| c.kind() == "default_case");
+            let unblocking = |c: &Node| {
+                c.child_by_field_name("communication").is_some_and(|comm| unblocks.contains(&comm)) || list_unblocks(*c)
+            };
+            // A case sending on another channel is no way of giving up (as `ctx.Done()`,
+            // a timer or `default` are): we assume the send on this channel is the one taken.
+            let other_send =
+                |c: &Node| c.child_by_field_name("communication").is_some_and(|comm| comm.kind() == "send_statement");
+            exhaustive && cases.iter().any(unblocking) && cases.iter().all(|c| unblocking(c) || other_send(c))
+        }
+        _ => false,
+    }
+}
+
+/// Whether control cannot run past the statement: a `return`, a call that ends
+/// the goroutine, a loop with no way out, or an `if`/`else` whose branches all end.
+fn terminates(stmt: Node, src: &str) -> bool {
+    match stmt.kind() {
+        "return_statement" | "goto_statement" => true,
+        "expression_statement" => stmt.named_child(0).is_some_and(|c| go::is_exiting_call(c, src)),
+        "for_statement" => go::loop_never_exits(stmt, src),
+        "block" => go::named_children(stmt)
+            .into_iter()
+            .find(|c| c.kind() == "statement_list")
+            .and_then(|l| go::named_children(l).into_iter().rev().find(|s| s.kind() != "comment"))
+            .is_some_and(|last| terminates(last, src)),
+        "if_statement" => {
+            stmt.child_by_field_name("consequence").is_some_and(|c| terminates(c, src))
+                && stmt.child_by_field_name("alternative").is_some_and(|a| terminates(a, src))
+        }
+        _ => false,
+    }
+}
+
+/// GFix strategy II for signal channels: `defer close(ch)` right after the
+/// `make`, in place of the sends and closes that each end the function.
+fn signal_fix(cx: &FileContext, func: Node, body: Node, chan: &MadeChannel, uses: &Uses) -> Option<Fix> {
+    let src = cx.source;
+    let name = chan.name(src);
+    if !matches!(chan.element_type(src).map(|t| t.replace(' ', "")).as_deref(), Some("struct{}" | "bool")) {
+        return None;
+    }
+    // Receivers that use the value would see `false`/zero from a close instead of the sent value.
+    if uses.of(Op::Receive).any(|r| !discards_value(r.node)) {
+        return None;
+    }
+    let unblocks: Vec<&Use> = uses.uses.iter().filter(|u| matches!(u.op, Op::Send | Op::Close)).collect();
+    if unblocks.is_empty()
+        || go::in_loop_within(chan.statement, body)
+        || chan.statement.parent().is_none_or(|p| p.kind() != "statement_list")
+    {
+        return None;
+    }
+    let mut edits = Vec::new();
+    for u in &unblocks {
+        if !u.directly_in(func) {
+            return None;
+        }
+        let stmt = match u.op {
+            Op::Send if is_signal_value(u.node, src) => u.node,
+            Op::Close => u.node.parent().filter(|p| p.kind() == "expression_statement")?,
+            _ => return None,
+        };
+        // Deleting the only statement of a branch would leave an empty `if` behind.
+        let alone_in_block =
+            stmt.parent().is_some_and(|l| go::named_children(l).iter().filter(|s| s.kind() != "comment").count() == 1);
+        if !last_before_return(stmt, body) || (alone_in_block && stmt.parent().and_then(|l| l.parent()) != Some(body)) {
+            return None;
+        }
+        edits.push(TextEdit::replace(whole_lines(src, stmt)?, ""));
+    }
+    let at = go::after_statement_line(src, chan.statement)?;
+    let indent = go::indent_at(src, chan.statement.start_byte());
+    edits.push(TextEdit::insert(at, format!("{indent}defer close({name})\n")));
+    // Defers registered after the make would now run before the close instead of after the signal.
+    let mut later_defer = false;
+    go::walk_own(body, |n| later_defer |= n.kind() == "defer_statement" && n.start_byte() > chan.statement.end_byte());
+    // On the paths that used to leak, the receiver now goes on past its receive:
+    // harmless only when all it does then is return (running its defers).
+    let receivers_just_return =
+        uses.of(Op::Receive).all(|r| matches!(r.runner, Runner::Goroutine(_)) && ends_its_function(r.node));
+    Some(Fix {
+        title: format!("Close `{name}` when `{}` returns", go::function_name(func, src).unwrap_or("the function")),
+        edits,
+        applicability: if later_defer || !receivers_just_return { Applicability::Unsafe } else { Applicability::Safe },
+    })
+}
+
+/// Whether the receive is the last thing its function does: a statement (or a
+/// `select` with empty cases) at the end of the function body, followed by
+/// nothing but a bare `return`.
+fn ends_its_function(recv: Node) -> bool {
+    let stmt = match select_case(recv) {
+        Some(case) => {
+            let empty = go::named_children(case).iter().all(|c| c.kind() != "statement_list");
+            match case.parent() {
+                Some(select) if empty => select,
+                _ => return false,
+            }
+        }
+        None => match recv.parent() {
+            Some(p) if p.kind() == "expression_statement" => p,
+            _ => return false,
+        },
+    };
+    let in_body = stmt
+        .parent()
+        .and_then(|l| l.parent())
+        .zip(go::enclosing_function(stmt))
+        .is_some_and(|(block, f)| go::body(f) == Some(block));
+    let mut next = go::next_statement(stmt);
+    while let Some(n) = next {
+        if n.kind() != "return_statement" || n.named_child_count() > 0 {
+            return false;
+        }
+        next = go::next_statement(n);
+    }
+    in_body
+}
+
+/// `<-ch` as a statement or as `case <-ch:`.
+fn discards_value(recv: Node) -> bool {
+    match recv.parent() {
+        Some(p) if p.kind() == "expression_statement" => true,
+        Some(p) if p.kind() == "receive_statement" => p.child_by_field_name("left").is_none(),
+        _ => false,
+    }
+}
+
+/// `ch <- struct{}{}`, `ch <- true`, `ch <- false`: a send whose value says nothing
+/// and costs nothing to drop.
+fn is_signal_value(send: Node, src: &str) -> bool {
+    let value = send.child_by_field_name("value").map(|v| text(v, src).replace(' ', ""));
+    matches!(value.as_deref(), Some("struct{}{}" | "true" | "false"))
+}
+
+/// Whether only `return`s without calls follow `stmt` at every level up to the
+/// body, through blocks and `if` branches only (so it runs once, at the end).
+fn last_before_return(stmt: Node, body: Node) -> bool {
+    let mut cur = stmt;
+    while cur != body {
+        let Some(parent) = cur.parent() else {
+            return false;
+        };
+        // `if cond { ch <- x }` is last only when nothing but returns follows the `if`.
+        match parent.kind() {
+            "statement_list" => {
+                let mut next = go::next_statement(cur);
+                while let Some(n) = next {
+                    let has_call = !go::descendants_of_kind(n, "call_expression").is_empty();
+                    if n.kind() != "return_statement" || has_call {
+                        return false;
+                    }
+                    next = go::next_statement(n);
+                }
+            }
+            "block" | "if_statement" => {}
+            _ => return false,
+        }
+        cur = parent;
+    }
+    true
+}
+
+/// The full lines holding `stmt`, when nothing else shares them.
+fn whole_lines(src: &str, stmt: Node) -> Option<std::ops::Range<usize>> {
+    let start = go::line_start(src, stmt.start_byte());
+    let end = go::line_end(src, stmt.end_byte().saturating_sub(1));
+    let alone = src[start..stmt.start_byte()].trim().is_empty() && src[stmt.end_byte()..end].trim().is_empty();
+    alone.then_some(start..end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::rules::{check_every_prefix, check_source};
+
+    fn applicability(src: &str) -> Option<Applicability> {
+        let findings = check_source(&UnsentReceive, src);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        findings[0].fixes.first().map(|f| f.applicability)
+    }
+
+    fn owner(receiver: &str, before_make: &str, after_make: &str) -> String {
+        format!(
+            "package p\nfunc f(ok bool) error {{\n{before_make}\tdone := make(chan struct{{}})\n{after_make}\tgo func() {{\n{receiver}\t}}()\n\tif !ok {{\n\t\treturn nil\n\t}}\n\tclose(done)\n\treturn nil\n}}\n"
+        )
+    }
+
+    #[test]
+    fn the_close_fix_is_safe_only_when_the_receiver_just_returns() {
+        assert_eq!(applicability(&owner("\t\tdefer cleanup()\n\t\t<-done\n", "", "")), Some(Applicability::Safe));
+        assert_eq!(applicability(&owner("\t\t<-done\n\t\tcleanup()\n", "", "")), Some(Applicability::Unsafe));
+        assert_eq!(applicability(&owner("\t\tselect {\n\t\tcase <-done:\n\t\t}\n", "", "")), Some(Applicability::Safe));
+        // A defer registered after the make would now run before the close.
+        assert_eq!(applicability(&owner("\t\t<-done\n", "", "\tdefer unlock()\n")), Some(Applicability::Unsafe));
+        assert_eq!(applicability(&owner("\t\t<-done\n", "\tdefer unlock()\n", "")), Some(Applicability::Safe));
+    }
+
+    #[test]
+    fn no_fix_when_a_send_is_not_last() {
+        let src = "package p\nfunc f(ok bool) {\n\tdone := make(chan struct{})\n\tgo func() {\n\t\t<-done\n\t}()\n\tif !ok {\n\t\treturn\n\t}\n\tdone <- struct{}{}\n\tlog()\n}\n";
+        assert_eq!(applicability(src), None);
+    }
+
+    #[test]
+    fn half_typed_code_does_not_panic() {
+        check_every_prefix(&UnsentReceive, include_str!("../../../testdata/rules/unsent-receive/signals.go"));
+        check_every_prefix(&UnsentReceive, include_str!("../../../testdata/rules/unsent-receive/safe.go"));
+    }
+}

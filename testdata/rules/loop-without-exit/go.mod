@@ -1,0 +1,3 @@
+module example.com/fixtures/loopwithoutexit
+
+go 1.25

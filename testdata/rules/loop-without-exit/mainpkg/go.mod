@@ -1,0 +1,3 @@
+module example.com/fixtures/loopwithoutexitmain
+
+go 1.25

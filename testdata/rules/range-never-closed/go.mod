@@ -1,0 +1,3 @@
+module example.com/fixtures/rangenevercloses
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/fixtures/unsentreceive
+
+go 1.25
