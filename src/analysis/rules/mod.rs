@@ -9,6 +9,8 @@ use super::go::Imports;
 use super::gomod::GoVersion;
 
 mod ticker_not_stopped;
+mod time_after_in_loop;
+mod time_tick_leak;
 mod unreceived_send;
 
 /// What every rule declares about itself.
@@ -38,7 +40,12 @@ pub trait Rule: Send + Sync {
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>);
 }
 
-static RULES: &[&dyn Rule] = &[&unreceived_send::UnreceivedSend, &ticker_not_stopped::TickerNotStopped];
+static RULES: &[&dyn Rule] = &[
+    &unreceived_send::UnreceivedSend,
+    &ticker_not_stopped::TickerNotStopped,
+    &time_tick_leak::TimeTickLeak,
+    &time_after_in_loop::TimeAfterInLoop,
+];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
     RULES
