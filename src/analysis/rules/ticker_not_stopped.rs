@@ -85,7 +85,8 @@ fn creations<'t>(cx: &FileContext<'t>, body: Node<'t>) -> Vec<Creation<'t>> {
 /// How the code after the creation treats the value.
 #[derive(Default)]
 struct Uses<'t> {
-    stopped: bool,
+    /// The `x.Stop()` calls.
+    stops: Vec<Node<'t>>,
     escapes: bool,
     /// Function literals run by `go` statements that use the value.
     goroutines: Vec<Node<'t>>,
@@ -106,7 +107,7 @@ fn uses<'t>(src: &str, body: Node<'t>, created: &Creation<'t>) -> Uses<'t> {
             continue;
         }
         match classify(ident, src) {
-            Use::Stop => uses.stopped = true,
+            Use::Stop => uses.stops.extend(ident.parent().and_then(|sel| sel.parent())),
             Use::Escape => uses.escapes = true,
             Use::Plain => {}
         }
@@ -187,11 +188,7 @@ fn check_creation<'t>(cx: &FileContext<'t>, body: Node<'t>, created: &Creation<'
         return;
     }
     let u = uses(src, body, created);
-    if u.stopped || u.escapes {
-        return;
-    }
-    // A function that never returns keeps its ticker for good by design.
-    if never_returns(body, src) {
+    if u.escapes {
         return;
     }
     let (what, severity) = match created.kind {
@@ -203,16 +200,119 @@ fn check_creation<'t>(cx: &FileContext<'t>, body: Node<'t>, created: &Creation<'
         (TimeKind::Ticker, false) => "before Go 1.23 an unstopped ticker is never garbage collected",
         (TimeKind::Timer, _) => "before Go 1.23 an unstopped timer stays in memory until it fires",
     };
-    let mut finding = Finding::new(
-        META.name,
-        severity,
-        created.call.byte_range(),
-        format!("{what} `{}` is never stopped: {detail}", created.name),
-    );
+    let mut finding = if u.stops.is_empty() {
+        // A function that never returns keeps its ticker for good by design.
+        if never_returns(body, src) {
+            return;
+        }
+        Finding::new(
+            META.name,
+            severity,
+            created.call.byte_range(),
+            format!("{what} `{}` is never stopped: {detail}", created.name),
+        )
+    } else {
+        let skipping = returns_skipping_stop(src, body, created, &u);
+        let Some(first) = skipping.first() else {
+            return;
+        };
+        let mut f = Finding::new(
+            META.name,
+            severity,
+            created.call.byte_range(),
+            format!(
+                "{what} `{}` is not stopped on every path: the return on line {} skips `{}.Stop()`; {detail}",
+                created.name,
+                go::line_number(src, first.start_byte()),
+                created.name
+            ),
+        );
+        for r in &skipping {
+            f = f.with_related(r.byte_range(), format!("returns without stopping `{}`", created.name));
+        }
+        for stop in &u.stops {
+            f = f.with_related(stop.byte_range(), format!("`{}` is stopped only here", created.name));
+        }
+        f
+    };
     if let Some(fix) = stop_fix(src, body, created, &u) {
         finding = finding.with_fix(fix);
     }
     out.push(finding);
+}
+
+/// The `return` statements after the creation that no `Stop` call is sure to precede.
+///
+/// Conservative: it answers only when every `Stop` is a plain statement of the
+/// creating function (not deferred, not in a closure, not in an expression such as
+/// `if !t.Stop()`) and no goroutine uses the value; otherwise it finds nothing. A
+/// `Stop` covers a `return` when it is a statement of a block that holds the
+/// `return` further down, so every path to that `return` runs it first.
+fn returns_skipping_stop<'t>(src: &str, body: Node<'t>, created: &Creation<'t>, u: &Uses<'t>) -> Vec<Node<'t>> {
+    let func = go::enclosing_function(created.statement);
+    let plain_statement = |stop: &Node<'t>| {
+        go::enclosing_function(*stop) == func
+            && stop.parent().is_some_and(|p| {
+                p.kind() == "expression_statement" && p.parent().is_some_and(|l| l.kind() == "statement_list")
+            })
+    };
+    if !u.goroutines.is_empty() || !u.stops.iter().all(plain_statement) {
+        return Vec::new();
+    }
+    let Some(scope) = created.statement.parent() else {
+        return Vec::new();
+    };
+    let covered = |ret: Node| {
+        u.stops.iter().any(|stop| {
+            let Some(stmt) = stop.parent() else {
+                return false;
+            };
+            let Some(list) = stmt.parent() else {
+                return false;
+            };
+            stmt.start_byte() > created.statement.end_byte()
+                && go::contains(list, ret)
+                && stmt.end_byte() <= ret.start_byte()
+        })
+    };
+    // A timer whose value was received has fired: there is nothing left to stop.
+    let fired = |ret: Node| {
+        created.kind == TimeKind::Timer
+            && ancestors_within(ret, scope).any(|a| {
+                a.kind() == "communication_case"
+                    && a.child_by_field_name("communication")
+                        .is_some_and(|c| receives_from_channel_field(c, src, &created.name))
+            })
+    };
+    let mut out = Vec::new();
+    go::walk_own(body, |n| {
+        if n.kind() == "return_statement"
+            && n.start_byte() > created.statement.end_byte()
+            && go::contains(scope, n)
+            && !covered(n)
+            && !fired(n)
+        {
+            out.push(n);
+        }
+    });
+    out
+}
+
+fn ancestors_within<'t>(node: Node<'t>, scope: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    std::iter::successors(node.parent(), move |n| n.parent().filter(|_| *n != scope))
+}
+
+/// Whether a select communication is `<-name.C` (possibly assigned).
+fn receives_from_channel_field(comm: Node, src: &str, name: &str) -> bool {
+    let expr = match comm.kind() {
+        "receive_statement" => comm.child_by_field_name("right"),
+        _ => Some(comm),
+    };
+    expr.and_then(go::receive_operand).map(go::unparen).is_some_and(|ch| {
+        ch.kind() == "selector_expression"
+            && ch.child_by_field_name("operand").is_some_and(|o| go::is_ident(o, src, name))
+            && ch.child_by_field_name("field").is_some_and(|f| text(f, src) == "C")
+    })
 }
 
 /// Whether the function's last statement is a loop with no way out.
