@@ -654,22 +654,24 @@ pub fn is_pure_expression(expr: Node, src: &str, imports: &Imports) -> bool {
 /// variable `name`: assigns or declares it, increments it, ranges into it or takes
 /// its address.
 pub fn writes_to(scope: Node, src: &str, name: &str) -> bool {
-    idents_named(scope, src, name).into_iter().any(|ident| {
-        let Some(parent) = ident.parent() else {
-            return false;
-        };
-        match parent.kind() {
-            "inc_statement" | "dec_statement" | "var_spec" | "const_spec" => true,
-            "unary_expression" => parent.child_by_field_name("operator").is_some_and(|op| op.kind() == "&"),
-            "expression_list" => parent.parent().is_some_and(|holder| {
-                matches!(
-                    holder.kind(),
-                    "assignment_statement" | "short_var_declaration" | "range_clause" | "receive_statement"
-                ) && holder.child_by_field_name("left") == Some(parent)
-            }),
-            _ => false,
-        }
-    })
+    idents_named(scope, src, name).into_iter().any(is_write)
+}
+
+/// Whether this identifier is written: assigned or declared, incremented, ranged or
+/// received into, or has its address taken.
+pub fn is_write(ident: Node) -> bool {
+    let Some(parent) = ident.parent() else { return false };
+    match parent.kind() {
+        "inc_statement" | "dec_statement" | "var_spec" | "const_spec" => true,
+        "unary_expression" => parent.child_by_field_name("operator").is_some_and(|op| op.kind() == "&"),
+        "expression_list" => parent.parent().is_some_and(|holder| {
+            matches!(
+                holder.kind(),
+                "assignment_statement" | "short_var_declaration" | "range_clause" | "receive_statement"
+            ) && holder.child_by_field_name("left") == Some(parent)
+        }),
+        _ => false,
+    }
 }
 
 /// The innermost `for` statement around `node` in the same function.
