@@ -695,6 +695,26 @@ pub fn identifiers<'s>(expr: Node, src: &'s str) -> Vec<&'s str> {
     descendants_of_kind(expr, "identifier").into_iter().map(|i| text(i, src)).collect()
 }
 
+/// How many times a loop runs when its header says so with a literal:
+/// `for i := 0; i < N; i++` or `for range N` (`for i := range N`) with an integer literal N.
+pub fn constant_iterations(lp: Node, src: &str) -> Option<usize> {
+    let header = named_children(lp).into_iter().find(|c| matches!(c.kind(), "for_clause" | "range_clause"))?;
+    let bound = match header.kind() {
+        "range_clause" => header.child_by_field_name("right")?,
+        _ => {
+            let init = header.child_by_field_name("initializer")?;
+            let starts_at_zero = declared(init).first().and_then(|(_, v)| *v).is_some_and(|v| text(v, src) == "0");
+            let cond = header.child_by_field_name("condition")?;
+            let op = cond.child_by_field_name("operator").map(|o| text(o, src));
+            if !starts_at_zero || op != Some("<") {
+                return None;
+            }
+            cond.child_by_field_name("right")?
+        }
+    };
+    (bound.kind() == "int_literal").then(|| text(bound, src).parse().ok()).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -757,6 +777,17 @@ mod tests {
     }
 
     #[test]
+    fn constant_iterations_of_counted_loops() {
+        let src = "package p\nfunc f() {\n\tfor i := 0; i < 3; i++ {}\n\tfor range 4 {}\n\tfor i := 1; i < 3; i++ {}\n\tfor i := 0; i <= 3; i++ {}\n\tfor i := 0; i < n; i++ {}\n}\n";
+        let tree = parse_go(src, None);
+        let counts: Vec<_> = descendants_of_kind(tree.root_node(), "for_statement")
+            .iter()
+            .map(|l| constant_iterations(*l, src))
+            .collect();
+        assert_eq!(counts, vec![Some(3), Some(4), None, None, None]);
+    }
+
+    #[test]
     fn pure_expressions_and_writes() {
         let src = "package p\nimport \"time\"\nfunc f(n int) {\n\tvar a = time.Duration(n) * time.Second + len(xs)\n\tvar b = next() + <-c\n\tfor i := range xs { n++; _ = &m; k, _ = g() }\n}\n";
         let tree = parse_go(src, None);
@@ -772,6 +803,7 @@ mod tests {
         let inc = descendants_of_kind(body, "inc_statement")[0];
         assert_eq!(enclosing_loop(inc), Some(body));
         assert_eq!(enclosing_loop(body), None);
+        assert_eq!(constant_iterations(body, src), None);
         for (name, written) in [("n", true), ("m", true), ("k", true), ("i", true), ("xs", false), ("c", false)] {
             assert_eq!(writes_to(body, src, name), written, "{name}");
         }

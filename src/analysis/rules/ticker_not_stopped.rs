@@ -241,13 +241,12 @@ fn check_creation<'t>(cx: &FileContext<'t>, body: Node<'t>, created: &Creation<'
     out.push(finding);
 }
 
-/// The `return` statements after the creation that no `Stop` call is sure to precede.
+/// The `return` statements that a path from the creation reaches without any `Stop`.
 ///
 /// Conservative: it answers only when every `Stop` is a plain statement of the
 /// creating function (not deferred, not in a closure, not in an expression such as
-/// `if !t.Stop()`) and no goroutine uses the value; otherwise it finds nothing. A
-/// `Stop` covers a `return` when it is a statement of a block that holds the
-/// `return` further down, so every path to that `return` runs it first.
+/// `if !t.Stop()`) and no goroutine uses the value; otherwise it finds nothing. See
+/// `reached_without_stop` for the paths it trusts.
 fn returns_skipping_stop<'t>(src: &str, body: Node<'t>, created: &Creation<'t>, u: &Uses<'t>) -> Vec<Node<'t>> {
     let func = go::enclosing_function(created.statement);
     let plain_statement = |stop: &Node<'t>| {
@@ -259,22 +258,7 @@ fn returns_skipping_stop<'t>(src: &str, body: Node<'t>, created: &Creation<'t>, 
     if !u.goroutines.is_empty() || !u.stops.iter().all(plain_statement) {
         return Vec::new();
     }
-    let Some(scope) = created.statement.parent() else {
-        return Vec::new();
-    };
-    let covered = |ret: Node| {
-        u.stops.iter().any(|stop| {
-            let Some(stmt) = stop.parent() else {
-                return false;
-            };
-            let Some(list) = stmt.parent() else {
-                return false;
-            };
-            stmt.start_byte() > created.statement.end_byte()
-                && go::contains(list, ret)
-                && stmt.end_byte() <= ret.start_byte()
-        })
-    };
+    let Some(scope) = created.statement.parent() else { return Vec::new() };
     // A timer whose value was received has fired: there is nothing left to stop.
     let fired = |ret: Node| {
         created.kind == TimeKind::Timer
@@ -289,13 +273,105 @@ fn returns_skipping_stop<'t>(src: &str, body: Node<'t>, created: &Creation<'t>, 
         if n.kind() == "return_statement"
             && n.start_byte() > created.statement.end_byte()
             && go::contains(scope, n)
-            && !covered(n)
+            && reached_without_stop(n, created.statement, &u.stops, src)
             && !fired(n)
         {
             out.push(n);
         }
     });
     out
+}
+
+/// Whether a path runs from `creation` to `ret` without a `Stop`: walking back from
+/// `ret` through the statements before it and out through the blocks around it
+/// (an `if` branch, a case, a loop body entered on its first pass), every statement
+/// passed must let control through without a `Stop` until the creation is reached.
+/// Statements it is unsure about end the search with "no": a loop without a
+/// condition (control gets past it only through a `break`), a statement that
+/// cannot complete (`return`, `panic(...)`, `break`), or anything holding a `Stop`
+/// other than an `if` without `else` (its condition may be false).
+fn reached_without_stop(ret: Node, creation: Node, stops: &[Node], src: &str) -> bool {
+    let mut cur = ret;
+    while let Some(parent) = cur.parent() {
+        if go::is_function(parent) {
+            return false;
+        }
+        if parent.kind() == "statement_list" {
+            let mut prev = cur.prev_named_sibling();
+            while let Some(stmt) = prev {
+                if stmt == creation {
+                    return true;
+                }
+                if stmt.kind() != "comment" && !passes_without_stop(stmt, creation, stops, src) {
+                    return false;
+                }
+                prev = stmt.prev_named_sibling();
+            }
+        }
+        cur = parent;
+    }
+    false
+}
+
+/// Whether control can go from before `stmt` to after it without running a `Stop`.
+fn passes_without_stop(stmt: Node, creation: Node, stops: &[Node], src: &str) -> bool {
+    if go::contains(stmt, creation) {
+        return false;
+    }
+    if stmt.kind() == "labeled_statement" {
+        return go::named_children(stmt).last().is_some_and(|inner| passes_without_stop(*inner, creation, stops, src));
+    }
+    // Every `Stop` is a plain statement, so none sits in the condition.
+    if stmt.kind() == "if_statement" && stmt.child_by_field_name("alternative").is_none() {
+        return true;
+    }
+    !stops.iter().any(|s| go::contains(stmt, *s)) && completes(stmt, src)
+}
+
+/// Whether a statement can complete normally (control goes on after it), judged
+/// from its syntax; "no" when unsure.
+fn completes(stmt: Node, src: &str) -> bool {
+    match stmt.kind() {
+        "return_statement" | "goto_statement" | "break_statement" | "continue_statement" | "fallthrough_statement" => {
+            false
+        }
+        "expression_statement" => {
+            !stmt.named_child(0).is_some_and(|c| matches!(go::callee(c, src), Some((None, "panic"))))
+        }
+        "for_statement" => go::named_children(stmt).iter().any(|c| match c.kind() {
+            "range_clause" => true,
+            "for_clause" => c.child_by_field_name("condition").is_some(),
+            "block" | "comment" => false,
+            _ => true,
+        }),
+        "labeled_statement" => go::named_children(stmt).last().is_some_and(|inner| completes(*inner, src)),
+        "block" => list_completes(stmt, src),
+        "if_statement" => match stmt.child_by_field_name("alternative") {
+            None => true,
+            Some(alt) => {
+                stmt.child_by_field_name("consequence").is_some_and(|b| list_completes(b, src)) || completes(alt, src)
+            }
+        },
+        "expression_switch_statement" | "type_switch_statement" => {
+            let cases = go::named_children(stmt);
+            !cases.iter().any(|c| c.kind() == "default_case") || cases.iter().any(|c| case_completes(*c, src))
+        }
+        "select_statement" => go::named_children(stmt).iter().any(|c| case_completes(*c, src)),
+        _ => true,
+    }
+}
+
+/// Whether the statements of a block (or a case) can run to their end.
+fn list_completes(node: Node, src: &str) -> bool {
+    let list = go::named_children(node).into_iter().find(|n| n.kind() == "statement_list");
+    list.is_none_or(|l| {
+        go::named_children(l).into_iter().rev().find(|n| n.kind() != "comment").is_none_or(|last| completes(last, src))
+    })
+}
+
+fn case_completes(case: Node, src: &str) -> bool {
+    matches!(case.kind(), "communication_case" | "default_case" | "expression_case" | "type_case")
+        && list_completes(case, src)
 }
 
 fn ancestors_within<'t>(node: Node<'t>, scope: Node<'t>) -> impl Iterator<Item = Node<'t>> {

@@ -49,6 +49,11 @@ impl Rule for TimeAfterInLoop {
             let Some(lp) = go::enclosing_loop(select) else {
                 continue;
             };
+            // A loop that runs a fixed number of times abandons at most that many
+            // timers per call, like as many `time.After` calls written out.
+            if go::constant_iterations(lp, src).is_some() {
+                continue;
+            }
             if !another_case_stays(select, case, lp, src) {
                 continue;
             }

@@ -45,22 +45,21 @@ impl Rule for TimeTickLeak {
             let Some(func) = go::enclosing_function(call) else {
                 continue;
             };
-            let name = go::function_name(func, src);
-            // The process's lifetime is the ticker's lifetime there.
-            if func.kind() == "function_declaration"
-                && (name == Some("init") || (name == Some("main") && package == Some("main")))
-            {
-                continue;
-            }
             let Some(body) = go::body(func) else { continue };
-            if never_returns(cx, body) {
-                continue;
-            }
             let Some(tick_use) = tick_use(src, func, call) else {
                 continue;
             };
-            let owner = name.map_or("the function literal".to_string(), |n| format!("`{n}`"));
+            let name = go::function_name(func, src);
+            // A `time.Tick` evaluated on every pass of a loop leaks a ticker per pass,
+            // however long the function runs. Otherwise the ticker lives as long as the
+            // process in `main` and `init`, and as long as a function that never returns.
             let per_iteration = go::in_loop_within(tick_use.statement(call), body);
+            let process_lifetime = func.kind() == "function_declaration"
+                && (name == Some("init") || (name == Some("main") && package == Some("main")));
+            if !per_iteration && (process_lifetime || never_returns(cx, body)) {
+                continue;
+            }
+            let owner = name.map_or("the function literal".to_string(), |n| format!("`{n}`"));
             let message = if per_iteration {
                 "`time.Tick` in a loop starts a new ticker on every iteration and none is ever stopped: before Go 1.23 they are never garbage collected".to_string()
             } else {

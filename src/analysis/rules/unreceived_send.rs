@@ -247,8 +247,8 @@ fn check_channel<'t>(
             let fixes = [
                 buffer_fix(src, chan, &senders, s),
                 buffer_len_fix(cx, func, body, chan, &senders, s),
-                done_select_fix(cx, body, s, send.node, &exits),
-                ctx_select_fix(cx, func, body, send.node, &exits),
+                done_select_fix(cx, func, body, s, send.node, &exits, &receives),
+                ctx_select_fix(cx, func, body, send.node, &exits, &receives),
             ];
             for fix in fixes.into_iter().flatten() {
                 finding = finding.with_fix(fix);
@@ -275,7 +275,7 @@ fn report_unreceived(
                 format!("goroutine blocks forever sending on `{}`: nothing in `{owner}` receives from it", chan.name);
             let mut finding = Finding::new(META.name, META.default_severity, send.node.byte_range(), message)
                 .with_related(chan.make.byte_range(), format!("`{}` is made unbuffered here", chan.name));
-            let fixes = [buffer_fix(src, chan, senders, s), ctx_select_fix(cx, func, body, send.node, &[])];
+            let fixes = [buffer_fix(src, chan, senders, s), ctx_select_fix(cx, func, body, send.node, &[], &[])];
             for fix in fixes.into_iter().flatten() {
                 finding = finding.with_fix(fix);
             }
@@ -536,7 +536,7 @@ fn single_receive_for_many(src: &str, chan: &MadeChannel, senders: &[Sender], re
         .iter()
         .all(|send| ancestors_until(send.node, spawner.func).all(|a| matches!(a.kind(), "statement_list" | "block")));
     if !unconditional
-        || spawner.spawn_loops.iter().any(|lp| constant_count(*lp, src).is_some_and(|n| n <= receives.len()))
+        || spawner.spawn_loops.iter().any(|lp| go::constant_iterations(*lp, src).is_some_and(|n| n <= receives.len()))
     {
         return None;
     }
@@ -553,25 +553,6 @@ fn single_receive_for_many(src: &str, chan: &MadeChannel, senders: &[Sender], re
         case_channel: None,
         returns: true,
     })
-}
-
-/// For `for i := 0; i < N; i++` or `for range N` with an integer literal N: N.
-fn constant_count(lp: Node, src: &str) -> Option<usize> {
-    let header = go::named_children(lp).into_iter().find(|c| matches!(c.kind(), "for_clause" | "range_clause"))?;
-    let bound = match header.kind() {
-        "range_clause" => header.child_by_field_name("right")?,
-        _ => {
-            let init = header.child_by_field_name("initializer")?;
-            let starts_at_zero = go::declared(init).first().and_then(|(_, v)| *v).is_some_and(|v| text(v, src) == "0");
-            let cond = header.child_by_field_name("condition")?;
-            let op = cond.child_by_field_name("operator").map(|o| text(o, src));
-            if !starts_at_zero || op != Some("<") {
-                return None;
-            }
-            cond.child_by_field_name("right")?
-        }
-    };
-    (bound.kind() == "int_literal").then(|| text(bound, src).parse().ok()).flatten()
 }
 
 /// The ancestors of `node` strictly below `top`.
@@ -875,16 +856,33 @@ fn is_slice_or_map(func: Node, body: Node, name: &str, at: Node, src: &str) -> b
 
 /// GFix strategy III with the owner's done channel: when the owner gives up on
 /// `case <-done:`, the send becomes a select that also gives up on `<-done`. Only
-/// for goroutine literals that see the same `done`. Safe when every exit is that
-/// case and the file closes `done` and never sends on it (closing broadcasts to
-/// both; a single value sent on it would be taken by only one of them).
-fn done_select_fix(cx: &FileContext, body: Node, s: &Sender, send: Node, exits: &[Exit]) -> Option<Fix> {
+/// for goroutine literals that see the same `done`, and only for a channel that is
+/// a closing signal: one the file closes, or a `chan struct{}` parameter (a timer's
+/// `x.C` or a channel of values is not: the sender would steal the owner's value).
+/// Safe when the file closes `done` and never sends on it, every exit is that case,
+/// and every receive of the owner watches `done` too (otherwise closing `done` could
+/// stop the sender while the owner still waits for its value).
+fn done_select_fix(
+    cx: &FileContext,
+    func: Node,
+    body: Node,
+    s: &Sender,
+    send: Node,
+    exits: &[Exit],
+    receives: &[Node],
+) -> Option<Fix> {
     let src = cx.source;
     let done = exits.iter().find_map(|e| e.case_channel.clone())?;
     if s.func.kind() != "func_literal" || go::enclosing_function(send) != Some(s.func) || go::has_results(s.func) {
         return None;
     }
     if send.parent().map(|p| p.kind()) != Some("statement_list") {
+        return None;
+    }
+    let (closed, sent) = close_and_send_sites(cx, &done);
+    let signal_param =
+        || go::params(func, src).iter().any(|p| p.name == done && p.ty.replace(' ', "").ends_with("chanstruct{}"));
+    if !closed && !signal_param() {
         return None;
     }
     let root_name = done.split('.').next()?;
@@ -902,7 +900,7 @@ fn done_select_fix(cx: &FileContext, body: Node, s: &Sender, send: Node, exits: 
     let replacement =
         format!("select {{\n{indent}case {}:\n{indent}case <-{done}:\n{indent}\treturn\n{indent}}}", text(send, src));
     let same_case = exits.iter().all(|e| e.case_channel.as_deref() == Some(done.as_str()));
-    let safe = same_case && closed_never_sent(cx, &done);
+    let safe = same_case && closed && !sent && every_receive_watches(receives, src, &format!("<-{done}"));
     Some(Fix {
         title: format!("Stop sending when {done} is closed"),
         edits: vec![TextEdit::replace(send.byte_range(), replacement)],
@@ -910,8 +908,21 @@ fn done_select_fix(cx: &FileContext, body: Node, s: &Sender, send: Node, exits: 
     })
 }
 
-/// Whether the file calls `close(done)` and has no send on `done`.
-fn closed_never_sent(cx: &FileContext, done: &str) -> bool {
+/// Whether every receive sits in a select that also has the case `comm`
+/// (`<-done`, `<-ctx.Done()`).
+fn every_receive_watches(receives: &[Node], src: &str, comm: &str) -> bool {
+    receives.iter().all(|r| {
+        ancestor_case(*r).and_then(|case| case.parent()).is_some_and(|select| {
+            go::named_children(select).iter().any(|c| {
+                c.kind() == "communication_case"
+                    && c.child_by_field_name("communication").is_some_and(|x| text(x, src) == comm)
+            })
+        })
+    })
+}
+
+/// Whether the file calls `close(done)`, and whether it sends on `done`.
+fn close_and_send_sites(cx: &FileContext, done: &str) -> (bool, bool) {
     let src = cx.source;
     let mut closed = false;
     let mut sent = false;
@@ -925,15 +936,23 @@ fn closed_never_sent(cx: &FileContext, done: &str) -> bool {
         }
         go::Walk::Continue
     });
-    closed && !sent
+    (closed, sent)
 }
 
 /// GFix strategy III with the context in scope: the send becomes a select that
-/// also gives up when the context is done. Sound without review when every way
-/// the owner stops receiving also ends that context: a case on the same
-/// `<-ctx.Done()`, or a return from an owner that derived `ctx` and defers its
-/// cancel (no exits means the owner never receives, and so also returns).
-fn ctx_select_fix(cx: &FileContext, func: Node, body: Node, send: Node, exits: &[Exit]) -> Option<Fix> {
+/// also gives up when the context is done. Sound without review when the context
+/// ends only after the owner has stopped receiving on each of its exits: a case on
+/// the same `<-ctx.Done()` when every receive watches that context too, or a return
+/// from an owner that derived `ctx` itself and only defers its cancel (no exits
+/// means the owner never receives, and so also returns).
+fn ctx_select_fix(
+    cx: &FileContext,
+    func: Node,
+    body: Node,
+    send: Node,
+    exits: &[Exit],
+    receives: &[Node],
+) -> Option<Fix> {
     let src = cx.source;
     let send_func = go::enclosing_function(send)?;
     if go::has_results(send_func) || send.parent().map(|p| p.kind()) != Some("statement_list") {
@@ -947,8 +966,10 @@ fn ctx_select_fix(cx: &FileContext, func: Node, body: Node, send: Node, exits: &
     );
     let done = format!("<-{ctx}.Done()");
     let cancelled_on_return = cancels_on_return(func, body, &ctx, src, &cx.imports);
-    let sound =
-        exits.iter().all(|e| e.case_comm.as_deref() == Some(done.as_str()) || (e.returns && cancelled_on_return));
+    let watched = every_receive_watches(receives, src, &done);
+    let sound = exits
+        .iter()
+        .all(|e| (watched && e.case_comm.as_deref() == Some(done.as_str())) || (e.returns && cancelled_on_return));
     let safe = if exits.is_empty() { cancelled_on_return } else { sound };
     Some(Fix {
         title: format!("Stop sending when {ctx} is done"),
@@ -958,8 +979,9 @@ fn ctx_select_fix(cx: &FileContext, func: Node, body: Node, send: Node, exits: &
 }
 
 /// Whether the owner made `ctx` with `ctx, cancel := context.WithCancel(...)` (or
-/// a timeout or deadline variant) in its own body and runs `defer cancel()`, so
-/// every return cancels it.
+/// a timeout or deadline variant) in its own body and uses `cancel` only in `defer
+/// cancel()`, so the context ends when the owner returns (or its parent ends), not
+/// while it is still receiving.
 fn cancels_on_return(func: Node, body: Node, ctx: &str, src: &str, imports: &go::Imports) -> bool {
     let mut cancel = None;
     go::walk_own(body, |n| {
@@ -985,21 +1007,16 @@ fn cancels_on_return(func: Node, body: Node, ctx: &str, src: &str, imports: &go:
             )
             && k.kind() == "identifier"
         {
-            cancel = Some(text(*k, src));
+            cancel = Some(*k);
         }
     });
-    let Some(cancel) = cancel.filter(|c| *c != "_") else { return false };
-    let mut deferred = false;
-    go::walk_own(body, |n| {
-        if n.kind() == "defer_statement"
-            && go::enclosing_function(n) == Some(func)
-            && let Some(call) = n.named_child(0)
-        {
-            deferred |=
-                call.kind() == "call_expression" && matches!(go::callee(call, src), Some((None, c)) if c == cancel);
-        }
-    });
-    deferred
+    let Some(cancel) = cancel.filter(|c| text(*c, src) != "_") else { return false };
+    let name = text(cancel, src);
+    go::idents_named(body, src, name).into_iter().filter(|i| *i != cancel).all(|i| {
+        let call = i.parent().filter(|c| c.kind() == "call_expression" && go::call_args(*c).is_empty());
+        call.and_then(|c| c.parent())
+            .is_some_and(|d| d.kind() == "defer_statement" && go::enclosing_function(d) == Some(func))
+    }) && go::idents_named(body, src, name).len() > 1
 }
 
 #[cfg(test)]

@@ -165,3 +165,20 @@ func waitN(n int) {
 	}
 	t.Stop()
 }
+
+// Progress reporting until the work is done: the only way out of the loop stops the ticker.
+func reportProgress(done <-chan struct{}, progress func() int) {
+	ticker := time.NewTicker(5 * time.Second)
+progressLoop:
+	for {
+		select {
+		case <-ticker.C:
+		case <-done:
+			ticker.Stop()
+			break progressLoop
+		}
+		log.Printf("%d%% processed", progress())
+	}
+	log.Println("done")
+	return
+}

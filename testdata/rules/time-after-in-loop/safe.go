@@ -163,3 +163,18 @@ func consumeCtx(ctx context.Context, in <-chan event) {
 		}
 	}
 }
+
+// A fixed number of passes: at most two timers are abandoned per call.
+func awaitBoth(errc <-chan error, d time.Duration) error {
+	for i := 0; i < 2; i++ {
+		select {
+		case err := <-errc:
+			if err != nil {
+				return err
+			}
+		case <-time.After(d):
+			return errors.New("timeout")
+		}
+	}
+	return nil
+}

@@ -215,3 +215,17 @@ func dualRate(fast, slow time.Duration, stop <-chan struct{}) {
 		}
 	}
 }
+
+// A worker that never returns still leaks: every job starts another ticker.
+func startReporter(jobs <-chan job, report func()) {
+	go func() {
+		for {
+			select {
+			case j := <-jobs:
+				log.Println("job", j.id)
+			case <-time.Tick(time.Minute): // want `in a loop starts a new ticker on every iteration`
+				report()
+			}
+		}
+	}()
+}

@@ -1,4 +1,5 @@
-// Package main: time.Tick in main and init lives as long as the process.
+// Package main: time.Tick in main and init lives as long as the process, unless
+// it runs on every pass of a loop.
 package main
 
 import (
@@ -21,7 +22,11 @@ func main() {
 	for now := range time.Tick(time.Second) {
 		fmt.Println(now)
 		if now.Sub(lastTick) > time.Minute {
-			return
+			break
 		}
+	}
+	for i := 0; i < 3; i++ {
+		<-time.Tick(time.Second) // want `in a loop starts a new ticker on every iteration`
+		fmt.Println(i)
 	}
 }
