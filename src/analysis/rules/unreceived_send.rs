@@ -81,8 +81,8 @@ struct Send<'t> {
 }
 
 /// What a function does with a channel it knows under one name: the per-function
-/// summary the rule needs (which sends it performs, whether it closes it), built
-/// so that summaries of other files' functions can feed it later.
+/// summary the rule needs (which sends it performs, whether it does anything else
+/// with it), built so that summaries of other files' functions can feed it later.
 #[derive(Default)]
 struct ChannelOps<'t> {
     /// Sends outside any `select`.
@@ -220,12 +220,14 @@ fn check_channel<'t>(
         Receives::Sites(sites) => sites,
         Receives::Unknown => return,
     };
-    let exits = exit_paths(body, src, chan, &senders, &receives);
     let owner = go::function_name(func, src).unwrap_or("the enclosing function").to_string();
+    if receives.is_empty() {
+        report_unreceived(cx, func, body, chan, &senders, &owner, out);
+        return;
+    }
+    let exits = exit_paths(body, src, chan, &senders, &receives);
     if exits.is_empty() {
-        if receives.is_empty() {
-            report_unreceived(cx, func, body, chan, &senders, &owner, out);
-        } else if let Some(double) = double_send(src, body, &senders, &receives) {
+        if let Some(double) = double_send(src, body, &senders, &receives) {
             report_double_send(cx, chan, &senders[0], &double, &owner, out);
         }
         return;
