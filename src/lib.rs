@@ -5,7 +5,7 @@
 //! dumps), sit under a thin LSP adapter in [`server`]; the CLI lives in [`cli`].
 
 pub mod analysis;
-pub mod runtime;
 pub mod cli;
+pub mod runtime;
 pub mod server;
 pub mod syntax;

@@ -1033,6 +1033,156 @@ pub fn after_statement_line(src: &str, stmt: Node) -> Option<usize> {
     (rest.is_empty() || rest.starts_with("//")).then_some(at)
 }
 
+/// The statements inside `loop_node` (a `for` statement) that leave it: `return`,
+/// a `goto` or labelled `break`/`continue` whose label is not declared inside the
+/// loop (a `continue` naming the loop itself stays in it), and a `break` that
+/// targets the loop (unlabelled outside any nested `for`, `select` or `switch`, or
+/// naming the loop's label). `panic` is not an exit: a panicking goroutine ends the
+/// program unless recovered. Nested function literals are not looked into.
+pub fn loop_leaving_jumps<'t>(loop_node: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    if loop_node.kind() != "for_statement" {
+        return out;
+    }
+    let Some(body) = loop_node.child_by_field_name("body") else {
+        return out;
+    };
+    let own_label = loop_node
+        .parent()
+        .filter(|p| p.kind() == "labeled_statement")
+        .and_then(|p| p.child_by_field_name("label"))
+        .map(|l| text(l, src));
+    let mut inner_labels = Vec::new();
+    walk_own(body, |n| {
+        if n.kind() == "labeled_statement"
+            && let Some(l) = n.child_by_field_name("label")
+        {
+            inner_labels.push(text(l, src));
+        }
+    });
+    walk_own(body, |n| {
+        let target = || n.named_child(0).map(|l| text(l, src));
+        let leaves = match n.kind() {
+            "return_statement" => true,
+            "goto_statement" => target().is_some_and(|l| !inner_labels.contains(&l)),
+            "continue_statement" => target().is_some_and(|l| Some(l) != own_label && !inner_labels.contains(&l)),
+            "break_statement" => match target() {
+                Some(l) => !inner_labels.contains(&l),
+                None => breaks_out_of(n, loop_node),
+            },
+            _ => false,
+        };
+        if leaves {
+            out.push(n);
+        }
+    });
+    out
+}
+
+/// A name based on `base` that no identifier inside `scope` uses and that is not in
+/// `taken` (names already handed out for other fixes there): `base`, then `base2`,
+/// `base3`, ... A new local declared in a function cannot break code of that function
+/// when it differs from every name the function mentions.
+pub fn fresh_name_avoiding(scope: Node, src: &str, base: &str, taken: &[String]) -> String {
+    let mut in_use = std::collections::HashSet::new();
+    walk(scope, |n| {
+        if matches!(n.kind(), "identifier" | "package_identifier" | "type_identifier" | "label_name") {
+            in_use.insert(text(n, src));
+        }
+        Walk::Continue
+    });
+    let free = |name: &str| !in_use.contains(name) && !taken.iter().any(|t| t == name);
+    if free(base) {
+        return base.to_string();
+    }
+    (2..).map(|i| format!("{base}{i}")).find(|n| free(n)).unwrap_or_default()
+}
+
+/// Whether evaluating `expr` twice, or earlier than written, gives the same value
+/// with no side effects: no calls except the conversion `time.Duration(x)` and the
+/// builtins `len` and `cap`, no receives, no function literals.
+pub fn is_pure_expression(expr: Node, src: &str, imports: &Imports) -> bool {
+    let mut pure = true;
+    walk(expr, |n| {
+        match n.kind() {
+            "call_expression" => {
+                let conversion = is_pkg_call(n, src, &imports.time, &["Duration"])
+                    || matches!(callee(n, src), Some((None, "len" | "cap")));
+                pure &= conversion;
+            }
+            "func_literal" => pure = false,
+            _ => pure &= receive_operand(n).is_none(),
+        }
+        if pure { Walk::Continue } else { Walk::SkipChildren }
+    });
+    pure
+}
+
+/// Whether code inside `scope` (nested function literals included) may change the
+/// variable `name`: assigns or declares it, increments it, ranges into it or takes
+/// its address.
+pub fn writes_to(scope: Node, src: &str, name: &str) -> bool {
+    idents_named(scope, src, name).into_iter().any(is_write)
+}
+
+/// Whether this identifier is written: assigned or declared, incremented, ranged or
+/// received into, or has its address taken.
+pub fn is_write(ident: Node) -> bool {
+    let Some(parent) = ident.parent() else { return false };
+    match parent.kind() {
+        "inc_statement" | "dec_statement" | "var_spec" | "const_spec" => true,
+        "unary_expression" => parent.child_by_field_name("operator").is_some_and(|op| op.kind() == "&"),
+        "expression_list" => parent.parent().is_some_and(|holder| {
+            matches!(
+                holder.kind(),
+                "assignment_statement" | "short_var_declaration" | "range_clause" | "receive_statement"
+            ) && holder.child_by_field_name("left") == Some(parent)
+        }),
+        _ => false,
+    }
+}
+
+/// The innermost `for` statement around `node` in the same function.
+pub fn enclosing_loop(node: Node) -> Option<Node> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if is_function(n) {
+            return None;
+        }
+        if is_loop(n) {
+            return Some(n);
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+/// The names an expression mentions: its identifiers, selector operands and
+/// called functions included, field names not.
+pub fn identifiers<'s>(expr: Node, src: &'s str) -> Vec<&'s str> {
+    descendants_of_kind(expr, "identifier").into_iter().map(|i| text(i, src)).collect()
+}
+
+/// How many times a loop runs when its header says so with a literal:
+/// `for i := 0; i < N; i++` or `for range N` (`for i := range N`) with an integer literal N.
+pub fn constant_iterations(lp: Node, src: &str) -> Option<usize> {
+    let header = named_children(lp).into_iter().find(|c| matches!(c.kind(), "for_clause" | "range_clause"))?;
+    let bound = match header.kind() {
+        "range_clause" => header.child_by_field_name("right")?,
+        _ => {
+            let init = header.child_by_field_name("initializer")?;
+            let starts_at_zero = declared(init).first().and_then(|(_, v)| *v).is_some_and(|v| text(v, src) == "0");
+            let cond = header.child_by_field_name("condition")?;
+            let op = cond.child_by_field_name("operator").map(|o| text(o, src));
+            if !starts_at_zero || op != Some("<") {
+                return None;
+            }
+            cond.child_by_field_name("right")?
+        }
+    };
+    (bound.kind() == "int_literal").then(|| text(bound, src).parse().ok()).flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1226,5 +1376,60 @@ mod tests {
         assert_eq!(after_statement_line(src, decls[0]), Some(src.find("\tb").unwrap()));
         assert_eq!(after_statement_line(src, decls[1]), None);
         assert_eq!(after_statement_line(src, decls[2]), Some(src.find('}').unwrap()));
+    }
+
+    #[test]
+    fn loop_exits_follow_break_targets_and_labels() {
+        let src = "package p\nfunc f() {\nouter:\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\t\tbreak\n\t\tcase <-b:\n\t\t\tbreak outer\n\t\t}\n\t\tfor {\n\t\t\tbreak\n\t\t}\n\tinner:\n\t\tfor {\n\t\t\tcontinue inner\n\t\t}\n\t\tcontinue outer\n\t\tgo func() { return }()\n\t\tpanic(1)\n\t}\n\tfor {\n\t\tif x {\n\t\t\tbreak\n\t\t}\n\t\treturn\n\t}\n}\n";
+        let tree = parse_go(src, None);
+        let loops: Vec<_> = descendants_of_kind(tree.root_node(), "for_statement");
+        let exits =
+            |i: usize| loop_leaving_jumps(loops[i], src).iter().map(|n| text(*n, src).to_string()).collect::<Vec<_>>();
+        assert_eq!(exits(0), vec!["break outer"]);
+        assert_eq!(exits(1), vec!["break"]);
+        assert!(exits(2).is_empty());
+        assert_eq!(exits(3), vec!["break", "return"]);
+    }
+
+    #[test]
+    fn fresh_names_avoid_every_identifier_and_taken_names() {
+        let src = "package p\nfunc f(ticker int) { ticker2 := 1; _ = ticker2 }\n";
+        let tree = parse_go(src, None);
+        assert_eq!(fresh_name_avoiding(tree.root_node(), src, "timer", &[]), "timer");
+        assert_eq!(fresh_name_avoiding(tree.root_node(), src, "ticker", &[]), "ticker3");
+        assert_eq!(fresh_name_avoiding(tree.root_node(), src, "ticker", &["ticker3".to_string()]), "ticker4");
+    }
+
+    #[test]
+    fn constant_iterations_of_counted_loops() {
+        let src = "package p\nfunc f() {\n\tfor i := 0; i < 3; i++ {}\n\tfor range 4 {}\n\tfor i := 1; i < 3; i++ {}\n\tfor i := 0; i <= 3; i++ {}\n\tfor i := 0; i < n; i++ {}\n}\n";
+        let tree = parse_go(src, None);
+        let counts: Vec<_> = descendants_of_kind(tree.root_node(), "for_statement")
+            .iter()
+            .map(|l| constant_iterations(*l, src))
+            .collect();
+        assert_eq!(counts, vec![Some(3), Some(4), None, None, None]);
+    }
+
+    #[test]
+    fn pure_expressions_and_writes() {
+        let src = "package p\nimport \"time\"\nfunc f(n int) {\n\tvar a = time.Duration(n) * time.Second + len(xs)\n\tvar b = next() + <-c\n\tfor i := range xs { n++; _ = &m; k, _ = g() }\n}\n";
+        let tree = parse_go(src, None);
+        let imports = Imports::of(tree.root_node(), src);
+        let values: Vec<_> = descendants_of_kind(tree.root_node(), "var_spec")
+            .iter()
+            .map(|s| s.child_by_field_name("value").unwrap())
+            .collect();
+        assert!(is_pure_expression(values[0], src, &imports));
+        assert!(!is_pure_expression(values[1], src, &imports));
+        assert_eq!(identifiers(values[0], src), vec!["time", "n", "time", "len", "xs"]);
+        let body = descendants_of_kind(tree.root_node(), "for_statement")[0];
+        let inc = descendants_of_kind(body, "inc_statement")[0];
+        assert_eq!(enclosing_loop(inc), Some(body));
+        assert_eq!(enclosing_loop(body), None);
+        assert_eq!(constant_iterations(body, src), None);
+        for (name, written) in [("n", true), ("m", true), ("k", true), ("i", true), ("xs", false), ("c", false)] {
+            assert_eq!(writes_to(body, src, name), written, "{name}");
+        }
     }
 }

@@ -17,6 +17,8 @@ mod loop_without_exit;
 mod lost_cancel;
 mod range_never_closed;
 mod ticker_not_stopped;
+mod time_after_in_loop;
+mod time_tick_leak;
 mod unreceived_send;
 mod unsent_receive;
 mod waitgroup_done_skipped;
@@ -107,6 +109,8 @@ static RULES: &[&dyn Rule] = &[
     &unsent_receive::UnsentReceive,
     &range_never_closed::RangeNeverClosed,
     &loop_without_exit::LoopWithoutExit,
+    &time_tick_leak::TimeTickLeak,
+    &time_after_in_loop::TimeAfterInLoop,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {

@@ -1,5 +1,12 @@
 //! `unreceived-send`: a goroutine sends on an unbuffered channel that the
 //! function which made it can stop receiving from.
+//!
+//! The shapes, after the LeakProf study of leaks in production services: the
+//! owner returns early or times out before it receives ("early return",
+//! "timeout"), goroutines started in a loop all send while the owner receives once
+//! or stops at the first error ("N-cast"), a goroutine that sends more values than
+//! the owner takes ("double send"), and a producer looping over items while its
+//! consumer can stop on a context or a done channel.
 
 use tree_sitter::Node;
 
@@ -62,13 +69,115 @@ fn is_unbuffered_make(node: Node, src: &str) -> bool {
         && matches!(go::call_args(node).as_slice(), [ty] if ty.kind() == "channel_type")
 }
 
+/// A send statement on the channel, found in the goroutine's function or in a
+/// function of this file it passes the channel to.
+#[derive(Clone, Copy)]
+struct Send<'t> {
+    node: Node<'t>,
+    /// Whether it can run more than once per goroutine: it sits in a loop, or the
+    /// call that reaches it does, or several calls reach it.
+    repeated: bool,
+}
+
+/// What a function does with a channel it knows under one name: the per-function
+/// summary the rule needs (which sends it performs, whether it does anything else
+/// with it), built so that summaries of other files' functions can feed it later.
+#[derive(Default)]
+struct ChannelOps<'t> {
+    /// Sends outside any `select`.
+    sends: Vec<Send<'t>>,
+    /// Any use this summary does not follow: a receive, a `range`, storing it,
+    /// passing it to a function it cannot see, a use in a nested closure.
+    other: bool,
+}
+
+/// How deep `channel_ops` follows the channel into functions it is passed to.
+const MAX_CALL_DEPTH: usize = 2;
+
+/// What `func` does with the channel it calls `name`. Sends inside a `select` are
+/// skipped (they have their own way out, or are another rule's concern) and
+/// `close(name)` never blocks; a call passing the channel to a function declared in
+/// this file adds that function's sends on its parameter.
+fn channel_ops<'t>(cx: &FileContext<'t>, func: Node<'t>, name: &str, depth: usize) -> ChannelOps<'t> {
+    let src = cx.source;
+    let mut ops = ChannelOps::default();
+    let Some(body) = go::body(func) else {
+        ops.other = true;
+        return ops;
+    };
+    for ident in go::idents_named(body, src, name) {
+        if go::enclosing_function(ident) != Some(func) {
+            ops.other = true;
+            continue;
+        }
+        let Some(parent) = ident.parent() else { continue };
+        if parent.kind() == "send_statement" && parent.child_by_field_name("channel") == Some(ident) {
+            if parent.parent().is_some_and(|p| p.kind() != "communication_case") {
+                ops.sends.push(Send { node: parent, repeated: go::enclosing_loop(parent).is_some() });
+            }
+            continue;
+        }
+        if parent.kind() != "argument_list" {
+            ops.other = true;
+            continue;
+        }
+        let Some(call) = parent.parent() else { continue };
+        let args = go::call_args(call);
+        match go::callee(call, src) {
+            Some((None, "close")) if args.len() == 1 => {}
+            Some((None, callee))
+                if depth < MAX_CALL_DEPTH && args.iter().filter(|a| go::is_ident(**a, src, name)).count() == 1 =>
+            {
+                let position = args.iter().position(|a| *a == ident);
+                let inner = function_decl(cx, callee).and_then(|decl| {
+                    let param = go::params(decl, src).get(position?)?.name.to_string();
+                    (param != "_").then(|| channel_ops(cx, decl, &param, depth + 1))
+                });
+                let Some(inner) = inner else {
+                    ops.other = true;
+                    continue;
+                };
+                ops.other |= inner.other;
+                let call_repeats = go::enclosing_loop(call).is_some();
+                for send in inner.sends {
+                    match ops.sends.iter_mut().find(|s| s.node == send.node) {
+                        Some(seen) => seen.repeated = true,
+                        None => ops.sends.push(Send { node: send.node, repeated: send.repeated || call_repeats }),
+                    }
+                }
+            }
+            _ => ops.other = true,
+        }
+    }
+    ops
+}
+
 /// A goroutine that sends on the channel: the `go` statement, the function that
-/// runs (a literal or a declaration of this file), the channel's name in it, and
-/// its sends outside any `select`.
+/// runs (a literal or a declaration of this file), and its sends.
 struct Sender<'t> {
     go_stmt: Node<'t>,
     func: Node<'t>,
-    sends: Vec<Node<'t>>,
+    sends: Vec<Send<'t>>,
+    /// The loops of the owner, between it and the `go` statement, that do not also
+    /// make the channel: each starts the goroutine again against the same channel.
+    spawn_loops: Vec<Node<'t>>,
+}
+
+impl Sender<'_> {
+    fn spawned_in_loop(&self) -> bool {
+        !self.spawn_loops.is_empty()
+    }
+
+    /// Whether the goroutines of this `go` statement can send more than one value.
+    fn sends_many(&self, src: &str) -> bool {
+        self.spawned_in_loop()
+            || self.sends.iter().any(|s| s.repeated)
+            || self
+                .sends
+                .iter()
+                .enumerate()
+                .any(|(i, a)| self.sends[i + 1..].iter().any(|b| falls_through(src, a.node, b.node)))
+    }
 }
 
 /// How the owning function receives from the channel, or why we cannot tell.
@@ -95,8 +204,8 @@ fn check_channel<'t>(
             go_stmts.push(n);
         }
     });
-    for g in go_stmts {
-        match sender(cx, g, &chan.name) {
+    for &g in &go_stmts {
+        match sender(cx, body, chan, g) {
             Some(Some(s)) => senders.push(s),
             Some(None) => {}
             // The goroutine uses the channel in a way other than sending: bail out.
@@ -106,36 +215,69 @@ fn check_channel<'t>(
     if senders.is_empty() {
         return;
     }
-    let receives = match receive_sites(body, src, chan, &senders) {
+    let receives = match receive_sites(body, src, chan, &go_stmts) {
         Receives::Sites(sites) => sites,
         Receives::Unknown => return,
     };
-    let exits = exit_paths(body, src, chan, &senders, &receives);
-    if exits.is_empty() && !receives.is_empty() {
+    let owner = go::function_name(func, src).unwrap_or("the enclosing function").to_string();
+    if receives.is_empty() {
+        report_unreceived(cx, func, body, chan, &senders, &owner, out);
         return;
     }
-    let owner = go::function_name(func, src).unwrap_or("the enclosing function").to_string();
+    let exits = exit_paths(body, src, chan, &senders, &receives);
+    if exits.is_empty() {
+        if let Some(double) = double_send(src, body, &senders, &receives) {
+            report_double_send(cx, chan, &senders[0], &double, &owner, out);
+        }
+        return;
+    }
     for s in &senders {
-        for &send in &s.sends {
-            let message = if receives.is_empty() {
-                format!("goroutine blocks forever sending on `{}`: nothing in `{owner}` receives from it", chan.name)
-            } else {
-                let first = &exits[0];
-                format!(
-                    "goroutine may block forever sending on `{}`: `{owner}` can return without receiving (line {})",
-                    chan.name,
-                    go::line_number(src, first.range.start)
-                )
-            };
-            let mut finding = Finding::new(META.name, META.default_severity, send.byte_range(), message);
+        for send in &s.sends {
+            let first = &exits[0];
+            let message = format!(
+                "goroutine may block forever sending on `{}`: `{owner}` {} (line {})",
+                chan.name,
+                first.summary,
+                go::line_number(src, first.range.start)
+            );
+            let mut finding = Finding::new(META.name, META.default_severity, send.node.byte_range(), message);
             for exit in &exits {
                 finding = finding.with_related(exit.range.clone(), exit.message.clone());
             }
             finding = finding.with_related(chan.make.byte_range(), format!("`{}` is made unbuffered here", chan.name));
-            if let Some(fix) = buffer_fix(src, body, chan, &senders, s) {
+            let fixes = [
+                buffer_fix(src, chan, &senders, s),
+                buffer_len_fix(cx, func, body, chan, &senders, s),
+                done_select_fix(cx, func, body, s, send.node, &exits, &receives),
+                ctx_select_fix(cx, func, body, send.node, &exits, &receives),
+            ];
+            for fix in fixes.into_iter().flatten() {
                 finding = finding.with_fix(fix);
             }
-            if let Some(fix) = ctx_select_fix(cx, s, send, &exits) {
+            out.push(finding);
+        }
+    }
+}
+
+/// Nothing in the owner receives: every send blocks for good.
+fn report_unreceived(
+    cx: &FileContext,
+    func: Node,
+    body: Node,
+    chan: &MadeChannel,
+    senders: &[Sender],
+    owner: &str,
+    out: &mut Vec<Finding>,
+) {
+    let src = cx.source;
+    for s in senders {
+        for send in &s.sends {
+            let message =
+                format!("goroutine blocks forever sending on `{}`: nothing in `{owner}` receives from it", chan.name);
+            let mut finding = Finding::new(META.name, META.default_severity, send.node.byte_range(), message)
+                .with_related(chan.make.byte_range(), format!("`{}` is made unbuffered here", chan.name));
+            let fixes = [buffer_fix(src, chan, senders, s), ctx_select_fix(cx, func, body, send.node, &[], &[])];
+            for fix in fixes.into_iter().flatten() {
                 finding = finding.with_fix(fix);
             }
             out.push(finding);
@@ -144,22 +286,28 @@ fn check_channel<'t>(
 }
 
 /// Some(Some(sender)) when the goroutine sends on the channel, Some(None) when it
-/// does not touch it, None when it touches it in another way.
-fn sender<'t>(cx: &FileContext<'t>, go_stmt: Node<'t>, chan: &str) -> Option<Option<Sender<'t>>> {
+/// does not touch it or only closes it, None when it touches it in another way.
+fn sender<'t>(
+    cx: &FileContext<'t>,
+    body: Node<'t>,
+    chan: &MadeChannel<'t>,
+    go_stmt: Node<'t>,
+) -> Option<Option<Sender<'t>>> {
     let src = cx.source;
+    let name = chan.name.as_str();
     let call = go::named_children(go_stmt).into_iter().find(|n| n.kind() == "call_expression")?;
     let function = call.child_by_field_name("function").map(go::unparen)?;
     let args = go::call_args(call);
     // The channel's name inside the goroutine: a captured variable, or the
     // parameter it is passed as.
-    let passed_at = args.iter().position(|a| go::is_ident(*a, src, chan));
+    let passed_at = args.iter().position(|a| go::is_ident(*a, src, name));
     let (func, inner_name) = match function.kind() {
         "func_literal" => {
             let params = go::params(function, src);
             match passed_at {
                 Some(i) => (function, params.get(i)?.name.to_string()),
-                None if params.iter().any(|p| p.name == chan) => return Some(None),
-                None => (function, chan.to_string()),
+                None if params.iter().any(|p| p.name == name) => return Some(None),
+                None => (function, name.to_string()),
             }
         }
         "identifier" => {
@@ -175,36 +323,28 @@ fn sender<'t>(cx: &FileContext<'t>, go_stmt: Node<'t>, chan: &str) -> Option<Opt
             return if passed_at.is_some() { None } else { Some(None) };
         }
     };
-    if passed_at.is_some() && args.iter().filter(|a| go::is_ident(**a, src, chan)).count() > 1 {
+    if passed_at.is_some() && args.iter().filter(|a| go::is_ident(**a, src, name)).count() > 1 {
         return None;
     }
-    let body = go::body(func)?;
-    let mut sends = Vec::new();
-    let mut other_use = false;
-    for ident in go::idents_named(body, src, &inner_name) {
-        if go::enclosing_function(ident) != Some(func) {
-            other_use = true;
-            continue;
-        }
-        let parent = ident.parent();
-        match parent {
-            Some(p) if p.kind() == "send_statement" && p.child_by_field_name("channel") == Some(ident) => {
-                if p.parent().is_some_and(|pp| pp.kind() == "communication_case") {
-                    // Already a select: it has its own way out (or is another rule's concern).
-                    continue;
-                }
-                sends.push(p);
-            }
-            _ => other_use = true,
-        }
-    }
-    if other_use {
+    let ops = channel_ops(cx, func, &inner_name, 0);
+    if ops.other {
         return None;
     }
-    if sends.is_empty() {
+    if ops.sends.is_empty() {
         return Some(None);
     }
-    Some(Some(Sender { go_stmt, func, sends }))
+    let mut spawn_loops = Vec::new();
+    let mut cur = go_stmt.parent();
+    while let Some(n) = cur {
+        if n == body {
+            break;
+        }
+        if go::is_loop(n) && !go::contains(n, chan.make) {
+            spawn_loops.push(n);
+        }
+        cur = n.parent();
+    }
+    Some(Some(Sender { go_stmt, func, sends: ops.sends, spawn_loops }))
 }
 
 /// The single top-level function of this file with that name.
@@ -217,10 +357,12 @@ fn function_decl<'t>(cx: &FileContext<'t>, name: &str) -> Option<Node<'t>> {
     found.next().is_none().then_some(first)
 }
 
-fn receive_sites<'t>(body: Node<'t>, src: &str, chan: &MadeChannel<'t>, senders: &[Sender<'t>]) -> Receives<'t> {
+/// The owner's receives. `goroutines` are the `go` statements already accounted
+/// for (they send on the channel, close it, or do not touch it).
+fn receive_sites<'t>(body: Node<'t>, src: &str, chan: &MadeChannel<'t>, goroutines: &[Node<'t>]) -> Receives<'t> {
     let mut sites = Vec::new();
     for ident in go::idents_named(body, src, &chan.name) {
-        if ident == chan.ident || senders.iter().any(|s| go::contains(s.go_stmt, ident)) {
+        if ident == chan.ident || goroutines.iter().any(|g| go::contains(*g, ident)) {
             continue;
         }
         if ident.start_byte() < chan.make.start_byte() {
@@ -250,13 +392,22 @@ fn receive_of(ident: Node) -> Option<Node> {
     None
 }
 
-/// A way out of the owning function that skips the receive.
+/// A way the owning function stops receiving while a sender may still send.
 struct Exit {
     range: std::ops::Range<usize>,
+    /// The related-location message.
     message: String,
+    /// What the owner does, for the finding's message ("can return without receiving").
+    summary: &'static str,
     /// For a select case, the communication text (`<-ctx.Done()`).
     case_comm: Option<String>,
+    /// For a select case `case <-done:`, the channel expression `done`.
+    case_channel: Option<String>,
+    /// Whether the owner returns through this exit (so its deferred calls run).
+    returns: bool,
 }
+
+const RETURNS_WITHOUT_RECEIVING: &str = "can return without receiving";
 
 fn exit_paths<'t>(
     body: Node<'t>,
@@ -277,15 +428,20 @@ fn exit_paths<'t>(
             if receives.iter().any(|r| go::contains(other, *r)) {
                 continue;
             }
-            let leaves = go::leaves(other, src).is_some()
+            let leaving = go::leaves(other, src);
+            let leaves = leaving.is_some()
                 || (!go::in_loop_within(select, body) && !receives.iter().any(|r| r.start_byte() > select.end_byte()));
             if leaves {
-                let comm = other.child_by_field_name("communication").map(|c| text(c, src).to_string());
-                let label = comm.clone().unwrap_or_else(|| "default".to_string());
+                let comm = other.child_by_field_name("communication");
+                let comm_text = comm.map(|c| text(c, src).to_string());
+                let label = comm_text.clone().unwrap_or_else(|| "default".to_string());
                 exits.push(Exit {
                     range: other.start_byte()..header_end(other, src),
                     message: format!("`{label}` leaves without receiving from `{}`", chan.name),
-                    case_comm: comm,
+                    summary: RETURNS_WITHOUT_RECEIVING,
+                    case_comm: comm_text,
+                    case_channel: comm.and_then(|c| bare_receive_channel(c, src)),
+                    returns: leaving.is_none_or(|n| n.kind() == "return_statement"),
                 });
             }
         }
@@ -298,12 +454,160 @@ fn exit_paths<'t>(
             exits.push(Exit {
                 range: n.byte_range(),
                 message: format!("returns without receiving from `{}`", chan.name),
+                summary: RETURNS_WITHOUT_RECEIVING,
                 case_comm: None,
+                case_channel: None,
+                returns: true,
             });
         }
     });
+    // Sends in exclusive branches (`if ... { ch <- a } else { ch <- b }`) are one value.
+    let many = senders.len() > 1 || senders.iter().any(|s| s.sends_many(src));
+    if many {
+        exits.extend(receive_loop_exits(body, src, chan, receives));
+        exits.extend(single_receive_for_many(src, chan, senders, receives));
+    }
     exits.sort_by_key(|e| e.range.start);
+    exits.dedup_by_key(|e| e.range.start);
     exits
+}
+
+/// (c) The owner receives in a loop but can leave it early, such as on the first
+/// error, while more values are on their way. Not counted: exits in another select
+/// case (rule (a) covers those), exits guarded by the `ok` of a receive from the
+/// channel (it was closed: the senders are done), exits guarded by `len(...)` or a
+/// counter the loop updates (they may wait for every value), and a `break` after
+/// which the owner receives again.
+fn receive_loop_exits(body: Node, src: &str, chan: &MadeChannel, receives: &[Node]) -> Vec<Exit> {
+    let mut loops: Vec<Node> = Vec::new();
+    for &recv in receives {
+        if let Some(lp) = go::enclosing_loop(recv)
+            && go::contains(body, lp)
+            && !loops.contains(&lp)
+        {
+            loops.push(lp);
+        }
+    }
+    let ok_names: Vec<&str> = receives.iter().filter_map(|r| ok_name(*r, src)).collect();
+    let mut exits = Vec::new();
+    for lp in loops {
+        let counters = counters_in(lp, src);
+        for exit in go::loop_leaving_jumps(lp, src) {
+            let in_other_case = ancestors_until(exit, lp).any(|a| {
+                matches!(a.kind(), "communication_case" | "default_case")
+                    && !receives.iter().any(|r| go::contains(a, *r))
+            });
+            let guarded = ancestors_until(exit, lp).filter(|a| a.kind() == "if_statement").any(|a| {
+                a.child_by_field_name("condition").is_some_and(|cond| {
+                    go::identifiers(cond, src)
+                        .iter()
+                        .any(|name| *name == "len" || ok_names.contains(name) || counters.contains(name))
+                })
+            });
+            let drained_later =
+                exit.kind() != "return_statement" && receives.iter().any(|r| r.start_byte() > lp.end_byte());
+            if in_other_case || guarded || drained_later {
+                continue;
+            }
+            exits.push(Exit {
+                range: exit.byte_range(),
+                message: format!("stops receiving from `{}` while values may still be coming", chan.name),
+                summary: "can stop receiving while values are still being sent",
+                case_comm: None,
+                case_channel: None,
+                returns: exit.kind() == "return_statement",
+            });
+        }
+    }
+    exits
+}
+
+/// (d) Goroutines started in a loop all send, but the owner receives a fixed
+/// number of times outside any loop: the first result wins, the rest block. Only
+/// when every send runs unconditionally (one conditional send per goroutine may be
+/// how exactly one of them answers), and not when the loop counts up to a constant
+/// no larger than the number of receives.
+fn single_receive_for_many(src: &str, chan: &MadeChannel, senders: &[Sender], receives: &[Node]) -> Option<Exit> {
+    let spawner = senders.iter().find(|s| s.spawned_in_loop())?;
+    if receives.is_empty() || receives.iter().any(|r| go::enclosing_loop(*r).is_some()) {
+        return None;
+    }
+    let unconditional = spawner
+        .sends
+        .iter()
+        .all(|send| ancestors_until(send.node, spawner.func).all(|a| matches!(a.kind(), "statement_list" | "block")));
+    if !unconditional
+        || spawner.spawn_loops.iter().any(|lp| go::constant_iterations(*lp, src).is_some_and(|n| n <= receives.len()))
+    {
+        return None;
+    }
+    let first = receives[0];
+    Some(Exit {
+        range: first.byte_range(),
+        message: format!("the only receive from `{}`", chan.name),
+        summary: if receives.len() == 1 {
+            "receives only once from the goroutines started in a loop"
+        } else {
+            "receives a fixed number of times from the goroutines started in a loop"
+        },
+        case_comm: None,
+        case_channel: None,
+        returns: true,
+    })
+}
+
+/// The ancestors of `node` strictly below `top`.
+fn ancestors_until<'t>(node: Node<'t>, top: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    std::iter::successors(node.parent(), |n| n.parent()).take_while(move |n| *n != top)
+}
+
+/// For a receive with two results (`v, ok := <-ch`, `case v, ok := <-ch:`), `ok`.
+fn ok_name<'s>(recv: Node, src: &'s str) -> Option<&'s str> {
+    let list = recv.parent().filter(|p| p.kind() == "expression_list").unwrap_or(recv);
+    let holder = list.parent()?;
+    if !matches!(holder.kind(), "short_var_declaration" | "assignment_statement" | "receive_statement") {
+        return None;
+    }
+    let left = go::named_children(holder.child_by_field_name("left")?);
+    match left.as_slice() {
+        [_, ok] if ok.kind() == "identifier" => Some(text(*ok, src)),
+        _ => None,
+    }
+}
+
+/// Names the loop counts with: `n++`, `n--`, `n += k`, `n -= k`.
+fn counters_in<'s>(lp: Node, src: &'s str) -> Vec<&'s str> {
+    let mut out = Vec::new();
+    go::walk_own(lp, |n| {
+        let target = match n.kind() {
+            "inc_statement" | "dec_statement" => n.named_child(0),
+            "assignment_statement"
+                if n.child_by_field_name("operator").is_some_and(|o| matches!(text(o, src), "+=" | "-=")) =>
+            {
+                n.child_by_field_name("left").and_then(|l| l.named_child(0))
+            }
+            _ => None,
+        };
+        if let Some(t) = target.filter(|t| t.kind() == "identifier") {
+            out.push(text(t, src));
+        }
+    });
+    out
+}
+
+/// For a communication `<-done` (a bare receive, nothing assigned) from a named
+/// channel or a field, the channel expression.
+fn bare_receive_channel(comm: Node, src: &str) -> Option<String> {
+    if comm.kind() != "receive_statement" || comm.child_by_field_name("left").is_some() {
+        return None;
+    }
+    let channel = go::receive_operand(comm.child_by_field_name("right")?)?;
+    let simple = match channel.kind() {
+        "identifier" => true,
+        "selector_expression" => channel.child_by_field_name("operand").is_some_and(|o| o.kind() == "identifier"),
+        _ => false,
+    };
+    simple.then(|| text(channel, src).to_string())
 }
 
 /// The select case whose communication is this receive.
@@ -323,71 +627,500 @@ fn header_end(case: Node, src: &str) -> usize {
     end.min(case.end_byte()).max(case.start_byte())
 }
 
-/// GFix strategy I: `make(chan T)` -> `make(chan T, 1)` when one goroutine sends
-/// once, as its last operation, so the buffer only lets it finish early.
-fn buffer_fix(src: &str, body: Node, chan: &MadeChannel, senders: &[Sender], s: &Sender) -> Option<Fix> {
-    if senders.len() != 1 || s.sends.len() != 1 {
+/// A goroutine that sends twice on a path where the owner receives once: the
+/// first send, the second one that then blocks, and the receive.
+struct DoubleSend<'t> {
+    first: Node<'t>,
+    second: Node<'t>,
+    receive: Node<'t>,
+}
+
+/// The LeakProf "double send": one goroutine, not started in a loop, whose first
+/// send does not return (typically a missing `return` after reporting an error),
+/// so control falls through to a second send, while the owner receives exactly
+/// once. Both sends must sit in one function outside any loop, with nothing that
+/// leaves (`return`, `break`, `continue`, `goto`, `panic`) between them.
+fn double_send<'t>(src: &str, body: Node<'t>, senders: &[Sender<'t>], receives: &[Node<'t>]) -> Option<DoubleSend<'t>> {
+    let ([s], [receive]) = (senders, receives) else { return None };
+    if s.spawned_in_loop() || go::in_loop_within(*receive, body) || s.sends.iter().any(|send| send.repeated) {
         return None;
     }
-    // A goroutine started in a loop runs many times against one channel, unless
-    // the channel is made afresh in the same loop body.
-    let mut cur = s.go_stmt.parent();
-    while let Some(n) = cur {
-        if n == body {
-            break;
+    for (i, first) in s.sends.iter().enumerate() {
+        for second in &s.sends[i + 1..] {
+            if falls_through(src, first.node, second.node) {
+                return Some(DoubleSend { first: first.node, second: second.node, receive: *receive });
+            }
         }
-        if go::is_loop(n) && !go::contains(n, chan.make) {
+    }
+    None
+}
+
+/// Whether control reaches `second` after `first` runs: both in one function,
+/// `second` a statement of a block that holds `first` (at any depth) earlier, and
+/// nothing between them that leaves.
+fn falls_through(src: &str, first: Node, second: Node) -> bool {
+    let func = go::enclosing_function(first);
+    if func.is_none() || go::enclosing_function(second) != func || first.end_byte() > second.start_byte() {
+        return false;
+    }
+    let Some(list) = second.parent().filter(|p| p.kind() == "statement_list") else { return false };
+    if !go::contains(list, first) {
+        return false;
+    }
+    let Some(func) = func.and_then(go::body) else { return false };
+    let mut leaves = false;
+    go::walk_own(func, |n| {
+        let between = n.start_byte() >= first.end_byte() && n.end_byte() <= second.start_byte();
+        leaves |= between
+            && (matches!(
+                n.kind(),
+                "return_statement"
+                    | "break_statement"
+                    | "continue_statement"
+                    | "goto_statement"
+                    | "fallthrough_statement"
+            ) || (n.kind() == "call_expression" && matches!(go::callee(n, src), Some((None, "panic")))));
+    });
+    !leaves
+}
+
+fn report_double_send(
+    cx: &FileContext,
+    chan: &MadeChannel,
+    s: &Sender,
+    double: &DoubleSend,
+    owner: &str,
+    out: &mut Vec<Finding>,
+) {
+    let src = cx.source;
+    let message = format!(
+        "goroutine may block forever sending on `{}` a second time: the send on line {} does not return and `{owner}` receives only once (line {})",
+        chan.name,
+        go::line_number(src, double.first.start_byte()),
+        go::line_number(src, double.receive.start_byte())
+    );
+    let mut finding = Finding::new(META.name, META.default_severity, double.second.byte_range(), message)
+        .with_related(double.first.byte_range(), "the first send: control goes on to the second one")
+        .with_related(double.receive.byte_range(), format!("the only receive from `{}`", chan.name))
+        .with_related(chan.make.byte_range(), format!("`{}` is made unbuffered here", chan.name));
+    let fixes = [double_send_buffer_fix(src, chan, s, double), return_after_send_fix(src, double.first)];
+    for fix in fixes.into_iter().flatten() {
+        finding = finding.with_fix(fix);
+    }
+    out.push(finding);
+}
+
+/// `make(chan T)` -> `make(chan T, 1)` for a double send: the receiver still takes
+/// the first value (a channel is FIFO) and the second fits in the buffer. Safe when
+/// both sends are in the goroutine's own function, nothing runs between them but
+/// the end of the first one's blocks, and the second send ends the goroutine.
+fn double_send_buffer_fix(src: &str, chan: &MadeChannel, s: &Sender, double: &DoubleSend) -> Option<Fix> {
+    if go::enclosing_function(double.first) != Some(s.func) || !ends_goroutine(s.func, double.second) {
+        return None;
+    }
+    let list = double.second.parent()?;
+    let mut cur = double.first;
+    while cur.parent() != Some(list) {
+        if go::next_statement(cur).is_some() {
             return None;
         }
-        cur = n.parent();
+        cur = cur.parent()?;
     }
-    let send = s.sends[0];
-    let sender_body = go::body(s.func)?;
-    let stmt_list = go::named_children(sender_body).into_iter().find(|n| n.kind() == "statement_list")?;
-    if send.parent() != Some(stmt_list) {
+    if go::next_statement(cur) != Some(double.second) {
         return None;
     }
-    // Only a bare return may follow the send; defers would now run before the receive.
+    add_buffer(src, chan, "1", "Buffer the channel".to_string())
+}
+
+/// Inserts `return` after the first send, the likely missing statement. It changes
+/// what the goroutine does after reporting, so it needs review.
+fn return_after_send_fix(src: &str, first: Node) -> Option<Fix> {
+    let func = go::enclosing_function(first)?;
+    if go::has_results(func) || first.parent().map(|p| p.kind()) != Some("statement_list") {
+        return None;
+    }
+    let indent = go::indent_at(src, first.start_byte());
+    Some(Fix {
+        title: "Return after the first send".to_string(),
+        edits: vec![TextEdit::insert(first.end_byte(), format!("\n{indent}return"))],
+        applicability: Applicability::Unsafe,
+    })
+}
+
+/// Whether `send` is the goroutine's last act: a statement of its function's body
+/// followed only by bare `return`s, in a function with no `defer` (a buffer would
+/// run the deferred calls before the receive).
+fn ends_goroutine(func: Node, send: Node) -> bool {
+    let Some(body) = go::body(func) else { return false };
+    let Some(list) = go::named_children(body).into_iter().find(|n| n.kind() == "statement_list") else {
+        return false;
+    };
+    if send.parent() != Some(list) {
+        return false;
+    }
     let mut next = go::next_statement(send);
     while let Some(n) = next {
         if n.kind() != "return_statement" || n.named_child_count() > 0 {
-            return None;
+            return false;
         }
         next = go::next_statement(n);
     }
     let mut has_defer = false;
-    go::walk_own(sender_body, |n| has_defer |= n.kind() == "defer_statement");
-    if has_defer {
-        return None;
-    }
+    go::walk_own(body, |n| has_defer |= n.kind() == "defer_statement");
+    !has_defer
+}
+
+/// Inserts `, capacity` before the closing parenthesis of the `make` call.
+fn add_buffer(src: &str, chan: &MadeChannel, capacity: &str, title: String) -> Option<Fix> {
     let args = chan.make.child_by_field_name("arguments")?;
     let close_paren = args.end_byte().checked_sub(1)?;
     (src.as_bytes().get(close_paren) == Some(&b')')).then(|| Fix {
-        title: "Buffer the channel".to_string(),
-        edits: vec![TextEdit::insert(close_paren, ", 1")],
+        title,
+        edits: vec![TextEdit::insert(close_paren, format!(", {capacity}"))],
         applicability: Applicability::Safe,
     })
 }
 
-/// GFix strategy III with the context in scope: the send becomes a select that
-/// also gives up when the context is done.
-fn ctx_select_fix(cx: &FileContext, s: &Sender, send: Node, exits: &[Exit]) -> Option<Fix> {
-    let src = cx.source;
-    if go::has_results(s.func) || send.parent().map(|p| p.kind()) != Some("statement_list") {
+/// GFix strategy I: `make(chan T)` -> `make(chan T, 1)` when one goroutine, not
+/// started in a loop, sends once, as its last operation, so the buffer only lets
+/// it finish early.
+fn buffer_fix(src: &str, chan: &MadeChannel, senders: &[Sender], s: &Sender) -> Option<Fix> {
+    let ([_], [send]) = (senders, s.sends.as_slice()) else { return None };
+    if s.spawned_in_loop() || send.repeated || !ends_goroutine(s.func, send.node) {
         return None;
     }
-    let ctx = go::context_in_scope(s.func, send, src, &cx.imports)?;
+    add_buffer(src, chan, "1", "Buffer the channel".to_string())
+}
+
+/// Strategy I for goroutines started by `for ... range xs` over a slice or map
+/// `xs`: `make(chan T, len(xs))` leaves room for every goroutine's one value, so
+/// none blocks whenever the owner stops receiving. Same conditions as the plain
+/// buffer fix per goroutine, and `xs` must not change after the `make`.
+fn buffer_len_fix(
+    cx: &FileContext,
+    func: Node,
+    body: Node,
+    chan: &MadeChannel,
+    senders: &[Sender],
+    s: &Sender,
+) -> Option<Fix> {
+    let src = cx.source;
+    let ([_], [send], [spawn_loop]) = (senders, s.sends.as_slice(), s.spawn_loops.as_slice()) else { return None };
+    if send.repeated || !ends_goroutine(s.func, send.node) {
+        return None;
+    }
+    let clause = go::named_children(*spawn_loop).into_iter().find(|c| c.kind() == "range_clause")?;
+    let xs = clause.child_by_field_name("right").map(go::unparen).filter(|r| r.kind() == "identifier")?;
+    let name = text(xs, src);
+    let changed =
+        go::idents_named(body, src, name).into_iter().any(|i| i.start_byte() > chan.make.end_byte() && go::is_write(i));
+    if changed || !is_slice_or_map(func, body, name, chan.make, src) {
+        return None;
+    }
+    add_buffer(src, chan, &format!("len({name})"), format!("Buffer the channel for every goroutine: `len({name})`"))
+}
+
+/// Whether `name` is, at `at`, a parameter of `func` typed as a slice or map, or a
+/// local declared before `at`, in a block around it, as a slice or map (`var xs
+/// []T`, `[]T{...}`, `map[K]V{...}`, `make([]T, n)`, `make(map[K]V)`).
+fn is_slice_or_map(func: Node, body: Node, name: &str, at: Node, src: &str) -> bool {
+    let typed = |ty: &str| ty.starts_with("[]") || ty.starts_with("map[");
+    let mut local = None;
+    go::walk_own(body, |n| {
+        if n.start_byte() >= at.start_byte() || !matches!(n.kind(), "short_var_declaration" | "var_declaration") {
+            return;
+        }
+        for (ident, value) in go::declared(n) {
+            if text(ident, src) != name {
+                continue;
+            }
+            let in_scope = n.parent().and_then(|list| list.parent()).is_some_and(|block| go::contains(block, at));
+            let declared_type =
+                ident.parent().filter(|p| p.kind() == "var_spec").and_then(|spec| spec.child_by_field_name("type"));
+            let kind_of = |node: Node| matches!(node.kind(), "slice_type" | "map_type");
+            let by_value = value.map(go::unparen).is_some_and(|v| match v.kind() {
+                "composite_literal" => v.child_by_field_name("type").is_some_and(kind_of),
+                "call_expression" => {
+                    matches!(go::callee(v, src), Some((None, "make")))
+                        && go::call_args(v).first().is_some_and(|ty| kind_of(*ty))
+                }
+                _ => false,
+            });
+            local = Some(in_scope && (declared_type.is_some_and(kind_of) || by_value));
+        }
+    });
+    match local {
+        Some(known) => known,
+        None => go::params(func, src).iter().any(|p| p.name == name && typed(p.ty)),
+    }
+}
+
+/// GFix strategy III with the owner's done channel: when the owner gives up on
+/// `case <-done:`, the send becomes a select that also gives up on `<-done`. Only
+/// for goroutine literals that see the same `done`, and only for a channel that is
+/// a closing signal: one the file closes, or a `chan struct{}` parameter (a timer's
+/// `x.C` or a channel of values is not: the sender would steal the owner's value).
+/// Safe when the file closes `done` and never sends on it, every exit is that case,
+/// and every receive of the owner watches `done` too (otherwise closing `done` could
+/// stop the sender while the owner still waits for its value).
+fn done_select_fix(
+    cx: &FileContext,
+    func: Node,
+    body: Node,
+    s: &Sender,
+    send: Node,
+    exits: &[Exit],
+    receives: &[Node],
+) -> Option<Fix> {
+    let src = cx.source;
+    let done = exits.iter().find_map(|e| e.case_channel.clone())?;
+    if s.func.kind() != "func_literal" || go::enclosing_function(send) != Some(s.func) || go::has_results(s.func) {
+        return None;
+    }
+    if send.parent().map(|p| p.kind()) != Some("statement_list") {
+        return None;
+    }
+    let (closed, sent) = close_and_send_sites(cx, &done);
+    let signal_param =
+        || go::params(func, src).iter().any(|p| p.name == done && p.ty.replace(' ', "").ends_with("chanstruct{}"));
+    if !closed && !signal_param() {
+        return None;
+    }
+    let root_name = done.split('.').next()?;
+    // The goroutine must see the owner's `done`: not rebound inside it, not declared
+    // in the owner only after the goroutine starts.
+    let rebound = go::shadows_as_param(s.func, src, root_name)
+        || go::idents_named(s.func, src, root_name).into_iter().any(go::is_write)
+        || go::idents_named(body, src, root_name)
+            .into_iter()
+            .any(|i| go::is_write(i) && i.start_byte() > s.go_stmt.start_byte());
+    if rebound {
+        return None;
+    }
+    let indent = go::indent_at(src, send.start_byte());
+    let replacement =
+        format!("select {{\n{indent}case {}:\n{indent}case <-{done}:\n{indent}\treturn\n{indent}}}", text(send, src));
+    let same_case = exits.iter().all(|e| e.case_channel.as_deref() == Some(done.as_str()));
+    let safe = same_case && closed && !sent && every_receive_watches(receives, src, &format!("<-{done}"));
+    Some(Fix {
+        title: format!("Stop sending when {done} is closed"),
+        edits: vec![TextEdit::replace(send.byte_range(), replacement)],
+        applicability: if safe { Applicability::Safe } else { Applicability::Unsafe },
+    })
+}
+
+/// Whether every receive sits in a select that also has the case `comm`
+/// (`<-done`, `<-ctx.Done()`).
+fn every_receive_watches(receives: &[Node], src: &str, comm: &str) -> bool {
+    receives.iter().all(|r| {
+        ancestor_case(*r).and_then(|case| case.parent()).is_some_and(|select| {
+            go::named_children(select).iter().any(|c| {
+                c.kind() == "communication_case"
+                    && c.child_by_field_name("communication").is_some_and(|x| text(x, src) == comm)
+            })
+        })
+    })
+}
+
+/// Whether the file calls `close(done)`, and whether it sends on `done`.
+fn close_and_send_sites(cx: &FileContext, done: &str) -> (bool, bool) {
+    let src = cx.source;
+    let mut closed = false;
+    let mut sent = false;
+    go::walk(cx.tree.root_node(), |n| {
+        match n.kind() {
+            "call_expression" if matches!(go::callee(n, src), Some((None, "close"))) => {
+                closed |= go::call_args(n).first().is_some_and(|a| text(*a, src) == done);
+            }
+            "send_statement" => sent |= n.child_by_field_name("channel").is_some_and(|c| text(c, src) == done),
+            _ => {}
+        }
+        go::Walk::Continue
+    });
+    (closed, sent)
+}
+
+/// GFix strategy III with the context in scope: the send becomes a select that
+/// also gives up when the context is done. Sound without review when the context
+/// ends only after the owner has stopped receiving on each of its exits: a case on
+/// the same `<-ctx.Done()` when every receive watches that context too, or a return
+/// from an owner that derived `ctx` itself and only defers its cancel (no exits
+/// means the owner never receives, and so also returns).
+fn ctx_select_fix(
+    cx: &FileContext,
+    func: Node,
+    body: Node,
+    send: Node,
+    exits: &[Exit],
+    receives: &[Node],
+) -> Option<Fix> {
+    let src = cx.source;
+    let send_func = go::enclosing_function(send)?;
+    if go::has_results(send_func) || send.parent().map(|p| p.kind()) != Some("statement_list") {
+        return None;
+    }
+    let ctx = go::context_in_scope(send_func, send, src, &cx.imports)?;
     let indent = go::indent_at(src, send.start_byte());
     let replacement = format!(
         "select {{\n{indent}case {}:\n{indent}case <-{ctx}.Done():\n{indent}\treturn\n{indent}}}",
         text(send, src)
     );
-    // Sound without review only when the receiver gives up on that same context.
     let done = format!("<-{ctx}.Done()");
-    let same_ctx = !exits.is_empty() && exits.iter().all(|e| e.case_comm.as_deref() == Some(done.as_str()));
+    let cancelled_on_return = cancels_on_return(func, body, &ctx, src, &cx.imports);
+    let watched = every_receive_watches(receives, src, &done);
+    let sound = exits
+        .iter()
+        .all(|e| (watched && e.case_comm.as_deref() == Some(done.as_str())) || (e.returns && cancelled_on_return));
+    let safe = if exits.is_empty() { cancelled_on_return } else { sound };
     Some(Fix {
         title: format!("Stop sending when {ctx} is done"),
         edits: vec![TextEdit::replace(send.byte_range(), replacement)],
-        applicability: if same_ctx { Applicability::Safe } else { Applicability::Unsafe },
+        applicability: if safe { Applicability::Safe } else { Applicability::Unsafe },
     })
+}
+
+/// Whether the owner made `ctx` with `ctx, cancel := context.WithCancel(...)` (or
+/// a timeout or deadline variant) in its own body and uses `cancel` only in `defer
+/// cancel()`, so the context ends when the owner returns (or its parent ends), not
+/// while it is still receiving.
+fn cancels_on_return(func: Node, body: Node, ctx: &str, src: &str, imports: &go::Imports) -> bool {
+    let mut cancel = None;
+    go::walk_own(body, |n| {
+        if n.kind() != "short_var_declaration" && n.kind() != "assignment_statement" {
+            return;
+        }
+        let left = n.child_by_field_name("left").map(go::named_children).unwrap_or_default();
+        let right = n.child_by_field_name("right").map(go::named_children).unwrap_or_default();
+        if let ([c, k], [call]) = (left.as_slice(), right.as_slice())
+            && go::is_ident(*c, src, ctx)
+            && go::is_pkg_call(
+                *call,
+                src,
+                &imports.context,
+                &[
+                    "WithCancel",
+                    "WithTimeout",
+                    "WithDeadline",
+                    "WithCancelCause",
+                    "WithTimeoutCause",
+                    "WithDeadlineCause",
+                ],
+            )
+            && k.kind() == "identifier"
+        {
+            cancel = Some(*k);
+        }
+    });
+    let Some(cancel) = cancel.filter(|c| text(*c, src) != "_") else { return false };
+    let name = text(cancel, src);
+    go::idents_named(body, src, name).into_iter().filter(|i| *i != cancel).all(|i| {
+        let call = i.parent().filter(|c| c.kind() == "call_expression" && go::call_args(*c).is_empty());
+        call.and_then(|c| c.parent())
+            .is_some_and(|d| d.kind() == "defer_statement" && go::enclosing_function(d) == Some(func))
+    }) && go::idents_named(body, src, name).len() > 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::parse_go;
+
+    /// The fixes of the findings in `body` (a Go file after its imports), by title.
+    fn fixes(body: &str) -> Vec<Vec<(String, Applicability)>> {
+        let src = format!(
+            "package p\n\nimport (\n\t\"context\"\n\t\"errors\"\n)\n\nvar _ = errors.New\nvar _ context.Context\n\n{body}"
+        );
+        let tree = parse_go(&src, None);
+        let cx = FileContext::new(&src, &tree, None, None, None);
+        let mut out = Vec::new();
+        UnreceivedSend.check(&cx, &mut out);
+        out.iter().map(|f| f.fixes.iter().map(|x| (x.title.clone(), x.applicability)).collect()).collect()
+    }
+
+    fn titled(title: &str, applicability: Applicability) -> (String, Applicability) {
+        (title.to_string(), applicability)
+    }
+
+    #[test]
+    fn n_cast_over_a_slice_gets_a_buffer_per_goroutine() {
+        let found = fixes(
+            "func f(xs []string) string {\n\tch := make(chan string)\n\tfor _, x := range xs {\n\t\tgo func(x string) {\n\t\t\tch <- x\n\t\t}(x)\n\t}\n\treturn <-ch\n}\n",
+        );
+        assert_eq!(found, vec![vec![titled("Buffer the channel for every goroutine: `len(xs)`", Applicability::Safe)]]);
+    }
+
+    #[test]
+    fn ctx_fix_is_safe_only_when_the_owner_cancels_on_return() {
+        let loop_body = "\tch := make(chan int)\n\tfor i := 0; i < n; i++ {\n\t\tgo func(i int) {\n\t\t\tch <- work(ctx, i)\n\t\t}(i)\n\t}\n\treturn <-ch\n}\n";
+        let plain = fixes(&format!("func f(ctx context.Context, n int) int {{\n{loop_body}"));
+        assert_eq!(plain, vec![vec![titled("Stop sending when ctx is done", Applicability::Unsafe)]]);
+        let cancelled = fixes(&format!(
+            "func f(parent context.Context, n int) int {{\n\tctx, cancel := context.WithCancel(parent)\n\tdefer cancel()\n{loop_body}"
+        ));
+        assert_eq!(cancelled, vec![vec![titled("Stop sending when ctx is done", Applicability::Safe)]]);
+    }
+
+    #[test]
+    fn done_fix_is_safe_only_for_a_channel_the_file_closes() {
+        let producer = |owner: &str| {
+            format!(
+                "{owner}\n\tout := make(chan int)\n\tgo func() {{\n\t\tdefer close(out)\n\t\tfor _, x := range xs {{\n\t\t\tout <- x\n\t\t}}\n\t}}()\n\tfor {{\n\t\tselect {{\n\t\tcase v, ok := <-out:\n\t\t\tif !ok {{\n\t\t\t\treturn v\n\t\t\t}}\n\t\tcase <-done:\n\t\t\treturn 0\n\t\t}}\n\t}}\n}}\n"
+            )
+        };
+        let unknown = fixes(&producer("func f(done <-chan struct{}, xs []int) int {"));
+        assert_eq!(unknown, vec![vec![titled("Stop sending when done is closed", Applicability::Unsafe)]]);
+        let closed = fixes(&format!(
+            "var done = make(chan struct{{}})\n\nfunc stop() {{ close(done) }}\n\n{}",
+            producer("func f(xs []int) int {")
+        ));
+        assert_eq!(closed, vec![vec![titled("Stop sending when done is closed", Applicability::Safe)]]);
+    }
+
+    #[test]
+    fn double_send_fixes() {
+        let found = fixes(
+            "func f(bad bool) error {\n\tch := make(chan error)\n\tgo func() {\n\t\tif bad {\n\t\t\tch <- errors.New(\"bad\")\n\t\t}\n\t\tch <- nil\n\t}()\n\treturn <-ch\n}\n",
+        );
+        assert_eq!(
+            found,
+            vec![vec![
+                titled("Buffer the channel", Applicability::Safe),
+                titled("Return after the first send", Applicability::Unsafe)
+            ]]
+        );
+    }
+
+    #[test]
+    fn half_typed_code_does_not_panic() {
+        for body in [
+            "func f(xs []int) int {\n\tch := make(chan int)\n\tfor _, x := range xs {\n\t\tgo func() { ch <- x",
+            "func f() {\n\tch := make(chan int)\n\tgo helper(ch\n\t<-ch\n}\nfunc helper(c chan int) { c <- ",
+            "func f() {\n\tch := make(chan int)\n\tgo func() { if x { ch <- 1 }; ch <- }()\n\t<-ch\n}\n",
+        ] {
+            fixes(body);
+        }
+    }
+
+    #[test]
+    fn truncated_fixtures_do_not_panic() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules/unreceived-send");
+        let mut dirs = vec![dir];
+        while let Some(d) = dirs.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "go") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for end in (0..text.len()).step_by(text.len() / 40 + 1).filter(|i| text.is_char_boundary(*i)) {
+                        let src = &text[..end];
+                        let tree = crate::syntax::parse_go(src, None);
+                        let version = Some(crate::analysis::gomod::GoVersion::new(1, 22));
+                        let cx = FileContext::new(src, &tree, None, version, None);
+                        UnreceivedSend.check(&cx, &mut Vec::new());
+                    }
+                }
+            }
+        }
+    }
 }

@@ -80,7 +80,7 @@ func reportForever() {
 	}
 }
 
-// Stopped on the explicit path (only some paths: reported by the path-sensitive version, not here).
+// Stopped at the end with no early return: every path reaches the Stop.
 func stoppedExplicitly(n int) {
 	t := time.NewTicker(time.Millisecond)
 	for i := 0; i < n; i++ {

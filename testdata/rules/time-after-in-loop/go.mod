@@ -1,0 +1,3 @@
+module example.com/fixtures/timeafterinloop
+
+go 1.21

@@ -1,0 +1,3 @@
+module example.com/fixtures/timeafterinloop123
+
+go 1.23

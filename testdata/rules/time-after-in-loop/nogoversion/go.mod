@@ -1,0 +1,3 @@
+module example.com/fixtures/timeafterinloopnoversion
+
+go 1.27.3

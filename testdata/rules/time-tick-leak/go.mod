@@ -1,0 +1,3 @@
+module example.com/fixtures/timetickleak
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixtures/timetickleak123
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/fixtures/timetickleakmain
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixtures/timetickleaknoversion
+
+go 1.27.3
