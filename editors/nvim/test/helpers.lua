@@ -91,6 +91,27 @@ function M.diagnostics(buf, source)
   end, vim.diagnostic.get(buf))
 end
 
+--- The fixture's findings, sorted by rule; other rules may report more, which the tests leave alone.
+M.FIXTURE_RULES = { 'ticker-not-stopped', 'unreceived-send' }
+
+function M.fixture_findings(buf)
+  local found = vim.tbl_filter(function(d)
+    return vim.list_contains(M.FIXTURE_RULES, d.code)
+  end, M.diagnostics(buf, 'leakls'))
+  table.sort(found, function(a, b)
+    return a.code < b.code
+  end)
+  return found
+end
+
+--- Whether exactly these rules (sorted) report in the buffer, among the fixture's rules.
+function M.reported(buf, rules)
+  local codes = vim.tbl_map(function(d)
+    return d.code
+  end, M.fixture_findings(buf))
+  return vim.deep_equal(codes, rules)
+end
+
 --- 0-based line of the first line containing `needle` (plain text).
 function M.line_of(buf, needle)
   for i, line in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do

@@ -5,11 +5,10 @@ local t = dofile(vim.fs.joinpath(vim.fs.dirname(_G.arg[0]), 'helpers.lua'))
 t.setup()
 local buf, client = t.open('main.go')
 
-local found = t.wait('both leakls diagnostics', function()
-  local diags = t.diagnostics(buf, 'leakls')
-  return #diags == 2 and diags
+t.wait('both fixture findings', function()
+  return t.reported(buf, t.FIXTURE_RULES)
 end)
-for _, d in ipairs(found) do
+for _, d in ipairs(t.fixture_findings(buf)) do
   t.log('diagnostic %d:%d [%s] %s', d.lnum + 1, d.col + 1, d.code, d.message)
 end
 
@@ -30,8 +29,7 @@ end
 
 apply_fix('result <- fetch(id)', 'Buffer the channel', 'result := make(chan string, 1)')
 t.wait('the unreceived-send diagnostic to go', function()
-  local diags = t.diagnostics(buf, 'leakls')
-  return #diags == 1 and diags[1].code == 'ticker-not-stopped'
+  return t.reported(buf, { 'ticker-not-stopped' })
 end)
 apply_fix('t := time.NewTicker', 'Add `defer t.Stop()`', 't := time.NewTicker(time.Millisecond)\n\tdefer t.Stop()\n')
 
@@ -40,7 +38,7 @@ local file = vim.api.nvim_buf_get_name(buf)
 local gofmt = vim.system({ t.gofmt, '-l', file }, { text = true }):wait()
 t.expect(gofmt.code == 0, 'gofmt failed: ' .. (gofmt.stderr or ''))
 t.expect(gofmt.stdout == '', 'gofmt would reformat ' .. gofmt.stdout)
-t.wait('no leakls diagnostics', function()
-  return #t.diagnostics(buf, 'leakls') == 0
+t.wait('both findings to go', function()
+  return t.reported(buf, {})
 end)
 t.finish(client)

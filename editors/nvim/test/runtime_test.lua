@@ -5,7 +5,7 @@ local t = dofile(vim.fs.joinpath(vim.fs.dirname(_G.arg[0]), 'helpers.lua'))
 t.setup()
 local buf, client = t.open('main.go')
 t.wait('static diagnostics', function()
-  return #t.diagnostics(buf, 'leakls') == 2
+  return t.reported(buf, t.FIXTURE_RULES)
 end)
 local send_line = t.line_of(buf, 'result <- fetch(id)')
 
