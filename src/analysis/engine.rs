@@ -57,7 +57,7 @@ pub fn analyze(input: &AnalysisInput) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in all_rules() {
         let meta = rule.meta();
-        if !input.settings.is_enabled(meta.name) {
+        if !input.settings.is_enabled(meta.name) || !meta.requires.met_by(&cx) {
             continue;
         }
         let start = findings.len();

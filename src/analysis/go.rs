@@ -241,6 +241,16 @@ pub fn import_specs(root: Node) -> Vec<Node> {
     out
 }
 
+/// The type specs of the file's top-level `type` declarations (types declared
+/// inside functions are left out: looking for them would cost a walk of the whole tree).
+pub fn top_level_type_specs(root: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    for decl in named_children(root).into_iter().filter(|n| n.kind() == "type_declaration") {
+        out.extend(named_children(decl).into_iter().filter(|n| n.kind() == "type_spec"));
+    }
+    out
+}
+
 /// The imports rules ask about, resolved once per file.
 #[derive(Debug, Clone, Default)]
 pub struct Imports {
@@ -633,9 +643,10 @@ pub struct GoroutineEntries<'s> {
 }
 
 impl<'s> GoroutineEntries<'s> {
-    pub fn of(root: Node, src: &'s str) -> Self {
+    /// From the file's `go` statements (see `FileContext::go_statements`).
+    pub fn of(go_statements: &[Node], src: &'s str) -> Self {
         let mut entries = GoroutineEntries::default();
-        for stmt in descendants_of_kind(root, "go_statement") {
+        for &stmt in go_statements {
             let Some(call) = named_children(stmt).into_iter().find(|n| n.kind() == "call_expression") else {
                 continue;
             };
@@ -1318,7 +1329,7 @@ mod tests {
         let tree = parse_go(src, None);
         let root = tree.root_node();
         let funcs = functions(root);
-        let entries = GoroutineEntries::of(root, src);
+        let entries = GoroutineEntries::of(&descendants_of_kind(root, "go_statement"), src);
         let running: Vec<bool> = funcs.iter().map(|f| entries.runs_as_goroutine(*f, src)).collect();
         assert_eq!(running, vec![false, true, false, true, true, false, false]);
         assert!(is_process_entry(funcs[0], root, src) && is_process_entry(funcs[2], root, src));

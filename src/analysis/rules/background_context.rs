@@ -5,7 +5,7 @@
 
 use tree_sitter::Node;
 
-use super::{FileContext, Rule, RuleMeta};
+use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, text};
 
@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     summary: "context.Background()/TODO() given to a goroutine (or a call) while a ctx or *http.Request is in scope",
     default_severity: Severity::Warning,
     docs: include_str!("../../../docs/rules/background-context.md"),
+    requires: Requires { goroutines: false, any_text: &["Background()", "TODO()"] },
 };
 
 /// Constructors whose context ends on its own: a goroutine given one is bounded.
@@ -30,8 +31,7 @@ impl Rule for BackgroundContext {
         if cx.imports.context.is_empty() {
             return;
         }
-        let root = cx.tree.root_node();
-        for call in go::descendants_of_kind(root, "call_expression") {
+        for &call in &cx.calls {
             if go::is_pkg_call(call, cx.source, &cx.imports.context, &["Background", "TODO"])
                 && go::call_args(call).is_empty()
             {

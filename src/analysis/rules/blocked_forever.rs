@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{FileContext, Rule, RuleMeta};
+use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, GoroutineEntries, text};
 
@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     summary: "select {}, an operation on a never-assigned nil channel, or an empty for {} in a goroutine",
     default_severity: Severity::Warning,
     docs: include_str!("../../../docs/rules/blocked-forever.md"),
+    requires: Requires { goroutines: false, any_text: &["select", "chan", "for {"] },
 };
 
 impl Rule for BlockedForever {
@@ -25,9 +26,9 @@ impl Rule for BlockedForever {
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
         let src = cx.source;
         let root = cx.tree.root_node();
-        let entries = GoroutineEntries::of(root, src);
+        let entries = GoroutineEntries::of(&cx.go_statements, src);
         let main_package = go::package_name(root, src) == Some("main");
-        for func in go::functions(root) {
+        for &func in &cx.functions {
             // Blocking forever is how `main` keeps a server process alive.
             if go::is_process_entry(func, root, src) {
                 continue;

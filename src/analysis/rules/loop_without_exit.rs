@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::{FileContext, Rule, RuleMeta};
+use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::channels;
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, text};
@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     summary: "goroutine loop with no way out: no return, break, ctx.Done() or done channel",
     default_severity: Severity::Warning,
     docs: include_str!("../../../docs/rules/loop-without-exit.md"),
+    requires: Requires { goroutines: true, any_text: &["for"] },
 };
 
 impl Rule for LoopWithoutExit {

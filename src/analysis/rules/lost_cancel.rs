@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{FileContext, Rule, RuleMeta};
+use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, Skip, text};
 
@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     summary: "cancel function of context.WithCancel/WithTimeout/WithDeadline discarded or not called on every path",
     default_severity: Severity::Warning,
     docs: include_str!("../../../docs/rules/lost-cancel.md"),
+    requires: Requires { goroutines: false, any_text: &["WithCancel", "WithTimeout", "WithDeadline"] },
 };
 
 const DERIVES_CANCELLABLE: &[&str] =
@@ -31,7 +32,7 @@ impl Rule for LostCancel {
         }
         let src = cx.source;
         let root = cx.tree.root_node();
-        for func in go::functions(root) {
+        for &func in &cx.functions {
             // Process exit cancels everything `main` derives.
             if go::is_process_entry(func, root, src) && go::function_name(func, src) == Some("main") {
                 continue;

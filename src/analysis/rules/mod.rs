@@ -33,6 +33,27 @@ pub struct RuleMeta {
     pub default_severity: Severity,
     /// The rule's page, `docs/rules/<name>.md`, compiled in for `leakls explain`.
     pub docs: &'static str,
+    /// What a file must contain for the rule to have anything to say: files
+    /// without it are skipped, which keeps analysis cheap next to parsing.
+    pub requires: Requires,
+}
+
+/// A cheap necessary condition for a rule to report in a file.
+#[derive(Debug, Clone, Copy)]
+pub struct Requires {
+    /// The file has at least one `go` statement.
+    pub goroutines: bool,
+    /// The source text contains at least one of these (empty: no condition).
+    pub any_text: &'static [&'static str],
+}
+
+impl Requires {
+    pub const NOTHING: Requires = Requires { goroutines: false, any_text: &[] };
+
+    pub fn met_by(&self, cx: &FileContext) -> bool {
+        (!self.goroutines || !cx.go_statements.is_empty())
+            && (self.any_text.is_empty() || self.any_text.iter().any(|t| cx.source.contains(t)))
+    }
 }
 
 /// Everything a rule may look at for one file.
@@ -48,6 +69,10 @@ pub struct FileContext<'a> {
     /// Every function declaration, method and function literal, in source
     /// order: found in one walk, shared by the rules.
     pub functions: Vec<tree_sitter::Node<'a>>,
+    /// Every `go` statement, found in the same walk.
+    pub go_statements: Vec<tree_sitter::Node<'a>>,
+    /// Every call expression, found in the same walk.
+    pub calls: Vec<tree_sitter::Node<'a>>,
 }
 
 impl<'a> FileContext<'a> {
@@ -60,15 +85,20 @@ impl<'a> FileContext<'a> {
         packages: Option<&'a Packages>,
     ) -> Self {
         let root = tree.root_node();
-        FileContext {
-            source,
-            tree,
-            path,
-            go_version,
-            imports: Imports::of(root, source),
-            packages,
-            functions: go::functions(root),
-        }
+        let mut functions = Vec::new();
+        let mut go_statements = Vec::new();
+        let mut calls = Vec::new();
+        go::walk(root, |n| {
+            match n.kind() {
+                "call_expression" => calls.push(n),
+                "go_statement" => go_statements.push(n),
+                _ if go::is_function(n) => functions.push(n),
+                _ => {}
+            }
+            go::Walk::Continue
+        });
+        let imports = Imports::of(root, source);
+        FileContext { source, tree, path, go_version, imports, packages, functions, go_statements, calls }
     }
 
     /// The summary of this file's package: every file of its directory with the

@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{FileContext, Rule, RuleMeta};
+use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::channels::{self, MadeChannel, Op, Runner, Use, Uses};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, text};
@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     summary: "loop ranges over (or receives until close from) a channel that nothing closes",
     default_severity: Severity::Warning,
     docs: include_str!("../../../docs/rules/range-never-closed.md"),
+    requires: Requires { goroutines: false, any_text: &["chan"] },
 };
 
 impl Rule for RangeNeverClosed {
@@ -25,7 +26,7 @@ impl Rule for RangeNeverClosed {
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
         let root = cx.tree.root_node();
-        for func in go::functions(root) {
+        for &func in &cx.functions {
             for chan in channels::made_channels(func, cx.source) {
                 check_local(cx, func, &chan, out);
             }
@@ -311,7 +312,7 @@ struct ChanField<'t> {
 
 fn chan_fields<'t>(root: Node<'t>, src: &'t str) -> Vec<ChanField<'t>> {
     let mut out = Vec::new();
-    for spec in go::descendants_of_kind(root, "type_spec") {
+    for spec in go::top_level_type_specs(root) {
         let (Some(name), Some(ty)) = (spec.child_by_field_name("name"), spec.child_by_field_name("type")) else {
             continue;
         };

@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::{FileContext, Rule, RuleMeta};
+use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, text};
 
@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     summary: "time.NewTicker or time.NewTimer in a local that is not stopped on every path",
     default_severity: Severity::Warning,
     docs: include_str!("../../../docs/rules/ticker-not-stopped.md"),
+    requires: Requires { goroutines: false, any_text: &["NewTicker", "NewTimer"] },
 };
 
 impl Rule for TickerNotStopped {

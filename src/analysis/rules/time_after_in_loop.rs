@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::{FileContext, Rule, RuleMeta};
+use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, text};
 
@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     summary: "time.After as a select case in a loop (go.mod before Go 1.23): each abandoned timer stays until it fires",
     default_severity: Severity::Warning,
     docs: include_str!("../../../docs/rules/time-after-in-loop.md"),
+    requires: Requires { goroutines: false, any_text: &["After("] },
 };
 
 impl Rule for TimeAfterInLoop {
@@ -36,7 +37,7 @@ impl Rule for TimeAfterInLoop {
         let src = cx.source;
         // Names given to new locals, per function.
         let mut names = HashMap::new();
-        for call in go::descendants_of_kind(cx.tree.root_node(), "call_expression") {
+        for &call in &cx.calls {
             if !go::is_pkg_call(call, src, &cx.imports.time, &["After"]) {
                 continue;
             }

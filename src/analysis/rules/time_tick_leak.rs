@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::{FileContext, Rule, RuleMeta};
+use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, text};
 
@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     summary: "time.Tick in a function that returns (go.mod before Go 1.23): its ticker is never stopped or collected",
     default_severity: Severity::Warning,
     docs: include_str!("../../../docs/rules/time-tick-leak.md"),
+    requires: Requires { goroutines: false, any_text: &["Tick("] },
 };
 
 impl Rule for TimeTickLeak {
@@ -38,7 +39,7 @@ impl Rule for TimeTickLeak {
         let package = go::package_name(root, src);
         // Names given to new locals, per function.
         let mut names = HashMap::new();
-        for call in go::descendants_of_kind(root, "call_expression") {
+        for &call in &cx.calls {
             if !go::is_pkg_call(call, src, &cx.imports.time, &["Tick"]) {
                 continue;
             }

@@ -10,7 +10,7 @@
 
 use tree_sitter::Node;
 
-use super::{FileContext, Rule, RuleMeta};
+use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, text};
 
@@ -21,6 +21,7 @@ static META: RuleMeta = RuleMeta {
     summary: "goroutine sends on an unbuffered channel whose receiver can return without receiving",
     default_severity: Severity::Warning,
     docs: include_str!("../../../docs/rules/unreceived-send.md"),
+    requires: Requires { goroutines: true, any_text: &["chan"] },
 };
 
 impl Rule for UnreceivedSend {

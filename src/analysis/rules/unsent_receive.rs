@@ -3,7 +3,7 @@
 
 use tree_sitter::Node;
 
-use super::{FileContext, Rule, RuleMeta};
+use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::channels::{self, MadeChannel, Op, Runner, Use, Uses};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, text};
@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     summary: "goroutine receives from a channel that its owner can return without sending on or closing",
     default_severity: Severity::Warning,
     docs: include_str!("../../../docs/rules/unsent-receive.md"),
+    requires: Requires { goroutines: true, any_text: &["chan"] },
 };
 
 impl Rule for UnsentReceive {
@@ -23,8 +24,7 @@ impl Rule for UnsentReceive {
     }
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
-        let root = cx.tree.root_node();
-        for func in go::functions(root) {
+        for &func in &cx.functions {
             for chan in channels::made_channels(func, cx.source) {
                 check_channel(cx, func, &chan, out);
             }

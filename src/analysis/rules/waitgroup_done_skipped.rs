@@ -4,7 +4,7 @@
 
 use tree_sitter::Node;
 
-use super::{FileContext, Rule, RuleMeta};
+use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, GoroutineEntries, Skip, text};
 
@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     summary: "goroutine can finish without wg.Done(), or wg.Wait() inside the loop that starts the goroutines",
     default_severity: Severity::Warning,
     docs: include_str!("../../../docs/rules/waitgroup-done-skipped.md"),
+    requires: Requires { goroutines: true, any_text: &["WaitGroup"] },
 };
 
 impl Rule for WaitgroupDoneSkipped {
@@ -27,10 +28,9 @@ impl Rule for WaitgroupDoneSkipped {
             return;
         }
         let src = cx.source;
-        let root = cx.tree.root_node();
         let groups = WaitGroups::of(cx);
-        let entries = GoroutineEntries::of(root, src);
-        for func in go::functions(root) {
+        let entries = GoroutineEntries::of(&cx.go_statements, src);
+        for &func in &cx.functions {
             if entries.runs_as_goroutine(func, src) {
                 check_goroutine(cx, &groups, func, out);
             }
@@ -55,7 +55,7 @@ impl<'a, 't> WaitGroups<'a, 't> {
         let src = cx.source;
         let root = cx.tree.root_node();
         let mut groups = WaitGroups { src, root, sync: &cx.imports.sync, fields: Vec::new(), globals: Vec::new() };
-        for spec in go::descendants_of_kind(root, "type_spec") {
+        for spec in go::top_level_type_specs(root) {
             let (Some(name), Some(ty)) = (spec.child_by_field_name("name"), spec.child_by_field_name("type")) else {
                 continue;
             };
