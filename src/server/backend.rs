@@ -497,9 +497,9 @@ impl LanguageServer for Backend {
                         self.state.runtime.push(source, &effective_roots(&self.state), &settings);
                         Ok(Some(self.runtime_changed().await))
                     }
+                    // The error response is what clients show; a message as well would show it twice.
                     Err(message) => {
-                        self.client.show_message(MessageType::ERROR, format!("leakls: {message}")).await;
-                        Err(Error { message: message.into(), ..Error::invalid_params("") })
+                        Err(Error { message: format!("leakls: {message}").into(), ..Error::invalid_params("") })
                     }
                 }
             }

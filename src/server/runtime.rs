@@ -99,7 +99,8 @@ pub fn read_dump(input: &str, settings: &RuntimeSettings) -> Result<Source, Stri
     if input.contains("://") {
         fetch(input, &options).map_err(|e| format!("{input}: {e}"))
     } else {
-        load_path(std::path::Path::new(input), options.limits).map_err(|e| format!("{input}: {e}"))
+        // The loader's errors already name the file.
+        load_path(std::path::Path::new(input), options.limits).map_err(|e| e.to_string())
     }
 }
 
