@@ -1,0 +1,3 @@
+module example.com/fixcheck/background-context
+
+go 1.22

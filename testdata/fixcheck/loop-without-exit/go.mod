@@ -1,0 +1,3 @@
+module example.com/fixcheck/loop-without-exit
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixcheck/lost-cancel-discarded
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixcheck/lost-cancel
+
+go 1.22

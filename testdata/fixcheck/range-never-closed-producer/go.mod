@@ -1,0 +1,3 @@
+module example.com/fixcheck/range-never-closed-producer
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixcheck/range-never-closed-wait
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixcheck/range-never-closed
+
+go 1.22

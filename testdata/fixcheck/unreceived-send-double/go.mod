@@ -1,0 +1,3 @@
+module example.com/fixcheck/unreceived-send-double
+
+go 1.22

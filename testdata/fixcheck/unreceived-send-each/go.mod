@@ -1,0 +1,3 @@
+module example.com/fixcheck/unreceived-send-each
+
+go 1.22

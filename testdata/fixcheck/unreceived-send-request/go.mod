@@ -1,0 +1,3 @@
+module example.com/fixcheck/unreceived-send-request
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixcheck/unsent-receive
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixcheck/waitgroup-done-skipped
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixcheck/waitgroup-wait-in-loop
+
+go 1.22
