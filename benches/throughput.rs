@@ -25,7 +25,16 @@ fn go_binary() -> PathBuf {
     if local.is_file() { local } else { PathBuf::from("go") }
 }
 
+/// `cargo test --all-targets` runs benchmarks without `--bench`: then a quick
+/// pass over the rule fixtures checks the benchmark still works.
+fn smoke_test() -> bool {
+    !std::env::args().any(|a| a == "--bench")
+}
+
 fn corpus() -> PathBuf {
+    if smoke_test() {
+        return Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
+    }
     if let Some(dir) = std::env::var_os("LEAKLS_BENCH_CORPUS") {
         return PathBuf::from(dir);
     }
@@ -70,7 +79,11 @@ fn main() {
     let sources: Vec<String> = files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).collect();
     let bytes: usize = sources.iter().map(String::len).sum();
     println!("corpus: {} ({} files, {:.1} MB)", root.display(), sources.len(), bytes as f64 / 1e6);
-    let runs = std::env::var("LEAKLS_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let runs = if smoke_test() {
+        1
+    } else {
+        std::env::var("LEAKLS_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(3)
+    };
     let settings = RuleSettings::default();
 
     let (parse_only, _) =
@@ -97,7 +110,7 @@ fn main() {
         (serial_check.as_secs_f64() / parse_only.as_secs_f64() - 1.0) * 100.0
     );
 
-    if std::env::var_os("LEAKLS_BENCH_GO_VET").is_some() {
+    if std::env::var_os("LEAKLS_BENCH_GO_VET").is_some() && !smoke_test() {
         let cache = tempfile::tempdir().expect("temp dir");
         let start = Instant::now();
         let status = Command::new(go_binary())
