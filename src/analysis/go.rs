@@ -144,6 +144,15 @@ pub fn function_name<'s>(func: Node, src: &'s str) -> Option<&'s str> {
     func.child_by_field_name("name").map(|n| text(n, src))
 }
 
+/// How a message names a function: `` `name` `` for a declaration or method,
+/// "the function literal at line N" for a literal.
+pub fn describe_function(func: Node, src: &str) -> String {
+    match function_name(func, src) {
+        Some(name) => format!("`{name}`"),
+        None => format!("the function literal at line {}", line_number(src, func.start_byte())),
+    }
+}
+
 /// The package name from the `package` clause.
 pub fn package_name<'s>(root: Node, src: &'s str) -> Option<&'s str> {
     named_children(root)
@@ -604,6 +613,12 @@ pub fn is_process_entry(func: Node, root: Node, src: &str) -> bool {
         Some("main") => package_name(root, src) == Some("main"),
         _ => false,
     }
+}
+
+/// Whether `func` takes a `*testing.T`, `*testing.B`, `*testing.F` or `testing.TB`:
+/// a test, or a helper of one.
+pub fn takes_testing(func: Node, src: &str) -> bool {
+    params(func, src).iter().any(|p| matches!(p.ty, "*testing.T" | "*testing.B" | "*testing.F" | "testing.TB"))
 }
 
 /// Whether `func` is a top-level test, benchmark, fuzz target or `TestMain`: a

@@ -224,7 +224,7 @@ fn owner_close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses
     // In a loop, a deferred close runs when the function returns, not per iteration.
     let in_loop = go::in_loop_within(chan.statement, body);
     Some(Fix {
-        title: format!("Close `{name}` when `{}` returns", go::function_name(func, src).unwrap_or("the function")),
+        title: format!("Close `{name}` when {} returns", go::describe_function(func, src)),
         edits: vec![TextEdit::insert(at, format!("{indent}defer close({name})\n"))],
         applicability: if in_loop { Applicability::Unsafe } else { Applicability::Safe },
     })

@@ -11,6 +11,7 @@
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
+use crate::analysis::channels;
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, text};
 
@@ -220,12 +221,12 @@ fn check_channel<'t>(
         Receives::Sites(sites) => sites,
         Receives::Unknown => return,
     };
-    let owner = go::function_name(func, src).unwrap_or("the enclosing function").to_string();
+    let owner = go::describe_function(func, src);
     if receives.is_empty() {
         report_unreceived(cx, func, body, chan, &senders, &owner, out);
         return;
     }
-    let exits = exit_paths(body, src, chan, &senders, &receives);
+    let exits = exit_paths(cx, func, body, chan, &senders, &receives);
     if exits.is_empty() {
         if let Some(double) = double_send(src, body, &senders, &receives) {
             report_double_send(cx, chan, &senders[0], &double, &owner, out);
@@ -236,7 +237,7 @@ fn check_channel<'t>(
         for send in &s.sends {
             let first = &exits[0];
             let message = format!(
-                "goroutine may block forever sending on `{}`: `{owner}` {} (line {})",
+                "goroutine may block forever sending on `{}`: {owner} {} (line {})",
                 chan.name,
                 first.summary,
                 go::line_number(src, first.range.start)
@@ -274,7 +275,7 @@ fn report_unreceived(
     for s in senders {
         for send in &s.sends {
             let message =
-                format!("goroutine blocks forever sending on `{}`: nothing in `{owner}` receives from it", chan.name);
+                format!("goroutine blocks forever sending on `{}`: nothing in {owner} receives from it", chan.name);
             let mut finding = Finding::new(META.name, META.default_severity, send.node.byte_range(), message)
                 .with_related(chan.make.byte_range(), format!("`{}` is made unbuffered here", chan.name));
             let fixes = [buffer_fix(src, chan, senders, s), ctx_select_fix(cx, func, body, send.node, &[], &[])];
@@ -411,12 +412,14 @@ struct Exit {
 const RETURNS_WITHOUT_RECEIVING: &str = "can return without receiving";
 
 fn exit_paths<'t>(
+    cx: &FileContext<'t>,
+    func: Node<'t>,
     body: Node<'t>,
-    src: &str,
     chan: &MadeChannel<'t>,
     senders: &[Sender<'t>],
     receives: &[Node<'t>],
 ) -> Vec<Exit> {
+    let src = cx.source;
     let mut exits = Vec::new();
     // (a) A select that receives from the channel and has another case that leaves.
     for &recv in receives {
@@ -426,7 +429,9 @@ fn exit_paths<'t>(
             if other == case || !matches!(other.kind(), "communication_case" | "default_case") {
                 continue;
             }
-            if receives.iter().any(|r| go::contains(other, *r)) {
+            if receives.iter().any(|r| go::contains(other, *r))
+                || signals_senders_done(cx, func, body, select, other, senders, receives)
+            {
                 continue;
             }
             let leaving = go::leaves(other, src);
@@ -471,6 +476,104 @@ fn exit_paths<'t>(
     exits.sort_by_key(|e| e.range.start);
     exits.dedup_by_key(|e| e.range.start);
     exits
+}
+
+/// Whether the select case `other` waits for a signal that tells the owner no
+/// value is left to come: a channel made in the owner that only one of the
+/// senders closes (or sends on), once it will send no more (after its sends in
+/// the text, outside loops, or in a `defer`), while the owner's receives before the
+/// select take every value the other senders can send. The common shape is a
+/// goroutine that either reports an error and returns, or closes `done`:
+///
+/// ```go
+/// go func() {
+///     if err := work(); err != nil {
+///         errc <- err
+///         return
+///     }
+///     close(done)
+/// }()
+/// select {
+/// case err := <-errc:
+/// case <-done:
+/// }
+/// ```
+fn signals_senders_done<'t>(
+    cx: &FileContext<'t>,
+    func: Node<'t>,
+    body: Node<'t>,
+    select: Node<'t>,
+    other: Node<'t>,
+    senders: &[Sender<'t>],
+    receives: &[Node<'t>],
+) -> bool {
+    let src = cx.source;
+    let Some(signal) = other.child_by_field_name("communication").and_then(|c| bare_receive_channel(c, src)) else {
+        return false;
+    };
+    if go::in_loop_within(select, body) || senders.iter().any(|s| s.sends_many(src)) {
+        return false;
+    }
+    let Some(made) = channels::made_channels(func, src).into_iter().find(|m| m.name(src) == signal) else {
+        return false;
+    };
+    let uses = channels::local_uses(cx.tree.root_node(), src, func, &made);
+    if uses.escape.is_some() {
+        return false;
+    }
+    // Who gives the signal: one sender goroutine, in its own function.
+    let mut gives = uses.uses.iter().filter(|u| matches!(u.op, channels::Op::Close | channels::Op::Send));
+    let Some(first) = gives.next() else { return false };
+    let channels::Runner::Goroutine(start) = first.runner else { return false };
+    let Some(signaller) = senders.iter().find(|s| s.go_stmt == start) else { return false };
+    let gives: Vec<_> = std::iter::once(first).chain(gives).collect();
+    let own = |n: Node| go::enclosing_function(n) == Some(signaller.func);
+    if gives.iter().any(|u| u.runner != first.runner || !own(u.node) || go::in_loop_within(u.node, signaller.func))
+        || uses
+            .of(channels::Op::Receive)
+            .chain(uses.of(channels::Op::Range))
+            .any(|u| u.runner != channels::Runner::Owner)
+        || !signaller.sends.iter().all(|s| own(s.node))
+    {
+        return false;
+    }
+    let deferred = |n: Node| n.parent().is_some_and(|p| p.kind() == "defer_statement");
+    // The signal comes after every send of the signaller.
+    let after_sends = gives
+        .iter()
+        .all(|u| deferred(u.node) || signaller.sends.iter().all(|s| s.node.end_byte() <= u.node.start_byte()));
+    if !after_sends {
+        return false;
+    }
+    // How many values the signaller may have sent before its signal: none when each
+    // of its sends is followed by a `return` and the signal is not deferred.
+    let returns_after_send = |s: &Send| go::next_statement(s.node).is_some_and(|n| n.kind() == "return_statement");
+    let sent_before =
+        if gives.iter().any(|u| deferred(u.node)) || !signaller.sends.iter().all(returns_after_send) { 1 } else { 0 };
+    let taken = receives.iter().filter(|r| received_before(**r, select, func)).count();
+    // The others' values still on their way once the signal arrives.
+    senders.len() - 1 + sent_before.min(taken) <= taken
+}
+
+/// Whether the receive `recv` is a statement of its own (`<-ch`, `v := <-ch`,
+/// `v = <-ch`) that runs before `select` on every path: in a statement list that
+/// holds the select further on.
+fn received_before(recv: Node, select: Node, func: Node) -> bool {
+    if go::enclosing_function(recv) != Some(func) || recv.end_byte() > select.start_byte() {
+        return false;
+    }
+    let mut stmt = recv;
+    while let Some(parent) = stmt.parent() {
+        match parent.kind() {
+            "expression_list" => stmt = parent,
+            "expression_statement" | "assignment_statement" | "short_var_declaration" => {
+                stmt = parent;
+                break;
+            }
+            _ => return false,
+        }
+    }
+    stmt.parent().is_some_and(|list| list.kind() == "statement_list" && go::contains(list, select))
 }
 
 /// (c) The owner receives in a loop but can leave it early, such as on the first
@@ -695,7 +798,7 @@ fn report_double_send(
 ) {
     let src = cx.source;
     let message = format!(
-        "goroutine may block forever sending on `{}` a second time: the send on line {} does not return and `{owner}` receives only once (line {})",
+        "goroutine may block forever sending on `{}` a second time: the send on line {} does not return and {owner} receives only once (line {})",
         chan.name,
         go::line_number(src, double.first.start_byte()),
         go::line_number(src, double.receive.start_byte())
@@ -895,7 +998,7 @@ fn done_select_fix(
         || go::idents_named(body, src, root_name)
             .into_iter()
             .any(|i| go::is_write(i) && i.start_byte() > s.go_stmt.start_byte());
-    if rebound {
+    if rebound || signals(s.func, &done, src) {
         return None;
     }
     let indent = go::indent_at(src, send.start_byte());
@@ -908,6 +1011,23 @@ fn done_select_fix(
         edits: vec![TextEdit::replace(send.byte_range(), replacement)],
         applicability: if safe { Applicability::Safe } else { Applicability::Unsafe },
     })
+}
+
+/// Whether `func` itself closes or sends on `done`: then it cannot wait for it.
+fn signals(func: Node, done: &str, src: &str) -> bool {
+    let mut found = false;
+    go::walk(func, |n| {
+        found |= match n.kind() {
+            "call_expression" => {
+                matches!(go::callee(n, src), Some((None, "close")))
+                    && go::call_args(n).first().is_some_and(|a| text(*a, src) == done)
+            }
+            "send_statement" => n.child_by_field_name("channel").is_some_and(|c| text(c, src) == done),
+            _ => false,
+        };
+        go::Walk::Continue
+    });
+    found
 }
 
 /// Whether every receive sits in a select that also has the case `comm`

@@ -78,17 +78,17 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
         return;
     }
     let name = chan.name(src);
-    let owner = go::function_name(func, src).unwrap_or("the enclosing function");
+    let owner = go::describe_function(func, src);
     let fix = signal_fix(cx, func, body, chan, &uses);
     for (recv, _) in receivers {
         let message = if unblocks.is_empty() {
             format!(
-                "goroutine blocks forever on `{}`: nothing in `{owner}` sends on or closes `{name}`",
+                "goroutine blocks forever on `{}`: nothing in {owner} sends on or closes `{name}`",
                 text(recv.node, src)
             )
         } else {
             format!(
-                "goroutine may block forever on `{}`: `{owner}` can return without sending on or closing `{name}` (line {})",
+                "goroutine may block forever on `{}`: {owner} can return without sending on or closing `{name}` (line {})",
                 text(recv.node, src),
                 go::line_number(src, missing[0].range.start)
             )
@@ -96,7 +96,7 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
         let mut finding = Finding::new(META.name, META.default_severity, recv.node.byte_range(), message);
         if !unblocks.is_empty() {
             for exit in &missing {
-                let what = if exit.falls_off_end { format!("`{owner}` ends here") } else { "returns".to_string() };
+                let what = if exit.falls_off_end { format!("{owner} ends here") } else { "returns".to_string() };
                 finding =
                     finding.with_related(exit.range.clone(), format!("{what} without sending on or closing `{name}`"));
             }
@@ -307,7 +307,7 @@ fn signal_fix(cx: &FileContext, func: Node, body: Node, chan: &MadeChannel, uses
     let receivers_just_return =
         uses.of(Op::Receive).all(|r| matches!(r.runner, Runner::Goroutine(_)) && ends_its_function(r.node));
     Some(Fix {
-        title: format!("Close `{name}` when `{}` returns", go::function_name(func, src).unwrap_or("the function")),
+        title: format!("Close `{name}` when {} returns", go::describe_function(func, src)),
         edits,
         applicability: if later_defer || !receivers_just_return { Applicability::Unsafe } else { Applicability::Safe },
     })
