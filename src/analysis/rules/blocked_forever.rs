@@ -28,6 +28,7 @@ impl Rule for BlockedForever {
         let root = cx.tree.root_node();
         let entries = GoroutineEntries::of(&cx.go_statements, src);
         let main_package = go::package_name(root, src) == Some("main");
+        let test_file = cx.path.is_some_and(is_test_file);
         for &func in &cx.functions {
             // Blocking forever is how `main` keeps a server process alive.
             if go::is_process_entry(func, root, src) {
@@ -37,10 +38,12 @@ impl Rule for BlockedForever {
             let goroutine = entries.runs_as_goroutine(func, src);
             let mut nil_channels = Vec::new();
             go::walk_own(body, |n| match n.kind() {
-                "select_statement" if is_empty_select(n) => {
-                    if let Some(f) = empty_select(cx, func, n, goroutine, main_package) {
-                        out.push(f);
-                    }
+                // Outside a goroutine, `select {}` parks the caller on purpose: a server
+                // kept alive, a child process waiting to be killed, a stub of a peer
+                // that never answers. In a test, parking a goroutine is the test's own
+                // doing (deadlock detection, a hung peer).
+                "select_statement" if goroutine && !test_file && is_empty_select(n) => {
+                    out.push(empty_select(cx, func, n));
                 }
                 "for_statement" if goroutine && is_empty_endless_loop(n) => out.push(spin(cx, func, n)),
                 "var_spec" => nil_channels.push(n),
@@ -64,26 +67,22 @@ fn is_empty_endless_loop(for_stmt: Node) -> bool {
     !header && body.is_some_and(|b| go::named_children(b).iter().all(|c| c.kind() == "comment"))
 }
 
-fn empty_select(cx: &FileContext, func: Node, select: Node, goroutine: bool, main_package: bool) -> Option<Finding> {
-    let (severity, message) = if goroutine {
-        (
-            META.default_severity,
-            "goroutine blocks forever in `select {}`: nothing can wake it, so it never ends".to_string(),
-        )
-    } else if main_package {
-        // The functions of a command that block forever serve the process's lifetime.
-        return None;
-    } else {
-        (
-            Severity::Info,
-            "`select {}` blocks the calling goroutine forever; if this function is meant to run for the life of the process, suppress this".to_string(),
-        )
-    };
-    let mut finding = Finding::new(META.name, severity, select.byte_range(), message);
+fn empty_select(cx: &FileContext, func: Node, select: Node) -> Finding {
+    let mut finding = Finding::new(
+        META.name,
+        META.default_severity,
+        select.byte_range(),
+        "goroutine blocks forever in `select {}`: nothing can wake it, so it never ends",
+    );
     if let Some(fix) = wait_for_done_fix(cx, func, select) {
         finding = finding.with_fix(fix);
     }
-    Some(finding)
+    finding
+}
+
+/// Whether the file is a Go test file.
+fn is_test_file(path: &std::path::Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with("_test.go"))
 }
 
 fn spin(cx: &FileContext, func: Node, for_stmt: Node) -> Finding {

@@ -33,24 +33,6 @@ func (s *Server) keepAlive() {
 	select {} // want `goroutine blocks forever in .select \{\}.`
 }
 
-// A library function that never returns: its caller's goroutine is stuck.
-func (s *Server) Run() {
-	go s.serve()
-	select {} // want `.select \{\}. blocks the calling goroutine forever`
-}
-
-func (s *Server) serve() {
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		s.conns[c] = struct{}{}
-		s.mu.Unlock()
-	}
-}
-
 // An empty loop in a goroutine spins forever.
 func (s *Server) Idle(ctx context.Context) {
 	go func() {

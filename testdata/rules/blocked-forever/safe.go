@@ -3,6 +3,9 @@ package blockedforever
 import (
 	"context"
 	"log"
+	"net"
+	"os"
+	"sync"
 	"time"
 )
 
@@ -124,4 +127,52 @@ func Either(a, b <-chan int) int {
 	case v := <-b:
 		return v
 	}
+}
+
+type listener struct {
+	ln    net.Listener
+	conns map[net.Conn]struct{}
+	mu    sync.Mutex
+}
+
+// A function that parks its caller for good does so on purpose: it serves for
+// the life of the process, and its callers know it never returns.
+func (l *listener) Run() {
+	go l.serve()
+	select {}
+}
+
+func (l *listener) serve() {
+	for {
+		c, err := l.ln.Accept()
+		if err != nil {
+			return
+		}
+		l.mu.Lock()
+		l.conns[c] = struct{}{}
+		l.mu.Unlock()
+	}
+}
+
+// A debug switch that keeps the process up for a person to poke at.
+func (l *listener) Start(keepServing bool) {
+	go l.serve()
+	if keepServing {
+		log.Println("serving on", l.ln.Addr())
+		select {}
+	}
+}
+
+// The entry point of a child process: it waits for the crash it set up.
+func crashChild(trigger func()) {
+	os.Stdout.WriteString("ready\n")
+	go trigger()
+	select {}
+}
+
+// A stub that never answers, as a hung peer would.
+type silentPeer struct{}
+
+func (silentPeer) Read([]byte) (int, error) {
+	select {}
 }
