@@ -56,24 +56,30 @@ fn check_call(cx: &FileContext, call: Node, out: &mut Vec<Finding>) {
     let Some(func) = go::enclosing_function(call) else {
         return;
     };
-    if go::nesting(func).any(|f| go::is_test_entry(f, src)) {
+    // Tests and their helpers: cancellation is the test's business.
+    if go::nesting(func).any(|f| go::is_test_entry(f, src) || go::takes_testing(f, src)) {
         return;
     }
     let Some(ctx) = ctx_param(cx, func) else {
         return;
     };
-    if knows_ctx_is_done(func, call, &ctx, src) || is_deferred(call) {
+    if knows_ctx_is_done(func, call, &ctx, src) || is_deferred(call) || in_nil_branch(call, &ctx.expr, src) {
         return;
     }
     let name = text(call, src);
+    // A detached context with its own deadline ends on its own: that is the way
+    // to detach on purpose (what the detach fix writes), not a leak.
     let bounded = call
         .parent()
         .and_then(|args| args.parent())
         .is_some_and(|outer| go::is_pkg_call(outer, src, &cx.imports.context, BOUNDED));
+    if bounded || stored_in_field(cx, call) {
+        return;
+    }
     let use_site = match goroutine_of(call) {
-        Some(site) if !bounded => site,
-        _ if is_call_argument(call) => Use::CallArgument,
-        _ => return,
+        Some(site) => site,
+        None if is_call_argument(call) => Use::CallArgument,
+        None => return,
     };
     let ctx_text = ctx.expr.as_str();
     let finding = match use_site {
@@ -162,6 +168,49 @@ fn knows_ctx_is_done(func: Node, call: Node, ctx: &ScopeCtx, src: &str) -> bool 
         go::Walk::Continue
     });
     found
+}
+
+/// Whether the call sits in the `if ctx == nil { ... }` branch of the context in
+/// scope: there is no context to pass, and a background one is the fallback.
+fn in_nil_branch(call: Node, ctx: &str, src: &str) -> bool {
+    std::iter::successors(call.parent(), |n| n.parent()).take_while(|n| !go::is_function(*n)).any(|n| {
+        let Some(parent) = n.parent().filter(|p| p.kind() == "if_statement") else { return false };
+        parent.child_by_field_name("consequence") == Some(n)
+            && parent.child_by_field_name("condition").map(go::unparen).is_some_and(|cond| {
+                cond.kind() == "binary_expression"
+                    && cond.child_by_field_name("operator").is_some_and(|o| text(o, src) == "==")
+                    && [cond.child_by_field_name("left"), cond.child_by_field_name("right")]
+                        .into_iter()
+                        .flatten()
+                        .any(|side| text(side, src) == ctx)
+                    && [cond.child_by_field_name("left"), cond.child_by_field_name("right")]
+                        .into_iter()
+                        .flatten()
+                        .any(|side| side.kind() == "nil")
+            })
+    })
+}
+
+/// Whether the background context, or a context derived from it
+/// (`context.WithCancel(context.Background())`), is stored in a field: it then
+/// lives as long as the object that holds it (a process shared by requests, a
+/// server), which is not the lifetime of the context in scope.
+fn stored_in_field(cx: &FileContext, call: Node) -> bool {
+    let src = cx.source;
+    let mut value = call;
+    while let Some(outer) = value.parent().filter(|a| a.kind() == "argument_list").and_then(|a| a.parent()) {
+        if !go::is_pkg_call(outer, src, &cx.imports.context, &["WithCancel", "WithCancelCause", "WithValue"]) {
+            break;
+        }
+        value = outer;
+    }
+    let Some(list) = value.parent().filter(|p| p.kind() == "expression_list") else { return false };
+    let Some(assignment) = list.parent().filter(|a| a.kind() == "assignment_statement") else { return false };
+    if assignment.child_by_field_name("right") != Some(list) {
+        return false;
+    }
+    let left = assignment.child_by_field_name("left").map(go::named_children).unwrap_or_default();
+    left.first().is_some_and(|target| target.kind() == "selector_expression")
 }
 
 /// Deferred calls run when the function returns, when its context may be done

@@ -2,7 +2,6 @@ package backgroundcontext
 
 import (
 	"context"
-	"errors"
 	"log"
 	"net/http"
 	"time"
@@ -161,23 +160,4 @@ func (s *Service) Warm(ctx context.Context, d Doc) error {
 		return err
 	}
 	return nil
-}
-
-func (s *Service) Flush(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second) // want `passed to a call while .r.Context\(\). is in scope`
-	defer cancel()
-	if err := s.store(ctx, Doc{ID: "flush"}); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-	}
-}
-
-// A goroutine bounded by its own timeout: reported as a call, at information severity.
-func (s *Service) Archive(ctx context.Context, d Doc) {
-	go func() {
-		actx, cancel := context.WithTimeout(context.Background(), time.Minute) // want `context.Background\(\) passed to a call while .ctx. is in scope`
-		defer cancel()
-		if err := s.store(actx, d); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-			log.Println(err)
-		}
-	}()
 }

@@ -2,8 +2,10 @@ package backgroundcontext
 
 import (
 	"context"
+	"errors"
 	"log"
 	"net/http"
+	"sync"
 	"time"
 )
 
@@ -155,4 +157,60 @@ func (s *Service) FlushOnStop(ctx context.Context) {
 			log.Println(p)
 		}
 	}()
+}
+
+// Detached on purpose with a deadline of its own: the work must finish even if
+// the client goes away, and cannot run for longer than the timeout.
+func (s *Service) Flush(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.store(ctx, Doc{ID: "flush"}); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+	}
+}
+
+// The same inside a goroutine: bounded by its own timeout.
+func (s *Service) Archive(ctx context.Context, d Doc) {
+	go func() {
+		actx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := s.store(actx, d); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			log.Println(err)
+		}
+	}()
+}
+
+// No context given: the background one is the fallback, and bounded anyway.
+func (s *Service) Close(ctx context.Context) error {
+	if ctx == nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+	}
+	return s.store(ctx, Doc{ID: "close"})
+}
+
+// The same fallback without a deadline.
+func (s *Service) Save(ctx context.Context, d Doc) error {
+	if ctx == nil {
+		return s.store(context.Background(), d)
+	}
+	return s.store(ctx, d)
+}
+
+// A helper process shared by every request: its context is the cache's, kept in
+// a field, and must not end with the request that happened to start it.
+type helperCache struct {
+	mu     sync.Mutex
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (c *helperCache) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ctx == nil {
+		c.ctx, c.cancel = context.WithCancel(context.Background())
+	}
+	w.WriteHeader(http.StatusOK)
 }

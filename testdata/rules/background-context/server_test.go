@@ -21,3 +21,19 @@ func TestGet(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+// A test helper building a client request: cancellation is the test's business.
+func checkHeaderSize(t *testing.T, s *Service) {
+	size := func(req *http.Request) error {
+		return s.store(context.Background(), Doc{ID: req.URL.Path})
+	}
+	req, err := http.NewRequest(http.MethodGet, "http://example.com/x", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := size(req); err != nil {
+		t.Error(err)
+	}
+}
+
+var _ = checkHeaderSize
