@@ -202,8 +202,15 @@ fn check_creation<'t>(cx: &FileContext<'t>, body: Node<'t>, created: &Creation<'
         (TimeKind::Timer, _) => "before Go 1.23 an unstopped timer stays in memory until it fires",
     };
     let mut finding = if u.stops.is_empty() {
-        // A function that never returns keeps its ticker for good by design.
-        if never_returns(body, src) {
+        // A function that never returns keeps its ticker for good by design, and
+        // so does a goroutine that loops on it for the rest of the process: the
+        // ticker lives as long as that loop, which is the thing to judge (see
+        // `loop-without-exit`), not the missing `Stop`.
+        let endless_goroutine = match (u.goroutines.as_slice(), u.used_outside_goroutine) {
+            ([lit], false) => go::body(*lit).is_some_and(|b| never_returns(b, &created.name, src)),
+            _ => false,
+        };
+        if never_returns(body, &created.name, src) || endless_goroutine {
             return;
         }
         Finding::new(
@@ -392,13 +399,44 @@ fn receives_from_channel_field(comm: Node, src: &str, name: &str) -> bool {
     })
 }
 
-/// Whether the function's last statement is a loop with no way out.
-fn never_returns(body: Node, src: &str) -> bool {
+/// Whether the function's last statement is a loop with no way out: `for { ... }`
+/// or `for range name.C` (a ticker's channel is never closed) whose only exits end
+/// the process (`os.Exit`, `log.Fatal`).
+fn never_returns(body: Node, name: &str, src: &str) -> bool {
     let Some(list) = go::named_children(body).into_iter().find(|n| n.kind() == "statement_list") else {
         return false;
     };
-    let last = go::named_children(list).into_iter().rev().find(|n| n.kind() != "comment");
-    last.is_some_and(|stmt| go::loop_never_exits(stmt, src))
+    let Some(last) = go::named_children(list).into_iter().rev().find(|n| n.kind() != "comment") else {
+        return false;
+    };
+    if go::loop_never_exits(last, src) {
+        return true;
+    }
+    if last.kind() != "for_statement" {
+        return false;
+    }
+    let header: Vec<Node> =
+        go::named_children(last).into_iter().filter(|c| !matches!(c.kind(), "block" | "comment")).collect();
+    let over_ticker = match header.as_slice() {
+        [] => true,
+        [range] if range.kind() == "range_clause" => {
+            range.child_by_field_name("right").map(go::unparen).is_some_and(|r| {
+                r.kind() == "selector_expression"
+                    && r.child_by_field_name("operand").is_some_and(|o| go::is_ident(o, src, name))
+                    && r.child_by_field_name("field").is_some_and(|f| text(f, src) == "C")
+            })
+        }
+        _ => false,
+    };
+    over_ticker
+        && go::loop_exits(last, src).iter().all(|exit| {
+            exit.kind() == "call_expression"
+                && match go::callee(*exit, src) {
+                    Some((Some("os"), "Exit")) => true,
+                    Some((Some("log"), fatal)) => matches!(fatal, "Fatal" | "Fatalf" | "Fatalln"),
+                    _ => false,
+                }
+        })
 }
 
 fn stop_fix(src: &str, body: Node, created: &Creation, u: &Uses) -> Option<Fix> {

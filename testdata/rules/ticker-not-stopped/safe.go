@@ -2,7 +2,10 @@ package tickernotstopped
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"log"
+	"os"
 	"time"
 )
 
@@ -105,4 +108,33 @@ func timerStopped(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// A heartbeat for the rest of the process: the goroutine loops on the ticker
+// until the process exits, so the ticker is in use for as long as it lives.
+// Whether that loop should end is loop-without-exit's question.
+func heartbeatUntilExit(w io.Writer, every time.Duration) {
+	beat := time.NewTicker(every)
+	go func() {
+		for range beat.C {
+			if _, err := fmt.Fprintln(w, "ok"); err != nil {
+				os.Exit(1)
+			}
+		}
+	}()
+}
+
+// The same with a loop that waits in a select.
+func watchUntilExit(events <-chan string, every time.Duration) {
+	flush := time.NewTicker(every)
+	go func() {
+		for {
+			select {
+			case e := <-events:
+				log.Println(e)
+			case <-flush.C:
+				log.Println("flush")
+			}
+		}
+	}()
 }
