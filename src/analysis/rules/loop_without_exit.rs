@@ -38,7 +38,7 @@ impl Rule for LoopWithoutExit {
         }
         for (func, starts) in goroutines {
             // Started only where the process's lifetime is the goroutine's.
-            if starts.iter().all(|s| in_process_lifetime_function(*s, root, src)) {
+            if starts.iter().all(|s| in_process_lifetime_function(*s, root, src) || started_once(cx, *s)) {
                 continue;
             }
             for endless in endless_loops(cx, func) {
@@ -199,6 +199,98 @@ fn in_process_lifetime_function(node: Node, root: Node, src: &str) -> bool {
         cur = go::enclosing_function(f);
     }
     false
+}
+
+/// Whether the `go` statement runs at most once per process, so the goroutine is a
+/// process-wide singleton like one started in `init`: it sits in the function
+/// passed to `once.Do` of a package-level `sync.Once`, or after a guard
+/// `if v != nil { return }` (or `if v { return }`) on a package-level variable `v`
+/// that the function then sets.
+fn started_once(cx: &FileContext, start: Node) -> bool {
+    let src = cx.source;
+    let Some(func) = go::enclosing_function(start) else { return false };
+    if func.kind() == "func_literal" {
+        return in_package_once(cx, func);
+    }
+    let Some(list) =
+        go::body(func).and_then(|b| go::named_children(b).into_iter().find(|n| n.kind() == "statement_list"))
+    else {
+        return false;
+    };
+    let declared_locally = |name: &str| {
+        go::params(func, src).iter().any(|p| p.name == name)
+            || go::receiver(func, src).is_some_and(|r| r.name == name)
+            || go::idents_named(func, src, name).into_iter().any(|i| {
+                i.parent().is_some_and(|p| {
+                    matches!(p.kind(), "var_spec" | "const_spec" | "range_clause")
+                        || p.parent().is_some_and(|h| {
+                            h.kind() == "short_var_declaration" && h.child_by_field_name("left") == Some(p)
+                        })
+                })
+            })
+    };
+    let statements = go::named_children(list);
+    statements.iter().filter(|g| g.end_byte() <= start.start_byte()).any(|guard| {
+        let Some(var) = guard_variable(*guard, src) else { return false };
+        let name = text(var, src);
+        !declared_locally(name)
+            && statements.iter().any(|stmt| {
+                stmt.start_byte() > guard.end_byte()
+                    && stmt.kind() == "assignment_statement"
+                    && stmt
+                        .child_by_field_name("left")
+                        .is_some_and(|l| go::named_children(l).iter().any(|t| go::is_ident(*t, src, name)))
+            })
+    })
+}
+
+/// For `if v != nil { return }` or `if v { return }`, the identifier `v`.
+fn guard_variable<'t>(stmt: Node<'t>, src: &str) -> Option<Node<'t>> {
+    if stmt.kind() != "if_statement" || stmt.child_by_field_name("alternative").is_some() {
+        return None;
+    }
+    let body = stmt.child_by_field_name("consequence")?;
+    let only: Vec<Node> = go::named_children(body)
+        .into_iter()
+        .flat_map(|n| if n.kind() == "statement_list" { go::named_children(n) } else { vec![n] })
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    if !matches!(only.as_slice(), [ret] if ret.kind() == "return_statement" && ret.named_child_count() == 0) {
+        return None;
+    }
+    let cond = go::unparen(stmt.child_by_field_name("condition")?);
+    match cond.kind() {
+        "identifier" => Some(cond),
+        "binary_expression" if cond.child_by_field_name("operator").is_some_and(|o| text(o, src) == "!=") => {
+            let (left, right) = (cond.child_by_field_name("left")?, cond.child_by_field_name("right")?);
+            match (left.kind(), right.kind()) {
+                ("identifier", "nil") => Some(left),
+                ("nil", "identifier") => Some(right),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether the literal is the function given to `once.Do` for a `once` declared
+/// at package level as a `sync.Once`.
+fn in_package_once(cx: &FileContext, lit: Node) -> bool {
+    let src = cx.source;
+    let Some(call) = lit.parent().filter(|a| a.kind() == "argument_list").and_then(|a| a.parent()) else {
+        return false;
+    };
+    let Some((Some(once), "Do")) = go::callee(call, src) else { return false };
+    go::named_children(cx.tree.root_node()).into_iter().filter(|d| d.kind() == "var_declaration").any(|decl| {
+        go::descendants_of_kind(decl, "var_spec").into_iter().any(|spec| {
+            let mut cursor = spec.walk();
+            let named = spec.children_by_field_name("name", &mut cursor).any(|n| text(n, src) == once);
+            named
+                && spec
+                    .child_by_field_name("type")
+                    .is_some_and(|t| cx.imports.sync.iter().any(|sync| text(t, src) == format!("{sync}.Once")))
+        })
+    })
 }
 
 /// Whether the goroutine function, or the declaration it is written in, says it

@@ -6,6 +6,7 @@ import (
 	"log"
 	"net"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -198,4 +199,40 @@ func follow(w *Watcher) {
 			log.Println("event", ev)
 		}
 	}()
+}
+
+// Started at most once per process: the function returns at once when the
+// package-level channel is already made, so the goroutine is a singleton that
+// lives as long as the process, like one started in init.
+var maskUpdates chan uint32
+
+func ensureMaskWatcher(apply func(uint32)) {
+	if maskUpdates != nil {
+		return
+	}
+	maskUpdates = make(chan uint32)
+	go func() {
+		for {
+			select {
+			case m := <-maskUpdates:
+				apply(m)
+			}
+		}
+	}()
+}
+
+// The same with a package-level sync.Once.
+var (
+	auditOnce sync.Once
+	auditLog  = make(chan string)
+)
+
+func startAuditLog() {
+	auditOnce.Do(func() {
+		go func() {
+			for {
+				log.Println(<-auditLog)
+			}
+		}()
+	})
 }

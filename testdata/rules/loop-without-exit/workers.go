@@ -59,3 +59,36 @@ func pump(in <-chan []byte, out chan<- []byte) {
 }
 
 func StartPump(in <-chan []byte, out chan<- []byte) { go pump(in, out) }
+
+// A guard on a field starts one goroutine per value, not one per process: every
+// Relay leaves a goroutine behind.
+type Relay struct {
+	in      chan string
+	started bool
+}
+
+func (r *Relay) Start() {
+	if r.started {
+		return
+	}
+	r.started = true
+	go func() {
+		for { // want `goroutine loops forever`
+			log.Println(<-r.in)
+		}
+	}()
+}
+
+// A local guard says nothing about the process.
+func startEach(in chan string) {
+	var started chan struct{}
+	if started != nil {
+		return
+	}
+	started = make(chan struct{})
+	go func() {
+		for { // want `goroutine loops forever`
+			log.Println(<-in)
+		}
+	}()
+}
