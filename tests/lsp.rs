@@ -227,3 +227,22 @@ async fn workspace_is_indexed_in_the_background_with_progress() {
     let end = client.wait_notification(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end").await;
     assert_eq!(end["params"]["value"]["message"], "indexed 100 Go files");
 }
+
+#[tokio::test]
+async fn findings_follow_goroutines_into_other_packages() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules/range-never-closed/crosspkg");
+    let main = fixture.join("cmd/app/main.go");
+    let uri = format!("file://{}", main.display());
+    let (mut client, _) = TestClient::start(&["utf-8"], Value::Null).await;
+    client.open(&uri, &std::fs::read_to_string(&main).unwrap(), 1).await;
+    let diags = client.diagnostics(&uri, 1).await;
+    let drain =
+        diags.iter().find(|d| d["message"].as_str().unwrap().contains("queue.Drain")).expect("queue.Drain finding");
+    let elsewhere = drain["relatedInformation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["location"]["uri"].as_str().unwrap().ends_with("internal/queue/queue.go"))
+        .expect("a related location in the queue package");
+    assert_eq!(elsewhere["location"]["range"]["start"], json!({"line": 7, "character": 1}));
+}

@@ -74,7 +74,7 @@ pub fn starved_argument<'t>(cx: &FileContext<'t>, go_stmt: Node<'t>) -> Option<S
     let remote = remote_goroutine(cx, go_stmt)?;
     let index = remote.arguments.iter().enumerate().position(|(i, arg)| {
         is_make_chan(*arg, cx.source)
-            && remote.param(i).is_some_and(|p| p.effects.only_receives() && p.blocking_site.is_some())
+            && remote.param(i).is_some_and(|p| p.effects.only_receives() && p.effects.blocks_receiving)
     })?;
     Some(StarvedArgument { remote, index })
 }
@@ -109,7 +109,7 @@ pub fn unclosed_range<'t>(cx: &FileContext<'t>, owner: Node<'t>, go_stmt: Node<'
             continue;
         }
         let effects = remote.param(index)?.effects;
-        if !effects.ranges || effects.closes || effects.escapes || effects.sends {
+        if !effects.ranges_until_closed || effects.closes || effects.escapes || effects.sends {
             continue;
         }
         let name = text(*arg, src);

@@ -21,6 +21,12 @@ pub struct Effects {
     pub closes: bool,
     /// Passed on, stored, returned or captured in a way not followed.
     pub escapes: bool,
+    /// Some receive is a plain `<-p` statement or expression, not a `select`
+    /// case: it waits with no other way out.
+    pub blocks_receiving: bool,
+    /// Some `for range p` loop has no `return`, `break` or other way out: only
+    /// closing `p` ends it.
+    pub ranges_until_closed: bool,
 }
 
 impl Effects {
@@ -173,11 +179,16 @@ pub fn param_effects(body: Node, src: &str, name: &str) -> (Effects, Option<Rang
             }
             "unary_expression" if go::receive_operand(parent) == Some(ident) => {
                 effects.receives = true;
+                let in_select = parent.parent().is_some_and(|p| p.kind() == "receive_statement")
+                    || parent.parent().is_some_and(|p| p.kind() == "communication_case");
+                effects.blocks_receiving |= !in_select;
                 blocking = Some(parent.byte_range());
             }
             "range_clause" if parent.child_by_field_name("right") == Some(ident) => {
                 effects.ranges = true;
-                blocking = parent.parent().map(|f| f.byte_range());
+                let for_stmt = parent.parent();
+                effects.ranges_until_closed |= for_stmt.is_some_and(|f| go::loop_exits(f, src).is_empty());
+                blocking = for_stmt.map(|f| f.byte_range());
             }
             "argument_list" => {
                 let call = parent.parent();
@@ -283,7 +294,8 @@ func (q *Queue) Run() {
         assert_eq!(pkg.name, "queue");
         let drain = pkg.function("Drain").unwrap();
         assert!(drain.params[0].effects.only_receives());
-        assert!(drain.params[0].effects.ranges);
+        assert!(drain.params[0].effects.ranges && drain.params[0].effects.ranges_until_closed);
+        assert!(pkg.function("Await").unwrap().params[1].effects.blocks_receiving);
         let produce = pkg.function("Produce").unwrap();
         assert!(produce.params[0].effects.sends && produce.params[0].effects.closes);
         assert!(!produce.params[0].effects.only_sends());

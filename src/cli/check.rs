@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::output::Style;
 use crate::analysis::files::{ContextCache, FileReport, analyze_path, go_files};
 use crate::analysis::packages::Packages;
-use crate::analysis::{Applicability, Finding, apply_fixes};
+use crate::analysis::{Applicability, Finding, Related, apply_fixes};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckFormat {
@@ -154,6 +154,15 @@ fn line_col(source: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Where a related location starts: in this file's text, or in the other file
+/// of the package it names (read again; 1:1 when it cannot be read).
+fn related_line_col(source: &str, related: &Related) -> (usize, usize) {
+    match &related.path {
+        None => line_col(source, related.range.start),
+        Some(path) => std::fs::read_to_string(path).map_or((1, 1), |other| line_col(&other, related.range.start)),
+    }
+}
+
 fn write_text(out: &mut impl Write, reports: &[FileReport], cwd: &Path, style: Style) -> std::io::Result<()> {
     let mut findings = 0;
     let mut files_with = 0;
@@ -175,7 +184,7 @@ fn write_text(out: &mut impl Write, reports: &[FileReport], cwd: &Path, style: S
             )?;
             write_excerpt(out, &report.source, f, style)?;
             for r in &f.related {
-                let (rl, rc) = line_col(&report.source, r.range.start);
+                let (rl, rc) = related_line_col(&report.source, r);
                 let rpath = r.path.as_deref().map_or(path.clone(), |p| display_path(p, cwd));
                 writeln!(out, "    {} {rpath}:{rl}:{rc}: {}", style.dim("note:"), r.message)?;
             }
@@ -282,7 +291,7 @@ fn write_json(out: &mut impl Write, reports: &[FileReport], cwd: &Path) -> std::
                     .related
                     .iter()
                     .map(|r| {
-                        let (line, column) = line_col(src, r.range.start);
+                        let (line, column) = related_line_col(src, r);
                         let path = r.path.as_deref().map_or(path.clone(), |p| display_path(p, cwd));
                         JsonRelated { path, line, column, message: &r.message }
                     })

@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Range,
-    TextEdit as LspTextEdit, Uri,
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, TextEdit as LspTextEdit,
+    Uri,
 };
 
 use super::convert::to_range;
@@ -80,11 +80,15 @@ pub fn to_diagnostic(uri: &Uri, open: &OpenDocument, f: &Finding, enc: PositionE
         .related
         .iter()
         .map(|r| {
-            // Related locations in other files carry their own path; their
-            // ranges refer to that file, which is not loaded here, so they point
-            // at its start.
+            // Related locations in other files carry their own path and ranges
+            // into that file's text, read here to place them.
             let (uri, range) = match &r.path {
-                Some(p) => (Uri::from_file_path(p).unwrap_or_else(|| uri.clone()), Range::default()),
+                Some(p) => {
+                    let range = std::fs::read_to_string(p)
+                        .map(|other| to_range(&other, &line_index::LineIndex::new(&other), &r.range, enc))
+                        .unwrap_or_default();
+                    (Uri::from_file_path(p).unwrap_or_else(|| uri.clone()), range)
+                }
                 None => (uri.clone(), to_range(text, index, &r.range, enc)),
             };
             DiagnosticRelatedInformation { location: Location { uri, range }, message: r.message.clone() }

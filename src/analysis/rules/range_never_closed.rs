@@ -5,6 +5,7 @@
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
+use crate::analysis::callees;
 use crate::analysis::channels::{self, MadeChannel, Op, Runner, Use, Uses};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, text};
@@ -34,7 +35,60 @@ impl Rule for RangeNeverClosed {
         for field in chan_fields(root, cx.source) {
             check_field(cx, &field, out);
         }
+        for &go_stmt in &cx.go_statements {
+            let Some(owner) = go::enclosing_function(go_stmt) else { continue };
+            if let Some(unclosed) = callees::unclosed_range(cx, owner, go_stmt) {
+                out.push(remote_finding(cx, owner, go_stmt, &unclosed));
+            }
+        }
     }
+}
+
+/// `go queue.Drain(jobs)` with `Drain` (another file or package) ranging over its
+/// parameter until it is closed, while the function that made `jobs` never closes it.
+fn remote_finding(cx: &FileContext, owner: Node, go_stmt: Node, unclosed: &callees::UnclosedRange) -> Finding {
+    let src = cx.source;
+    let remote = &unclosed.remote;
+    let param = &remote.function.params[unclosed.index];
+    let call = go::named_children(go_stmt).into_iter().next().map_or(go_stmt.byte_range(), |c| c.byte_range());
+    let callee = go::text(go::named_children(go_stmt)[0].child_by_field_name("function").unwrap_or(go_stmt), src);
+    let mut finding = Finding::new(
+        META.name,
+        META.default_severity,
+        call,
+        format!(
+            "goroutine `{callee}` ranges over `{}` until it is closed, and nothing closes `{}`: the goroutine never ends",
+            unclosed.name, unclosed.name
+        ),
+    )
+    .with_related(unclosed.make.byte_range(), format!("`{}` is made here", unclosed.name));
+    if let Some(site) = &param.blocking_site {
+        finding.related.push(crate::analysis::Related {
+            path: Some(remote.function.file.clone()),
+            range: site.clone(),
+            message: format!("`{}` ranges over `{}` here", remote.function.name, param.name),
+        });
+    }
+    // One producer, the owner itself: closing when it returns ends the range after the last value.
+    if unclosed.single_producer
+        && let Some(stmt) = go::statement_of(unclosed.make)
+        && let Some(at) = go::after_statement_line(src, stmt)
+    {
+        let in_loop = go::in_loop_within(stmt, go::body(owner).unwrap_or(owner));
+        finding = finding.with_fix(Fix {
+            title: format!(
+                "Close `{}` when `{}` returns",
+                unclosed.name,
+                go::function_name(owner, src).unwrap_or("the function")
+            ),
+            edits: vec![TextEdit::insert(
+                at,
+                format!("{}defer close({})\n", go::indent_at(src, stmt.start_byte()), unclosed.name),
+            )],
+            applicability: if in_loop { Applicability::Unsafe } else { Applicability::Safe },
+        });
+    }
+    finding
 }
 
 /// The loop that runs until the channel operation `op` (a `range_clause` or a

@@ -4,6 +4,7 @@
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
+use crate::analysis::callees;
 use crate::analysis::channels::{self, MadeChannel, Op, Runner, Use, Uses};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, text};
@@ -29,7 +30,38 @@ impl Rule for UnsentReceive {
                 check_channel(cx, func, &chan, out);
             }
         }
+        for &go_stmt in &cx.go_statements {
+            if let Some(starved) = callees::starved_argument(cx, go_stmt) {
+                out.push(starved_finding(cx, go_stmt, &starved));
+            }
+        }
     }
+}
+
+/// `go audit.Await(id, make(chan struct{}))` with `Await` (in another file or
+/// package) only receiving from that parameter: nobody else has the channel.
+fn starved_finding(cx: &FileContext, go_stmt: Node, starved: &callees::StarvedArgument) -> Finding {
+    let remote = &starved.remote;
+    let param = &remote.function.params[starved.index];
+    let call = go::named_children(go_stmt).into_iter().next().map_or(go_stmt.byte_range(), |c| c.byte_range());
+    let callee = go::text(go::named_children(go_stmt)[0].child_by_field_name("function").unwrap_or(go_stmt), cx.source);
+    let mut finding = Finding::new(
+        META.name,
+        META.default_severity,
+        call,
+        format!(
+            "goroutine `{callee}` blocks forever: it receives from `{}`, a fresh channel nobody else holds, so nothing can send on or close it",
+            param.name
+        ),
+    );
+    if let Some(site) = &param.blocking_site {
+        finding.related.push(crate::analysis::Related {
+            path: Some(remote.function.file.clone()),
+            range: site.clone(),
+            message: format!("`{}` waits on `{}` here", remote.function.name, param.name),
+        });
+    }
+    finding
 }
 
 /// A way out of the owner that does not send on or close the channel: a `return`,

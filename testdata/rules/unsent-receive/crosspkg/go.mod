@@ -1,0 +1,3 @@
+module example.com/fixtures/crosspkg
+
+go 1.22
