@@ -45,6 +45,28 @@ impl Rule for BlockedForever {
                 "select_statement" if goroutine && !test_file && is_empty_select(n) => {
                     out.push(empty_select(cx, func, n));
                 }
+                "select_statement" if goroutine && !test_file && never_ready_select(n, src) => {
+                    out.push(Finding::new(
+                        META.name,
+                        META.default_severity,
+                        n.byte_range(),
+                        "goroutine blocks forever in this `select`: every case is on a channel made in place, which nothing else can reach",
+                    ));
+                }
+                "send_statement" | "unary_expression"
+                    if goroutine && !test_file && !in_select_case(n) && never_ready(n, src) =>
+                {
+                    let what = if n.kind() == "send_statement" { "send on" } else { "receive from" };
+                    out.push(Finding::new(
+                        META.name,
+                        META.default_severity,
+                        n.byte_range(),
+                        format!(
+                            "goroutine blocks forever: {what} a channel made in place (`{}`), which nothing else can reach",
+                            text(channel_operand(n).unwrap_or(n), src)
+                        ),
+                    ));
+                }
                 "for_statement" if goroutine && is_empty_endless_loop(n) => out.push(spin(cx, func, n)),
                 "var_spec" => nil_channels.push(n),
                 _ => {}
@@ -218,6 +240,52 @@ fn blocking_ops<'t>(scope: Node<'t>, spec: Node<'t>, name: &str, src: &str) -> O
         }
     }
     Some(ops)
+}
+
+/// The channel of a send or a receive.
+fn channel_operand(op: Node) -> Option<Node> {
+    match op.kind() {
+        "send_statement" => op.child_by_field_name("channel").map(go::unparen),
+        _ => go::receive_operand(op).map(go::unparen),
+    }
+}
+
+/// Whether a send or receive can never go on: a receive from `make(chan T)` or
+/// `make(chan T, n)` written in place (nobody else holds the channel, so nothing
+/// is ever sent), or a send on an unbuffered one (nobody can receive).
+fn never_ready(op: Node, src: &str) -> bool {
+    let Some(channel) = channel_operand(op) else { return false };
+    if !(channel.kind() == "call_expression"
+        && matches!(go::callee(channel, src), Some((None, "make")))
+        && go::call_args(channel).first().is_some_and(|t| t.kind() == "channel_type"))
+    {
+        return false;
+    }
+    match op.kind() {
+        "send_statement" => match go::call_args(channel).as_slice() {
+            [_] => true,
+            [_, capacity] => text(*capacity, src) == "0",
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+/// A `select` without `default` whose every case sends or receives on a channel
+/// made in place that can never be ready.
+fn never_ready_select(select: Node, src: &str) -> bool {
+    let cases: Vec<Node> = go::named_children(select).into_iter().filter(|c| c.kind() != "comment").collect();
+    !cases.is_empty()
+        && cases.iter().all(|case| {
+            case.kind() == "communication_case"
+                && case.child_by_field_name("communication").is_some_and(|comm| {
+                    let op = match comm.kind() {
+                        "receive_statement" => comm.child_by_field_name("right").map(go::unparen),
+                        _ => Some(comm),
+                    };
+                    op.is_some_and(|op| never_ready(op, src))
+                })
+        })
 }
 
 /// Whether the operation is the communication of a `select` case.

@@ -51,3 +51,20 @@ func (s *Server) spin() {
 		// wait for the process to exit
 	}
 }
+
+// Channels made in place: nothing else can ever reach them.
+func (s *Server) Abandon() {
+	go func() {
+		<-make(chan struct{}) // want `goroutine blocks forever: receive from a channel made in place`
+	}()
+	go func() {
+		make(chan int) <- len(s.conns) // want `goroutine blocks forever: send on a channel made in place`
+	}()
+	go func() {
+		select { // want `goroutine blocks forever in this .select.: every case is on a channel made in place`
+		case make(chan int) <- 1:
+		case v := <-make(chan int):
+			log.Println(v)
+		}
+	}()
+}
