@@ -35,6 +35,7 @@ impl Rule for WaitgroupDoneSkipped {
                 check_goroutine(cx, &groups, func, out);
             }
             check_wait_in_loop(cx, &groups, func, out);
+            check_never_done(cx, &groups, func, out);
         }
     }
 }
@@ -377,6 +378,85 @@ fn defer_done_fix(src: &str, body: Node, list: Node, done: Node, wg: &WaitGroupR
         edits: vec![TextEdit::insert(open_line_end, format!("{indent}defer {}.Done()\n", wg.text)), removal],
         applicability: if other_defers { Applicability::Unsafe } else { Applicability::Safe },
     })
+}
+
+/// A WaitGroup declared in `func` whose count is raised (`wg.Add(n)`, `n` a positive
+/// literal) and waited for, while nothing can lower it: every use of the name in
+/// the function, its literals included, is `wg.Add(...)` or `wg.Wait()` (no `Done`,
+/// no `Go`, never passed on, copied or its address taken). `Wait` then blocks for good.
+fn check_never_done<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func: Node<'t>, out: &mut Vec<Finding>) {
+    let src = cx.source;
+    let Some(body) = go::body(func) else { return };
+    let mut declared = Vec::new();
+    go::walk_own(body, |n| match n.kind() {
+        "var_spec"
+            if n.child_by_field_name("value").is_none()
+                && n.child_by_field_name("type").is_some_and(|t| groups.is_waitgroup_type(text(t, src))) =>
+        {
+            let mut cursor = n.walk();
+            declared.extend(n.children_by_field_name("name", &mut cursor));
+        }
+        "short_var_declaration" => {
+            for (ident, value) in go::declared(n) {
+                if value.is_some_and(|v| groups.is_waitgroup_value(v)) {
+                    declared.push(ident);
+                }
+            }
+        }
+        _ => {}
+    });
+    for ident in declared {
+        let name = text(ident, src);
+        if name == "_" {
+            continue;
+        }
+        let mut adds = Vec::new();
+        let mut waits = Vec::new();
+        let mut other = false;
+        for use_ in go::idents_named(body, src, name) {
+            if use_ == ident {
+                continue;
+            }
+            match method_called_on(use_, src) {
+                Some("Add") => {
+                    let call = use_.parent().and_then(|sel| sel.parent());
+                    let arg = call.and_then(|c| match go::call_args(c).as_slice() {
+                        [n] => Some(go::unparen(*n)),
+                        _ => None,
+                    });
+                    // `Add(len(xs))` never lowers the count.
+                    let length = arg.is_some_and(|a| matches!(go::callee(a, src), Some((None, "len"))));
+                    match (call, arg) {
+                        (Some(c), Some(a)) if a.kind() == "int_literal" && text(a, src) != "0" => adds.push(c),
+                        (Some(_), Some(_)) if length => {}
+                        _ => other = true,
+                    }
+                }
+                Some("Wait") => waits.extend(use_.parent().and_then(|sel| sel.parent())),
+                _ => other = true,
+            }
+        }
+        let Some(first_add) = adds.first() else { continue };
+        if other {
+            continue;
+        }
+        for wait in waits.into_iter().filter(|w| w.start_byte() > first_add.end_byte()) {
+            out.push(
+                Finding::new(
+                    META.name,
+                    META.default_severity,
+                    wait.byte_range(),
+                    format!(
+                        "`{}` blocks forever: nothing calls `{name}.Done()`, and `{}` on line {} raised the count",
+                        text(wait, src),
+                        text(*first_add, src),
+                        go::line_number(src, first_add.start_byte())
+                    ),
+                )
+                .with_related(first_add.byte_range(), format!("`{name}` waits for this count to drop to zero")),
+            );
+        }
+    }
 }
 
 fn check_wait_in_loop<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func: Node<'t>, out: &mut Vec<Finding>) {

@@ -241,3 +241,30 @@ func (p *Pool) RunOne(it Item) {
 		p.wg.Done()
 	}()
 }
+
+// Done is called, in a goroutine: Wait returns.
+func doneElsewhere(work func()) {
+	var finished sync.WaitGroup
+	finished.Add(1)
+	go func() {
+		defer finished.Done()
+		work()
+	}()
+	finished.Wait()
+}
+
+// Handed to a function that may call Done.
+func handedOver(start func(*sync.WaitGroup)) {
+	var started sync.WaitGroup
+	started.Add(1)
+	start(&started)
+	started.Wait()
+}
+
+// Lowered with a negative Add.
+func lowered() {
+	var gate sync.WaitGroup
+	gate.Add(1)
+	gate.Add(-1)
+	gate.Wait()
+}
