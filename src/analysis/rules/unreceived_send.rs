@@ -228,8 +228,8 @@ fn check_channel<'t>(
     }
     let exits = exit_paths(cx, func, body, chan, &senders, &receives);
     if exits.is_empty() {
-        if let Some(double) = double_send(src, body, &senders, &receives) {
-            report_double_send(cx, chan, &senders[0], &double, &owner, out);
+        for (k, double) in double_sends(src, body, &senders, &receives) {
+            report_double_send(cx, chan, &senders, k, &double, &owner, out);
         }
         return;
     }
@@ -744,19 +744,35 @@ struct DoubleSend<'t> {
 /// so control falls through to a second send, while the owner receives exactly
 /// once. Both sends must sit in one function outside any loop, with nothing that
 /// leaves (`return`, `break`, `continue`, `goto`, `panic`) between them.
-fn double_send<'t>(src: &str, body: Node<'t>, senders: &[Sender<'t>], receives: &[Node<'t>]) -> Option<DoubleSend<'t>> {
-    let ([s], [receive]) = (senders, receives) else { return None };
-    if s.spawned_in_loop() || go::in_loop_within(*receive, body) || s.sends.iter().any(|send| send.repeated) {
-        return None;
+fn double_sends<'t>(
+    src: &str,
+    body: Node<'t>,
+    senders: &[Sender<'t>],
+    receives: &[Node<'t>],
+) -> Vec<(usize, DoubleSend<'t>)> {
+    let mut out: Vec<(usize, DoubleSend<'t>)> = Vec::new();
+    // One receive per goroutine: a goroutine that sends twice leaves a value no
+    // receive takes (with several goroutines, whichever sends last blocks).
+    if senders.len() != receives.len()
+        || receives.iter().any(|r| go::in_loop_within(*r, body))
+        || senders.iter().any(|s| s.spawned_in_loop() || s.sends.iter().any(|send| send.repeated))
+    {
+        return out;
     }
-    for (i, first) in s.sends.iter().enumerate() {
-        for second in &s.sends[i + 1..] {
-            if falls_through(src, first.node, second.node) {
-                return Some(DoubleSend { first: first.node, second: second.node, receive: *receive });
-            }
+    for (k, s) in senders.iter().enumerate() {
+        let pair = s.sends.iter().enumerate().find_map(|(i, first)| {
+            s.sends[i + 1..]
+                .iter()
+                .find(|second| falls_through(src, first.node, second.node))
+                .map(|second| (first, second))
+        });
+        if let Some((first, second)) = pair
+            && !out.iter().any(|(_, d)| d.second == second.node)
+        {
+            out.push((k, DoubleSend { first: first.node, second: second.node, receive: receives[0] }));
         }
     }
-    None
+    out
 }
 
 /// Whether control reaches `second` after `first` runs: both in one function,
@@ -791,24 +807,36 @@ fn falls_through(src: &str, first: Node, second: Node) -> bool {
 fn report_double_send(
     cx: &FileContext,
     chan: &MadeChannel,
-    s: &Sender,
+    senders: &[Sender],
+    k: usize,
     double: &DoubleSend,
     owner: &str,
     out: &mut Vec<Finding>,
 ) {
     let src = cx.source;
+    let receives = if senders.len() == 1 {
+        "receives only once".to_string()
+    } else {
+        format!("receives {n} times for {n} goroutines", n = senders.len())
+    };
     let message = format!(
-        "goroutine may block forever sending on `{}` a second time: the send on line {} does not return and {owner} receives only once (line {})",
+        "goroutine may block forever sending on `{}` a second time: the send on line {} does not return and {owner} {receives} (line {})",
         chan.name,
         go::line_number(src, double.first.start_byte()),
         go::line_number(src, double.receive.start_byte())
     );
+    let receive_note = if senders.len() == 1 {
+        format!("the only receive from `{}`", chan.name)
+    } else {
+        format!("the first of {} receives from `{}`", senders.len(), chan.name)
+    };
     let mut finding = Finding::new(META.name, META.default_severity, double.second.byte_range(), message)
         .with_related(double.first.byte_range(), "the first send: control goes on to the second one")
-        .with_related(double.receive.byte_range(), format!("the only receive from `{}`", chan.name))
+        .with_related(double.receive.byte_range(), receive_note)
         .with_related(chan.make.byte_range(), format!("`{}` is made unbuffered here", chan.name));
-    let fixes = [double_send_buffer_fix(src, chan, s, double), return_after_send_fix(src, double.first)];
-    for fix in fixes.into_iter().flatten() {
+    // With several goroutines a buffer of one does not cover every extra value.
+    let buffer = if senders.len() == 1 { double_send_buffer_fix(src, chan, &senders[k], double) } else { None };
+    for fix in [buffer, return_after_send_fix(src, double.first)].into_iter().flatten() {
         finding = finding.with_fix(fix);
     }
     out.push(finding);
