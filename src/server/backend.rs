@@ -303,6 +303,20 @@ async fn index_workspace(client: Client, state: Arc<State>) {
     }
 }
 
+/// Runs a request's synchronous work, turning a panic (a bug) into an error
+/// response and a log line instead of taking the whole server down.
+fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("leakls: {what} failed: {detail}");
+        Error { message: format!("leakls: {what} failed: {detail}").into(), ..Error::internal_error() }
+    })
+}
+
 fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = params
         .workspace_folders
@@ -395,24 +409,30 @@ impl LanguageServer for Backend {
             })
             .collect();
         let version = params.text_document.version;
-        let outcome = self.state.docs.update(&uri, |open| -> std::result::Result<(), EditError> {
-            open.doc.apply_changes(&changes, version, enc)?;
-            for c in &changes {
-                match c.range {
-                    Some((start, end)) => open.lines_since_anchor.record((start.line, start.column), end.line, &c.text),
-                    None => open.lines_since_anchor.lose_all(),
+        let outcome = guarded("applying an edit", || {
+            self.state.docs.update(&uri, |open| -> std::result::Result<(), EditError> {
+                open.doc.apply_changes(&changes, version, enc)?;
+                for c in &changes {
+                    match c.range {
+                        Some((start, end)) => {
+                            open.lines_since_anchor.record((start.line, start.column), end.line, &c.text)
+                        }
+                        None => open.lines_since_anchor.lose_all(),
+                    }
                 }
-            }
-            Ok(())
+                Ok(())
+            })
         });
         match outcome {
-            Some(Ok(())) => self.schedule(&uri),
-            Some(Err(e)) => {
+            // A panic was logged by `guarded`; the staged edit never replaced the document.
+            Err(_) => {}
+            Ok(Some(Ok(()))) => self.schedule(&uri),
+            Ok(Some(Err(e))) => {
                 self.client
                     .log_message(MessageType::WARNING, format!("leakls: ignored edit to {}: {e}", uri.as_str()))
                     .await;
             }
-            None => {
+            Ok(None) => {
                 self.client
                     .log_message(MessageType::WARNING, format!("leakls: ignored edit to unopened {}", uri.as_str()))
                     .await;
@@ -458,7 +478,7 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
         let Some(open) = self.state.docs.get(&uri) else { return Ok(None) };
-        let mut actions = quick_fixes(&params, open.doc.version());
+        let mut actions = guarded("quick fixes", || quick_fixes(&params, open.doc.version()))?;
         let contexts = read(&self.state.contexts);
         let enc = read(&self.state.encoding);
         let packages = self.state.packages.clone();
@@ -529,26 +549,43 @@ impl LanguageServer for Backend {
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         let Some((open, annotator)) = self.annotated(&params.text_document.uri) else { return Ok(None) };
         let enc = read(&self.state.encoding);
-        Ok(open
-            .path
-            .as_deref()
-            .and_then(|p| annotator.file(p))
-            .map(|a| runtime::inlay_hints(&open, a, params.range, enc)))
+        guarded("inlay hints", || {
+            open.path
+                .as_deref()
+                .and_then(|p| annotator.file(p))
+                .map(|a| runtime::inlay_hints(&open, a, params.range, enc))
+        })
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let Some((open, annotator)) = self.annotated(&params.text_document.uri) else { return Ok(None) };
         let enc = read(&self.state.encoding);
-        Ok(open.path.as_deref().and_then(|p| annotator.file(p)).map(|a| runtime::code_lenses(&open, a, enc)))
+        guarded("code lenses", || {
+            open.path.as_deref().and_then(|p| annotator.file(p)).map(|a| runtime::code_lenses(&open, a, enc))
+        })
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let position = params.text_document_position_params;
         let Some((open, annotator)) = self.annotated(&position.text_document.uri) else { return Ok(None) };
-        Ok(open
-            .path
-            .as_deref()
-            .and_then(|p| annotator.file(p))
-            .and_then(|a| runtime::hover(&open, a, position.position)))
+        guarded("hover", || {
+            open.path
+                .as_deref()
+                .and_then(|p| annotator.file(p))
+                .and_then(|a| runtime::hover(&open, a, position.position))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guarded;
+
+    #[test]
+    fn a_panic_becomes_an_error_response() {
+        let failed = guarded("exploding", || -> u32 { panic!("boom") });
+        let message = failed.unwrap_err().message;
+        assert!(message.contains("exploding failed: boom"), "{message}");
+        assert_eq!(guarded("fine", || 7).unwrap(), 7);
     }
 }
