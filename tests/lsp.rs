@@ -246,3 +246,52 @@ async fn findings_follow_goroutines_into_other_packages() {
         .expect("a related location in the queue package");
     assert_eq!(elsewhere["location"]["range"]["start"], json!({"line": 7, "character": 1}));
 }
+
+#[tokio::test]
+async fn watched_files_refresh_summaries_and_recheck_dependants() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules/range-never-closed/crosspkg");
+    let dir = tempfile::tempdir().unwrap();
+    for rel in ["go.mod", "internal/queue/queue.go", "cmd/app/main.go", "cmd/app/worker.go"] {
+        let target = dir.path().join(rel);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(fixture.join(rel), &target).unwrap();
+    }
+    let main = dir.path().join("cmd/app/main.go");
+    let uri = format!("file://{}", main.display());
+    let (mut client, _) = TestClient::start_with(json!({
+        "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
+        "workspaceFolders": [{"uri": format!("file://{}", dir.path().display()), "name": "ws"}],
+    }))
+    .await;
+    client.open(&uri, &std::fs::read_to_string(&main).unwrap(), 1).await;
+    let drain = |d: &Vec<Value>| d.iter().any(|x| x["message"].as_str().unwrap().contains("queue.Drain"));
+    assert!(drain(&client.diagnostics(&uri, 1).await));
+    // The server asked to be told about Go files changing on disk.
+    while !client.server_requests.iter().any(|r| r["method"] == "client/registerCapability") {
+        // Any round trip lets the server's pending request through.
+        client
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+            )
+            .await;
+    }
+    let registration = client.server_requests.iter().find(|r| r["method"] == "client/registerCapability").unwrap();
+    let watchers = &registration["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert!(watchers.as_array().unwrap().iter().any(|w| w["globPattern"] == "**/*.go"), "{registration}");
+
+    // `Drain` gains a way out: the caller's finding must go without touching main.go.
+    let queue = dir.path().join("internal/queue/queue.go");
+    let text = std::fs::read_to_string(&queue).unwrap().replace(
+        "\tfor j := range jobs {\n\t\thandle(j)\n\t}\n}\n\n// DrainUntil",
+        "\tfor j := range jobs {\n\t\tif j < 0 {\n\t\t\treturn\n\t\t}\n\t\thandle(j)\n\t}\n}\n\n// DrainUntil",
+    );
+    std::fs::write(&queue, text).unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": format!("file://{}", queue.display()), "type": 2}]}),
+        )
+        .await;
+    assert!(!drain(&client.diagnostics(&uri, 1).await));
+}

@@ -40,6 +40,8 @@ pub(crate) struct State {
     refresh_lenses: RwLock<bool>,
     /// Whether the client takes `window/workDoneProgress/create`.
     work_done_progress: RwLock<bool>,
+    /// Whether the client lets the server register file watchers.
+    watch_files: RwLock<bool>,
 }
 
 fn read<T: Clone>(lock: &RwLock<T>) -> T {
@@ -69,6 +71,7 @@ impl Backend {
             refresh_hints: RwLock::new(false),
             refresh_lenses: RwLock::new(false),
             work_done_progress: RwLock::new(false),
+            watch_files: RwLock::new(false),
         };
         Backend { client, state: Arc::new(state) }
     }
@@ -256,6 +259,24 @@ async fn watch_loop(client: Client, state: Arc<State>, url: String, every: Durat
     }
 }
 
+/// Asks the client to report changes to Go files, modules and leakls.toml on
+/// disk (`workspace/didChangeWatchedFiles`): summaries and settings follow them.
+async fn watch_workspace_files(client: Client) {
+    let watchers = ["**/*.go", "**/go.mod", "**/go.work", "**/leakls.toml"]
+        .into_iter()
+        .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None })
+        .collect();
+    let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+    let registration = Registration {
+        id: "leakls/watched-files".to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    if let Err(e) = client.register_capability(vec![registration]).await {
+        client.log_message(MessageType::WARNING, format!("leakls: cannot watch files: {e}")).await;
+    }
+}
+
 /// Files summarised per step of workspace indexing, between progress reports.
 const INDEX_BATCH: usize = 64;
 
@@ -347,6 +368,11 @@ impl LanguageServer for Backend {
         write(&self.state.refresh_lenses, lenses);
         let progress = params.capabilities.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false);
         write(&self.state.work_done_progress, progress);
+        let watch = workspace_caps
+            .and_then(|w| w.did_change_watched_files)
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        write(&self.state.watch_files, watch);
         let problems = self.apply_settings(params.initialization_options.as_ref());
         if !problems.is_empty() {
             let client = self.client.clone();
@@ -384,6 +410,10 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        if read(&self.state.watch_files) {
+            // Spawned: a request to the client is never awaited inside a handler.
+            tokio::spawn(watch_workspace_files(self.client.clone()));
+        }
         tokio::spawn(index_workspace(self.client.clone(), self.state.clone()));
     }
 

@@ -12,6 +12,8 @@ pub struct TestClient {
     next_id: i64,
     /// Notifications read while waiting for something else.
     pub notifications: VecDeque<Value>,
+    /// Requests the server sent to the client (each answered with a null result).
+    pub server_requests: Vec<Value>,
 }
 
 /// Long enough for a 10 MB file analysed by a debug build on a loaded CI machine;
@@ -42,7 +44,13 @@ impl TestClient {
     /// A client on one end of a stream whose other end a server serves; nothing sent yet.
     pub fn from_stream(stream: DuplexStream) -> Self {
         let (read, writer) = tokio::io::split(stream);
-        TestClient { writer, reader: BufReader::new(read), next_id: 1, notifications: VecDeque::new() }
+        TestClient {
+            writer,
+            reader: BufReader::new(read),
+            next_id: 1,
+            notifications: VecDeque::new(),
+            server_requests: Vec::new(),
+        }
     }
 
     pub async fn send(&mut self, message: &Value) {
@@ -92,6 +100,7 @@ impl TestClient {
         if msg.get("id").is_some() && msg.get("method").is_some() {
             let reply = json!({"jsonrpc": "2.0", "id": msg["id"], "result": null});
             self.send(&reply).await;
+            self.server_requests.push(msg);
         } else if msg.get("method").is_some() {
             self.notifications.push_back(msg);
         }
