@@ -31,8 +31,8 @@ for target in "${TARGETS[@]}"; do
     corpus="$PWD/fuzz/corpus/$target"
     mkdir -p "$corpus"
     echo "fuzz.sh: $target for ${SECONDS_PER_TARGET}s"
-    # shellcheck disable=SC2046
-    (cd fuzz && cargo +nightly fuzz run "$target" "$corpus" $(seeds "$target") -- \
+    read -r -a seed_dirs <<< "$(seeds "$target" | tr '\n' ' ')"
+    (cd fuzz && cargo +nightly fuzz run "$target" "$corpus" "${seed_dirs[@]}" -- \
         -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -max_len=65536 -print_final_stats=1 2>&1 |
         grep -E "^(Done|stat::number_of_executed_units|==[0-9]+== ERROR|SUMMARY)|panicked" || true)
     if ls fuzz/artifacts/"$target"/crash-* fuzz/artifacts/"$target"/timeout-* >/dev/null 2>&1; then
