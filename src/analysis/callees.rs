@@ -2,19 +2,16 @@
 //! arguments, when `f` lives in another file of the package or in another
 //! package of the module: answered from package summaries, without that file's tree.
 
-use std::sync::Arc;
-
 use tree_sitter::Node;
 
 use super::go::{self, text};
 use super::rules::FileContext;
-use super::summary::{FunctionSummary, PackageSummary};
+use super::summary::FunctionSummary;
 
 /// The summary of the function a `go` statement starts, when it is a plain
 /// call of a package-level function declared outside this file (in this package
 /// or an imported one of the module), with the call's arguments.
 pub struct RemoteGoroutine<'t> {
-    pub package: Arc<PackageSummary>,
     pub function: FunctionSummary,
     pub arguments: Vec<Node<'t>>,
 }
@@ -26,6 +23,15 @@ impl RemoteGoroutine<'_> {
     }
 }
 
+/// The arguments of the call a `go` statement makes.
+fn go_arguments(go_stmt: Node) -> Vec<Node> {
+    go::named_children(go_stmt)
+        .into_iter()
+        .find(|n| n.kind() == "call_expression")
+        .map(go::call_args)
+        .unwrap_or_default()
+}
+
 /// Resolves `go_stmt`'s callee through the package summaries. Functions of this
 /// very file are left to the rules' own tree-based analysis, so None for them.
 pub fn remote_goroutine<'t>(cx: &FileContext<'t>, go_stmt: Node<'t>) -> Option<RemoteGoroutine<'t>> {
@@ -33,7 +39,7 @@ pub fn remote_goroutine<'t>(cx: &FileContext<'t>, go_stmt: Node<'t>) -> Option<R
     let call = go::named_children(go_stmt).into_iter().find(|n| n.kind() == "call_expression")?;
     let function = call.child_by_field_name("function").map(go::unparen)?;
     let arguments = go::call_args(call);
-    let (package, name) = match function.kind() {
+    let function = match function.kind() {
         "identifier" => {
             let name = text(function, src);
             let declared_here = go::named_children(cx.tree.root_node())
@@ -42,7 +48,7 @@ pub fn remote_goroutine<'t>(cx: &FileContext<'t>, go_stmt: Node<'t>) -> Option<R
             if declared_here {
                 return None;
             }
-            (cx.own_package()?, name)
+            cx.package_function(name)?
         }
         "selector_expression" => {
             let operand = function.child_by_field_name("operand")?;
@@ -50,16 +56,15 @@ pub fn remote_goroutine<'t>(cx: &FileContext<'t>, go_stmt: Node<'t>) -> Option<R
             if operand.kind() != "identifier" {
                 return None;
             }
-            (cx.imported_package(text(operand, src))?, text(field, src))
+            cx.imported_function(text(operand, src), text(field, src))?
         }
         _ => return None,
     };
-    let function = package.function(name)?.clone();
     // A variadic or mismatched call is not followed.
     if function.params.len() != arguments.len() || function.params.iter().any(|p| p.ty.starts_with("...")) {
         return None;
     }
-    Some(RemoteGoroutine { package, function, arguments })
+    Some(RemoteGoroutine { function, arguments })
 }
 
 /// A fresh channel handed to a goroutine of another file that only ever receives
@@ -71,6 +76,10 @@ pub struct StarvedArgument<'t> {
 }
 
 pub fn starved_argument<'t>(cx: &FileContext<'t>, go_stmt: Node<'t>) -> Option<StarvedArgument<'t>> {
+    // Summarising a package costs a parse of its files: only when an argument could matter.
+    if !go_arguments(go_stmt).iter().any(|a| is_make_chan(*a, cx.source)) {
+        return None;
+    }
     let remote = remote_goroutine(cx, go_stmt)?;
     let index = remote.arguments.iter().enumerate().position(|(i, arg)| {
         is_make_chan(*arg, cx.source)
@@ -102,8 +111,13 @@ pub struct UnclosedRange<'t> {
 
 pub fn unclosed_range<'t>(cx: &FileContext<'t>, owner: Node<'t>, go_stmt: Node<'t>) -> Option<UnclosedRange<'t>> {
     let src = cx.source;
-    let remote = remote_goroutine(cx, go_stmt)?;
     let body = go::body(owner)?;
+    // Summarising a package costs a parse of its files: only when an argument could matter.
+    let made_here = |a: &Node| a.kind() == "identifier" && local_make(body, src, text(*a, src)).is_some();
+    if !go_arguments(go_stmt).iter().any(made_here) {
+        return None;
+    }
+    let remote = remote_goroutine(cx, go_stmt)?;
     for (index, arg) in remote.arguments.iter().enumerate() {
         if arg.kind() != "identifier" {
             continue;

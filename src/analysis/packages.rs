@@ -2,18 +2,19 @@
 //!
 //! A rule that meets `go Drain(jobs)` with `Drain` declared in another file, or
 //! `go queue.Drain(jobs)` with `queue` imported from the same module (or a
-//! `go.work` sibling), asks here. Packages are parsed and summarised the first
-//! time they are needed and cached by directory; the server replaces cached
-//! entries when files change and lets open editor buffers stand in for the disk.
-//! Summaries are kept per file, so an edit re-summarises one file, not its package.
+//! `go.work` sibling), asks here. A text index of `func Name(` lines per
+//! directory finds the declaring file, and only that file is parsed and
+//! summarised. Summaries are cached per file; the server replaces them when
+//! files change and lets open editor buffers stand in for the disk.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dashmap::DashMap;
 
 use super::gomod::GoModule;
-use super::summary::PackageSummary;
+use super::summary::{FunctionSummary, PackageSummary};
 use tree_sitter::Tree;
 
 use crate::syntax::parse_go;
@@ -23,43 +24,66 @@ const MAX_SUMMARY_FILE_BYTES: u64 = 4 << 20;
 
 #[derive(Default)]
 pub struct Packages {
-    /// Merged summaries by (directory, package name).
-    by_dir: DashMap<(PathBuf, String), Arc<PackageSummary>>,
     /// One file's summary by path: files read from disk, and open editor buffers,
     /// which stand in for the disk until closed.
     by_file: DashMap<PathBuf, Arc<PackageSummary>>,
     open: DashMap<PathBuf, ()>,
+    /// Per directory: which files declare a package-level function of each name,
+    /// read from the text (`func Name(` lines) without parsing.
+    declarations: DashMap<PathBuf, Arc<HashMap<String, Vec<PathBuf>>>>,
 }
 
 impl Packages {
-    /// The summary of package `name` in `dir`.
-    pub fn package(&self, dir: &Path, name: &str) -> Arc<PackageSummary> {
-        let key = (dir.to_path_buf(), name.to_string());
-        if let Some(hit) = self.by_dir.get(&key) {
-            return hit.clone();
-        }
-        let mut merged = PackageSummary { name: name.to_string(), ..Default::default() };
-        for file in go_files_in(dir) {
-            let Some(part) = self.file_summary(&file) else { continue };
-            if part.name == name {
-                merged.functions.extend(part.functions.iter().cloned());
-                merged.closed_fields.extend(part.closed_fields.iter().cloned());
+    /// The package-level function `name` declared in `dir` (in package `package`,
+    /// or in any non-test file when None). Only the files that declare it are
+    /// parsed: summarising a whole package for one lookup would cost a parse of
+    /// all its files.
+    pub fn function_in(&self, dir: &Path, package: Option<&str>, name: &str) -> Option<FunctionSummary> {
+        let index = self.declarations(dir);
+        let mut found: Option<FunctionSummary> = None;
+        for file in index.get(name)? {
+            if package.is_none() && file.to_string_lossy().ends_with("_test.go") {
+                continue;
+            }
+            let summary = self.file_summary(file)?;
+            if package.is_some_and(|p| p != summary.name) {
+                continue;
+            }
+            if let Some(function) = summary.function(name) {
+                if found.is_some() {
+                    return None; // declared twice (build tags): ambiguous
+                }
+                found = Some(function.clone());
             }
         }
-        let merged = Arc::new(merged);
-        self.by_dir.insert(key, merged.clone());
-        merged
+        found
     }
 
-    /// The summary of the package `import_path` as seen from `from_file`: a
-    /// package of the same module, or of a module of the enclosing `go.work`.
-    pub fn imported(&self, from_file: &Path, import_path: &str) -> Option<Arc<PackageSummary>> {
-        let dir = resolve_import(from_file, import_path)?;
-        let name = go_files_in(&dir)
-            .into_iter()
-            .filter(|f| !f.to_string_lossy().ends_with("_test.go"))
-            .find_map(|f| self.file_summary(&f).map(|s| s.name.clone()))?;
-        Some(self.package(&dir, &name))
+    /// The function `name` of the package `import_path` as seen from `from_file`.
+    pub fn imported_function(&self, from_file: &Path, import_path: &str, name: &str) -> Option<FunctionSummary> {
+        self.function_in(&resolve_import(from_file, import_path)?, None, name)
+    }
+
+    fn declarations(&self, dir: &Path) -> Arc<HashMap<String, Vec<PathBuf>>> {
+        if let Some(hit) = self.declarations.get(dir) {
+            return hit.clone();
+        }
+        let mut index: HashMap<String, Vec<PathBuf>> = HashMap::new();
+        for file in go_files_in(dir) {
+            let names: Vec<String> = match self.open.contains_key(&file).then(|| self.by_file.get(&file)).flatten() {
+                // An open buffer speaks for itself: its text on disk may be stale.
+                Some(summary) => {
+                    summary.functions.iter().filter(|f| f.receiver.is_none()).map(|f| f.name.clone()).collect()
+                }
+                None => std::fs::read_to_string(&file).map(|text| declared_function_names(&text)).unwrap_or_default(),
+            };
+            for name in names {
+                index.entry(name).or_default().push(file.clone());
+            }
+        }
+        let index = Arc::new(index);
+        self.declarations.insert(dir.to_path_buf(), index.clone());
+        index
     }
 
     /// Summarises a file ahead of need (workspace indexing). Returns false when
@@ -111,14 +135,27 @@ impl Packages {
 
     fn forget_dir(&self, file: &Path) {
         if let Some(dir) = file.parent() {
-            self.by_dir.retain(|(d, _), _| d != dir);
+            self.declarations.remove(dir);
         }
     }
 
     pub fn clear(&self) {
-        self.by_dir.clear();
+        self.declarations.clear();
         self.by_file.retain(|f, _| self.open.contains_key(f));
     }
+}
+
+/// Names of package-level functions declared at the start of a line
+/// (`func Name(` or `func Name[T any](`), methods left out. gofmt puts every
+/// declaration there; a file that is not formatted only loses lookups.
+fn declared_function_names(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| line.strip_prefix("func "))
+        .filter(|rest| !rest.starts_with('('))
+        .filter_map(|rest| rest.split(['(', '[']).next())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 fn go_files_in(dir: &Path) -> Vec<PathBuf> {
@@ -219,10 +256,11 @@ mod tests {
         assert_eq!(resolve_import(&from, "net/http"), None);
 
         let packages = Packages::default();
-        let queue = packages.imported(&from, "example.com/app/internal/queue").unwrap();
-        assert!(queue.function("Drain").unwrap().params[0].effects.ranges);
-        let audit = packages.imported(&from, "example.com/lib/audit").unwrap();
-        assert!(audit.function("Await").unwrap().params[1].effects.only_receives());
+        let drain = packages.imported_function(&from, "example.com/app/internal/queue", "Drain").unwrap();
+        assert!(drain.params[0].effects.ranges);
+        let wait = packages.imported_function(&from, "example.com/lib/audit", "Await").unwrap();
+        assert!(wait.params[1].effects.only_receives());
+        assert!(packages.imported_function(&from, "example.com/lib/audit", "Missing").is_none());
     }
 
     #[test]
@@ -231,12 +269,12 @@ mod tests {
         let file = dir.path().join("a.go");
         std::fs::write(&file, "package a\n\nfunc F(c chan int) { c <- 1 }\n").unwrap();
         let packages = Packages::default();
-        assert!(packages.package(dir.path(), "a").function("F").unwrap().params[0].effects.sends);
+        assert!(packages.function_in(dir.path(), Some("a"), "F").unwrap().params[0].effects.sends);
         let text = "package a\n\nfunc F(c chan int) { <-c }\n";
         assert!(packages.update_open_file(&file, text, &parse_go(text, None)));
         assert!(!packages.update_open_file(&file, text, &parse_go(text, None)), "same summary: no change");
-        assert!(packages.package(dir.path(), "a").function("F").unwrap().params[0].effects.receives);
+        assert!(packages.function_in(dir.path(), Some("a"), "F").unwrap().params[0].effects.receives);
         packages.close_file(&file);
-        assert!(packages.package(dir.path(), "a").function("F").unwrap().params[0].effects.sends);
+        assert!(packages.function_in(dir.path(), Some("a"), "F").unwrap().params[0].effects.sends);
     }
 }

@@ -4,7 +4,6 @@
 //! files of a package let rules follow `go pkg.Drain(jobs)` into another file or
 //! package without keeping that file's tree.
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -56,10 +55,6 @@ pub struct FunctionSummary {
     /// The receiver's type name without `*`, for methods.
     pub receiver: Option<String>,
     pub params: Vec<ParamSummary>,
-    /// The body ends in a loop with no way out.
-    pub loops_forever: bool,
-    /// The body waits on `<-x.Done()` for some `x`.
-    pub watches_done: bool,
     pub file: PathBuf,
     /// The function's name in its file, for related locations.
     pub name_range: Range<usize>,
@@ -70,8 +65,6 @@ pub struct FunctionSummary {
 pub struct PackageSummary {
     pub name: String,
     pub functions: Vec<FunctionSummary>,
-    /// `(type, field)` pairs some method or function closes: `close(s.jobs)`.
-    pub closed_fields: HashSet<(String, String)>,
 }
 
 impl PackageSummary {
@@ -80,15 +73,6 @@ impl PackageSummary {
         let mut found = self.functions.iter().filter(|f| f.receiver.is_none() && f.name == name);
         let first = found.next()?;
         found.next().is_none().then_some(first)
-    }
-
-    pub fn method(&self, receiver: &str, name: &str) -> Option<&FunctionSummary> {
-        self.functions.iter().find(|f| f.receiver.as_deref() == Some(receiver) && f.name == name)
-    }
-
-    /// Whether anything in the package closes `field` of a value of type `ty`.
-    pub fn closes_field(&self, ty: &str, field: &str) -> bool {
-        self.closed_fields.contains(&(ty.to_string(), field.to_string()))
     }
 
     /// Adds one file's summaries.
@@ -102,7 +86,6 @@ impl PackageSummary {
                 self.functions.push(summarize_function(decl, source, path));
             }
         }
-        collect_closed_fields(root, source, &mut self.closed_fields);
     }
 }
 
@@ -124,38 +107,13 @@ fn summarize_function(decl: Node, src: &str, path: &Path) -> FunctionSummary {
             ParamSummary { name: p.name.to_string(), ty: p.ty.to_string(), effects, blocking_site }
         })
         .collect();
-    let body = go::body(decl);
-    let loops_forever = body.is_some_and(|b| ends_in_endless_loop(b, src));
-    let mut watches_done = false;
-    if let Some(b) = body {
-        go::walk(b, |n| {
-            if let Some(operand) = go::receive_operand(n)
-                && operand.kind() == "call_expression"
-                && matches!(go::callee(operand, src), Some((Some(_), "Done")))
-            {
-                watches_done = true;
-            }
-            go::Walk::Continue
-        });
-    }
     FunctionSummary {
         name: name_node.map(|n| text(n, src).to_string()).unwrap_or_default(),
         receiver: go::receiver(decl, src).map(|r| base_type_name(r.ty).to_string()),
         params,
-        loops_forever,
-        watches_done,
         file: path.to_path_buf(),
         name_range: name_node.map(|n| n.byte_range()).unwrap_or(0..0),
     }
-}
-
-/// Whether the last statement of a body is a loop with no way out.
-pub fn ends_in_endless_loop(body: Node, src: &str) -> bool {
-    let Some(list) = go::named_children(body).into_iter().find(|n| n.kind() == "statement_list") else {
-        return false;
-    };
-    let last = go::named_children(list).into_iter().rev().find(|n| n.kind() != "comment");
-    last.is_some_and(|stmt| go::loop_never_exits(stmt, src))
 }
 
 /// How the code in `body` (nested closures included) uses the variable `name`.
@@ -209,31 +167,6 @@ pub fn param_effects(body: Node, src: &str, name: &str) -> (Effects, Option<Rang
         }
     }
     (effects, site)
-}
-
-/// Finds `close(r.field)` where `r` is a method receiver of type `T`.
-fn collect_closed_fields(root: Node, src: &str, out: &mut HashSet<(String, String)>) {
-    for decl in go::named_children(root) {
-        if decl.kind() != "method_declaration" {
-            continue;
-        }
-        let Some(recv) = go::receiver(decl, src) else { continue };
-        let ty = base_type_name(recv.ty).to_string();
-        let Some(body) = go::body(decl) else { continue };
-        go::walk(body, |n| {
-            if n.kind() == "call_expression" && matches!(go::callee(n, src), Some((None, "close"))) {
-                for arg in go::call_args(n) {
-                    if arg.kind() == "selector_expression"
-                        && arg.child_by_field_name("operand").is_some_and(|o| go::is_ident(o, src, recv.name))
-                        && let Some(field) = arg.child_by_field_name("field")
-                    {
-                        out.insert((ty.clone(), text(field, src).to_string()));
-                    }
-                }
-            }
-            go::Walk::Continue
-        });
-    }
 }
 
 #[cfg(test)]
@@ -301,16 +234,5 @@ func (q *Queue) Run() {
         assert!(!produce.params[0].effects.only_sends());
         assert!(pkg.function("Await").unwrap().params[1].effects.only_receives());
         assert!(pkg.function("Forward").unwrap().params[0].effects.escapes);
-    }
-
-    #[test]
-    fn records_closed_fields_and_endless_methods() {
-        let pkg = summary();
-        assert!(pkg.closes_field("Queue", "jobs"));
-        assert!(!pkg.closes_field("Queue", "done"));
-        let run = pkg.method("Queue", "Run").unwrap();
-        assert!(run.loops_forever);
-        assert!(!pkg.function("Drain").unwrap().loops_forever);
-        assert_eq!(base_type_name("*Cache[K, V]"), "Cache");
     }
 }

@@ -1,7 +1,6 @@
 //! The leak rules, one file each, and their registry.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use tree_sitter::Tree;
 
@@ -9,7 +8,7 @@ use super::finding::{Finding, Severity};
 use super::go::{self, Imports};
 use super::gomod::GoVersion;
 use super::packages::Packages;
-use super::summary::PackageSummary;
+use super::summary::FunctionSummary;
 
 mod background_context;
 mod blocked_forever;
@@ -101,26 +100,30 @@ impl<'a> FileContext<'a> {
         FileContext { source, tree, path, go_version, imports, packages, functions, go_statements, calls }
     }
 
-    /// The summary of this file's package: every file of its directory with the
-    /// same package clause, this one included.
-    pub fn own_package(&self) -> Option<Arc<PackageSummary>> {
-        let name = go::package_name(self.tree.root_node(), self.source)?;
-        Some(self.packages?.package(self.path?.parent()?, name))
+    /// The package-level function `name` of this file's package, wherever in
+    /// the package it is declared (only the declaring file is parsed).
+    pub fn package_function(&self, name: &str) -> Option<FunctionSummary> {
+        let package = go::package_name(self.tree.root_node(), self.source)?;
+        self.packages?.function_in(self.path?.parent()?, Some(package), name)
     }
 
-    /// The summary of the package this file imports under `local_name`, when it
-    /// belongs to the same module or `go.work`.
-    pub fn imported_package(&self, local_name: &str) -> Option<Arc<PackageSummary>> {
+    /// The function `name` of the package this file imports under `local_name`,
+    /// when that package belongs to the same module or `go.work`.
+    pub fn imported_function(&self, local_name: &str, name: &str) -> Option<FunctionSummary> {
+        let import_path = self.import_path_of(local_name)?;
+        self.packages?.imported_function(self.path?, &import_path, name)
+    }
+
+    fn import_path_of(&self, local_name: &str) -> Option<String> {
         let root = self.tree.root_node();
-        let import_path = go::import_specs(root).into_iter().find_map(|spec| {
+        go::import_specs(root).into_iter().find_map(|spec| {
             let path = go::text(spec.child_by_field_name("path")?, self.source).trim_matches(|c| c == '"' || c == '`');
             let name = match spec.child_by_field_name("name") {
                 Some(alias) => go::text(alias, self.source),
                 None => path.rsplit('/').next().unwrap_or(path),
             };
             (name == local_name).then(|| path.to_string())
-        })?;
-        self.packages?.imported(self.path?, &import_path)
+        })
     }
 }
 
