@@ -370,7 +370,7 @@ cases! {
         steps: &[
             fix("loop-without-exit", "Stop the loop when `ctx` is done", false),
             // Now that the goroutine returns, its ticker should be stopped when it does.
-            fix("ticker-not-stopped", "Stop the t when the goroutine returns", true),
+            fix("ticker-not-stopped", "Stop `t` when the goroutine returns", true),
         ],
     };
     waitgroup_done_skipped_defer_done: proven(

@@ -452,7 +452,7 @@ fn stop_fix(src: &str, body: Node, created: &Creation, u: &Uses) -> Option<Fix> 
         let first = go::named_children(block).into_iter().next()?;
         let indent = go::indent_at(src, first.start_byte());
         return Some(Fix {
-            title: format!("Stop the {} when the goroutine returns", created.name),
+            title: format!("Stop `{}` when the goroutine returns", created.name),
             edits: vec![TextEdit::insert(open_line_end, format!("{indent}{stop}\n"))],
             applicability: Applicability::Safe,
         });
