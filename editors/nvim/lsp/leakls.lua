@@ -13,7 +13,7 @@
 ---   init_options = {
 ---     disable = { 'ticker-not-stopped' },
 ---     severity = { ['unreceived-send'] = 'error' },
----     runtime = { includeStdlib = false, watchIntervalSeconds = 10 },
+---     runtime = { libraryPrefixes = { 'example.com/internal/log' }, watchIntervalSeconds = 10 },
 ---   },
 --- })
 --- ```
