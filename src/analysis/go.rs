@@ -693,22 +693,6 @@ impl<'s> GoroutineEntries<'s> {
     }
 }
 
-/// `base`, or else the first of `base2`, `base3`, ... that no identifier in `scope`
-/// uses, for a name a fix declares.
-pub fn fresh_name(scope: Node, src: &str, base: &str) -> String {
-    let mut used = std::collections::HashSet::new();
-    walk(scope, |n| {
-        if n.kind() == "identifier" {
-            used.insert(text(n, src));
-        }
-        Walk::Continue
-    });
-    if !used.contains(base) {
-        return base.to_string();
-    }
-    (2..).map(|i| format!("{base}{i}")).find(|name| !used.contains(name.as_str())).expect("an unused name exists")
-}
-
 /// Whether a call never returns to the statement after it: `panic`, `os.Exit`,
 /// `runtime.Goexit`, `log.Panic*` and any `Fatal*` function or method (log,
 /// testing, loggers).
@@ -1020,7 +1004,9 @@ pub fn loop_exits<'t>(for_stmt: Node<'t>, src: &str) -> Vec<Node<'t>> {
         }
     });
     walk_own(body, |n| match n.kind() {
-        "return_statement" | "goto_statement" => exits.push(n),
+        "return_statement" => exits.push(n),
+        // A `goto` to a label inside the loop stays in it.
+        "goto_statement" if n.named_child(0).is_none_or(|l| !inner_labels.contains(&text(l, src))) => exits.push(n),
         "call_expression" if is_exiting_call(n, src) => exits.push(n),
         "break_statement" | "continue_statement" => match n.named_child(0) {
             Some(label) if n.kind() == "continue_statement" && Some(text(label, src)) == own_label => {}
@@ -1066,50 +1052,17 @@ pub fn after_statement_line(src: &str, stmt: Node) -> Option<usize> {
 /// naming the loop's label). `panic` is not an exit: a panicking goroutine ends the
 /// program unless recovered. Nested function literals are not looked into.
 pub fn loop_leaving_jumps<'t>(loop_node: Node<'t>, src: &str) -> Vec<Node<'t>> {
-    let mut out = Vec::new();
     if loop_node.kind() != "for_statement" {
-        return out;
+        return Vec::new();
     }
-    let Some(body) = loop_node.child_by_field_name("body") else {
-        return out;
-    };
-    let own_label = loop_node
-        .parent()
-        .filter(|p| p.kind() == "labeled_statement")
-        .and_then(|p| p.child_by_field_name("label"))
-        .map(|l| text(l, src));
-    let mut inner_labels = Vec::new();
-    walk_own(body, |n| {
-        if n.kind() == "labeled_statement"
-            && let Some(l) = n.child_by_field_name("label")
-        {
-            inner_labels.push(text(l, src));
-        }
-    });
-    walk_own(body, |n| {
-        let target = || n.named_child(0).map(|l| text(l, src));
-        let leaves = match n.kind() {
-            "return_statement" => true,
-            "goto_statement" => target().is_some_and(|l| !inner_labels.contains(&l)),
-            "continue_statement" => target().is_some_and(|l| Some(l) != own_label && !inner_labels.contains(&l)),
-            "break_statement" => match target() {
-                Some(l) => !inner_labels.contains(&l),
-                None => breaks_out_of(n, loop_node),
-            },
-            _ => false,
-        };
-        if leaves {
-            out.push(n);
-        }
-    });
-    out
+    loop_exits(loop_node, src).into_iter().filter(|n| n.kind() != "call_expression").collect()
 }
 
 /// A name based on `base` that no identifier inside `scope` uses and that is not in
 /// `taken` (names already handed out for other fixes there): `base`, then `base2`,
 /// `base3`, ... A new local declared in a function cannot break code of that function
 /// when it differs from every name the function mentions.
-pub fn fresh_name_avoiding(scope: Node, src: &str, base: &str, taken: &[String]) -> String {
+pub fn fresh_name(scope: Node, src: &str, base: &str, taken: &[String]) -> String {
     let mut in_use = std::collections::HashSet::new();
     walk(scope, |n| {
         if matches!(n.kind(), "identifier" | "package_identifier" | "type_identifier" | "label_name") {
@@ -1350,8 +1303,8 @@ mod tests {
         assert!(is_process_entry(funcs[0], root, src) && is_process_entry(funcs[2], root, src));
         assert!(!is_process_entry(funcs[3], root, src));
         assert!(is_test_entry(funcs[5], src) && !is_test_entry(funcs[3], src));
-        assert_eq!(fresh_name(funcs[6], src, "cancel"), "cancel3");
-        assert_eq!(fresh_name(funcs[6], src, "stop"), "stop");
+        assert_eq!(fresh_name(funcs[6], src, "cancel", &[]), "cancel3");
+        assert_eq!(fresh_name(funcs[6], src, "stop", &[]), "stop");
     }
 
     #[test]
@@ -1421,9 +1374,9 @@ mod tests {
     fn fresh_names_avoid_every_identifier_and_taken_names() {
         let src = "package p\nfunc f(ticker int) { ticker2 := 1; _ = ticker2 }\n";
         let tree = parse_go(src, None);
-        assert_eq!(fresh_name_avoiding(tree.root_node(), src, "timer", &[]), "timer");
-        assert_eq!(fresh_name_avoiding(tree.root_node(), src, "ticker", &[]), "ticker3");
-        assert_eq!(fresh_name_avoiding(tree.root_node(), src, "ticker", &["ticker3".to_string()]), "ticker4");
+        assert_eq!(fresh_name(tree.root_node(), src, "timer", &[]), "timer");
+        assert_eq!(fresh_name(tree.root_node(), src, "ticker", &[]), "ticker3");
+        assert_eq!(fresh_name(tree.root_node(), src, "ticker", &["ticker3".to_string()]), "ticker4");
     }
 
     #[test]

@@ -277,8 +277,8 @@ fn detach_fix(cx: &FileContext, call: Node, go_stmt: Node, use_site: &Use, ctx: 
     }
     let func = go::enclosing_function(go_stmt)?;
     let outer = go::nesting(func).last()?;
-    let detached = go::fresh_name(outer, src, "detachedCtx");
-    let cancel = go::fresh_name(outer, src, "cancel");
+    let detached = go::fresh_name(outer, src, "detachedCtx", &[]);
+    let cancel = go::fresh_name(outer, src, "cancel", &[]);
     let pkg = go::callee(call, src).and_then(|(p, _)| p)?;
     let (time_pkg, import_edit) = match cx.imports.time.first() {
         Some(t) => (t.clone(), None),

@@ -212,7 +212,7 @@ fn discard_fix(src: &str, func: Node, d: &Derivation) -> Option<Fix> {
         return None;
     }
     let list = d.stmt.parent().filter(|p| p.kind() == "statement_list")?;
-    let name = go::fresh_name(go::nesting(func).last().unwrap_or(func), src, "cancel");
+    let name = go::fresh_name(go::nesting(func).last().unwrap_or(func), src, "cancel", &[]);
     let mut edits = Vec::new();
     if d.stmt.kind() == "assignment_statement" {
         // `ctx, _ = ...` assigns existing variables: declare the new one first.

@@ -135,7 +135,7 @@ fn timer_fix(
     let pkg = call.child_by_field_name("function")?.child_by_field_name("operand").map(|o| text(o, src))?;
     let func = go::enclosing_function(call)?;
     let taken = names.entry(func.id()).or_default();
-    let name = go::fresh_name_avoiding(func, src, "timer", taken);
+    let name = go::fresh_name(func, src, "timer", taken);
     taken.push(name.clone());
     let d = text(interval, src);
     let li = go::indent_at(src, lp.start_byte());

@@ -245,7 +245,7 @@ fn ticker_fix(
     let indent = go::indent_at(src, anchor.start_byte());
     let func = go::enclosing_function(call)?;
     let taken = names.entry(func.id()).or_default();
-    let name = go::fresh_name_avoiding(func, src, "ticker", taken);
+    let name = go::fresh_name(func, src, "ticker", taken);
     taken.push(name.clone());
     Some(Fix {
         title: format!("Use `{name} := {pkg}.NewTicker(...)` and stop it"),
