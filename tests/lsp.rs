@@ -7,28 +7,7 @@ use support::lsp_client::{TestClient, apply_edits};
 
 const URI: &str = "file:///tmp/leakls-test/handler.go";
 
-const LEAKY: &str = r#"package svc
-
-import (
-	"context"
-	"time"
-)
-
-func fetch(u string) string { return u }
-
-func fetchWithTimeout(ctx context.Context, u string) (string, error) {
-	result := make(chan string)
-	go func() {
-		result <- fetch(u)
-	}()
-	select {
-	case body := <-result:
-		return body, nil
-	case <-time.After(time.Second):
-		return "", ctx.Err()
-	}
-}
-"#;
+use support::FETCH_WITH_TIMEOUT as LEAKY;
 
 fn line_of(text: &str, needle: &str) -> u64 {
     text[..text.find(needle).unwrap()].matches('\n').count() as u64

@@ -10,28 +10,7 @@ use serde_json::{Value, json};
 use support::lsp_client::TestClient;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const HANDLER: &str = r#"package svc
-
-import (
-	"context"
-	"time"
-)
-
-func fetch(u string) string { return u }
-
-func fetchWithTimeout(ctx context.Context, u string) (string, error) {
-	result := make(chan string)
-	go func() {
-		result <- fetch(u)
-	}()
-	select {
-	case body := <-result:
-		return body, nil
-	case <-time.After(time.Second):
-		return "", ctx.Err()
-	}
-}
-"#;
+use support::FETCH_WITH_TIMEOUT as HANDLER;
 
 /// Line (1-based) of the send and of the `go` statement in HANDLER.
 const SEND_LINE: u32 = 13;

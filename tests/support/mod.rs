@@ -27,6 +27,31 @@ pub fn tool(name: &str) -> PathBuf {
 
 pub mod lsp_client;
 
+/// A handler that races a goroutine's send against a timeout: one
+/// `unreceived-send` finding on the send (line 13), started on line 12.
+pub const FETCH_WITH_TIMEOUT: &str = r#"package svc
+
+import (
+	"context"
+	"time"
+)
+
+func fetch(u string) string { return u }
+
+func fetchWithTimeout(ctx context.Context, u string) (string, error) {
+	result := make(chan string)
+	go func() {
+		result <- fetch(u)
+	}()
+	select {
+	case body := <-result:
+		return body, nil
+	case <-time.After(time.Second):
+		return "", ctx.Err()
+	}
+}
+"#;
+
 pub fn go() -> PathBuf {
     tool("go")
 }
