@@ -2,11 +2,14 @@
 //! every parser, truncated gzip, 100 KB lines, binary noise and a gzip bomb.
 //! (The cargo-fuzz targets in `fuzz/` explore the same entry points further.)
 
+mod support;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use leakls::runtime::{FrameClassifier, Limits, LoadError, load_bytes, proto};
+use support::Rng;
 
 fn sample(rel: &str) -> Vec<u8> {
     std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/dumps").join(rel)).unwrap()
@@ -22,22 +25,6 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     enc.write_all(bytes).unwrap();
     enc.finish().unwrap()
-}
-
-/// xorshift64*: deterministic, so a failure reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// Flips bytes, cuts, splices copies of other parts, and inserts noise.

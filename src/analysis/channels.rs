@@ -371,21 +371,13 @@ pub fn started_function<'t>(root: Node<'t>, src: &str, start: Node<'t>) -> Optio
     resolve_call(root, src, call)
 }
 
-/// Every goroutine start in the tree: `go` statements and `x.Go(func...)` calls.
-pub fn goroutine_starts<'t>(root: Node<'t>, src: &str) -> Vec<Node<'t>> {
-    let mut out = Vec::new();
-    go::walk(root, |n| {
-        if n.kind() == "go_statement" {
-            out.push(n);
-        } else if n.kind() == "func_literal"
-            && let Runner::Goroutine(call) = literal_runner(n, src)
-            && call.kind() == "call_expression"
-        {
-            out.push(call);
-        }
-        go::Walk::Continue
-    });
-    out
+/// The `x.Go(...)` call that starts `lit` as a goroutine, if it is one (a
+/// literal started by a `go` statement is that statement's).
+pub fn method_started_literal<'t>(lit: Node<'t>, src: &str) -> Option<Node<'t>> {
+    match literal_runner(lit, src) {
+        Runner::Goroutine(call) if call.kind() == "call_expression" => Some(call),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -52,25 +52,38 @@ pub fn analyze(input: &AnalysisInput) -> Vec<Finding> {
     if is_generated(input.source) {
         return Vec::new();
     }
-    let root = input.tree.root_node();
     let cx = FileContext::new(input.source, input.tree, input.path, input.go_version, input.packages);
+    finish(input.source, input.tree, run_rules(&cx, input.settings))
+}
+
+/// The enabled rules' findings over `cx`, at the configured severities, before
+/// [`finish`]. With a focus, only findings inside the focused declarations or
+/// outside every function are kept.
+pub(crate) fn run_rules(cx: &FileContext, settings: &RuleSettings) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in all_rules() {
         let meta = rule.meta();
-        if !input.settings.is_enabled(meta.name) || !meta.requires.met_by(&cx) {
+        if !settings.is_enabled(meta.name) || !meta.requires.met_by(cx) {
             continue;
         }
         let start = findings.len();
-        rule.check(&cx, &mut findings);
-        if let Some(&severity) = input.settings.severity.get(meta.name) {
+        rule.check(cx, &mut findings);
+        if let Some(&severity) = settings.severity.get(meta.name) {
             for f in &mut findings[start..] {
                 f.severity = severity;
             }
         }
     }
+    findings
+}
+
+/// Drops findings inside ERROR nodes and suppressed ones, then sorts by position
+/// and removes duplicates.
+pub(crate) fn finish(source: &str, tree: &Tree, mut findings: Vec<Finding>) -> Vec<Finding> {
+    let root = tree.root_node();
     findings.retain(|f| {
         let node = root.descendant_for_byte_range(f.range.start, f.range.end);
-        !node.is_some_and(in_error) && !is_suppressed(input.source, f)
+        !node.is_some_and(in_error) && !is_suppressed(source, f)
     });
     findings.sort_by(|a, b| (a.range.start, a.rule).cmp(&(b.range.start, b.rule)));
     findings.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);

@@ -155,11 +155,20 @@ pub fn describe_function(func: Node, src: &str) -> String {
 
 /// The package name from the `package` clause.
 pub fn package_name<'s>(root: Node, src: &'s str) -> Option<&'s str> {
-    named_children(root)
+    file_header(root)
         .into_iter()
         .find(|n| n.kind() == "package_clause")
         .and_then(|clause| named_children(clause).into_iter().next())
         .map(|ident| text(ident, src))
+}
+
+/// The package clause, imports and comments that open a file: Go allows them
+/// nowhere else, so looking no further keeps lookups cheap in long files.
+pub fn file_header(root: Node) -> Vec<Node> {
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor)
+        .take_while(|n| matches!(n.kind(), "package_clause" | "import_declaration" | "comment"))
+        .collect()
 }
 
 /// The body block of a function node.
@@ -216,8 +225,12 @@ pub fn has_results(func: Node) -> bool {
 /// Local names under which the file imports package `path` (usually one; the last
 /// path element unless aliased). Blank and dot imports give no name.
 pub fn import_names(root: Node, src: &str, path: &str) -> Vec<String> {
+    names_importing(&import_specs(root), src, path)
+}
+
+fn names_importing(specs: &[Node], src: &str, path: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for spec in import_specs(root) {
+    for &spec in specs {
         let Some(p) = spec.child_by_field_name("path") else { continue };
         let quoted = text(p, src);
         if quoted.trim_matches(|c| c == '"' || c == '`') != path {
@@ -236,7 +249,7 @@ pub fn import_names(root: Node, src: &str, path: &str) -> Vec<String> {
 /// looks no deeper (a walk of the whole tree costs a third of a parse).
 pub fn import_specs(root: Node) -> Vec<Node> {
     let mut out = Vec::new();
-    for decl in named_children(root).into_iter().filter(|n| n.kind() == "import_declaration") {
+    for decl in file_header(root).into_iter().filter(|n| n.kind() == "import_declaration") {
         for child in named_children(decl) {
             match child.kind() {
                 "import_spec" => out.push(child),
@@ -271,11 +284,12 @@ pub struct Imports {
 
 impl Imports {
     pub fn of(root: Node, src: &str) -> Self {
+        let specs = import_specs(root);
         Imports {
-            time: import_names(root, src, "time"),
-            context: import_names(root, src, "context"),
-            http: import_names(root, src, "net/http"),
-            sync: import_names(root, src, "sync"),
+            time: names_importing(&specs, src, "time"),
+            context: names_importing(&specs, src, "context"),
+            http: names_importing(&specs, src, "net/http"),
+            sync: names_importing(&specs, src, "sync"),
         }
     }
 }

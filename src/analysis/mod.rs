@@ -10,6 +10,7 @@ pub mod files;
 pub mod finding;
 pub mod go;
 pub mod gomod;
+pub mod incremental;
 pub mod packages;
 pub mod rules;
 pub mod summary;

@@ -10,17 +10,27 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use dashmap::DashMap;
 
 use super::gomod::GoModule;
 use super::summary::{FunctionSummary, PackageSummary};
-use tree_sitter::Tree;
 
 use crate::syntax::parse_go;
 
 /// Files larger than this are not summarised (generated tables, not goroutine code).
 const MAX_SUMMARY_FILE_BYTES: u64 = 4 << 20;
+
+/// What recording an open buffer's summary changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenFileUpdate {
+    /// What the file says of its functions changed, not only where they are: files
+    /// that use it need a new look.
+    pub facts_changed: bool,
+    /// The generation this update moved on from, when it changed anything.
+    pub generation_before: Option<u64>,
+}
 
 #[derive(Default)]
 pub struct Packages {
@@ -31,6 +41,10 @@ pub struct Packages {
     /// Per directory: which files declare a package-level function of each name,
     /// read from the text (`func Name(` lines) without parsing.
     declarations: DashMap<PathBuf, Arc<HashMap<String, Vec<PathBuf>>>>,
+    /// Counts changes to what lookups can answer (not lazy loads from disk, which
+    /// always answer the same): an analysis that saw one generation can reuse
+    /// its results while the generation stays put.
+    generation: AtomicU64,
 }
 
 impl Packages {
@@ -105,18 +119,27 @@ impl Packages {
         Some(summary)
     }
 
-    /// Records an open editor buffer's text (already parsed). Returns whether its
-    /// summary changed, that is whether files that use it need a new look.
-    pub fn update_open_file(&self, file: &Path, text: &str, tree: &Tree) -> bool {
-        let mut summary = PackageSummary::default();
-        summary.add_file(text, tree, file);
+    /// Records an open editor buffer's summary.
+    pub fn set_open_file(&self, file: &Path, summary: PackageSummary) -> OpenFileUpdate {
         self.open.insert(file.to_path_buf(), ());
-        let changed = self.by_file.get(file).is_none_or(|old| **old != summary);
-        if changed {
-            self.by_file.insert(file.to_path_buf(), Arc::new(summary));
-            self.forget_dir(file);
+        let old = self.by_file.get(file).map(|s| s.clone());
+        if old.as_deref() == Some(&summary) {
+            return OpenFileUpdate { facts_changed: false, generation_before: None };
         }
-        changed
+        let facts_changed = old.is_none_or(|old| !old.same_facts(&summary));
+        self.by_file.insert(file.to_path_buf(), Arc::new(summary));
+        self.forget_dir(file);
+        OpenFileUpdate { facts_changed, generation_before: Some(self.changed()) }
+    }
+
+    /// See [`Packages::generation`]'s field.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Moves to the next generation; returns the one before.
+    fn changed(&self) -> u64 {
+        self.generation.fetch_add(1, Ordering::SeqCst)
     }
 
     /// The buffer was closed: the file on disk speaks for it again.
@@ -131,6 +154,7 @@ impl Packages {
             self.by_file.remove(file);
         }
         self.forget_dir(file);
+        self.changed();
     }
 
     fn forget_dir(&self, file: &Path) {
@@ -142,6 +166,7 @@ impl Packages {
     pub fn clear(&self) {
         self.declarations.clear();
         self.by_file.retain(|f, _| self.open.contains_key(f));
+        self.changed();
     }
 }
 
@@ -270,9 +295,21 @@ mod tests {
         std::fs::write(&file, "package a\n\nfunc F(c chan int) { c <- 1 }\n").unwrap();
         let packages = Packages::default();
         assert!(packages.function_in(dir.path(), Some("a"), "F").unwrap().params[0].effects.sends);
-        let text = "package a\n\nfunc F(c chan int) { <-c }\n";
-        assert!(packages.update_open_file(&file, text, &parse_go(text, None)));
-        assert!(!packages.update_open_file(&file, text, &parse_go(text, None)), "same summary: no change");
+        let summary_of = |text: &str| {
+            let mut summary = PackageSummary::default();
+            summary.add_file(text, &parse_go(text, None), &file);
+            summary
+        };
+        let before = packages.generation();
+        let receiving = summary_of("package a\n\nfunc F(c chan int) { <-c }\n");
+        let update = packages.set_open_file(&file, receiving.clone());
+        assert_eq!((update.facts_changed, update.generation_before), (true, Some(before)));
+        let update = packages.set_open_file(&file, receiving);
+        assert_eq!((update.facts_changed, update.generation_before), (false, None), "the same summary is no change");
+        let moved = summary_of("package a\n\n\nfunc F(c chan int) { <-c }\n");
+        let update = packages.set_open_file(&file, moved);
+        assert!(!update.facts_changed, "moved, not changed: users need no new look");
+        assert_eq!(update.generation_before, Some(before + 1), "but lookups answer new locations");
         assert!(packages.function_in(dir.path(), Some("a"), "F").unwrap().params[0].effects.receives);
         packages.close_file(&file);
         assert!(packages.function_in(dir.path(), Some("a"), "F").unwrap().params[0].effects.sends);

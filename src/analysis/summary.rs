@@ -75,6 +75,21 @@ impl PackageSummary {
         found.next().is_none().then_some(first)
     }
 
+    /// Whether both say the same of the same functions, wherever they are in the file.
+    pub fn same_facts(&self, other: &PackageSummary) -> bool {
+        fn same(a: &FunctionSummary, b: &FunctionSummary) -> bool {
+            (&a.name, &a.receiver, &a.file) == (&b.name, &b.receiver, &b.file)
+                && a.params.len() == b.params.len()
+                && a.params
+                    .iter()
+                    .zip(&b.params)
+                    .all(|(p, q)| (&p.name, &p.ty, p.effects) == (&q.name, &q.ty, q.effects))
+        }
+        self.name == other.name
+            && self.functions.len() == other.functions.len()
+            && self.functions.iter().zip(&other.functions).all(|(a, b)| same(a, b))
+    }
+
     /// Adds one file's summaries.
     pub fn add_file(&mut self, source: &str, tree: &Tree, path: &Path) {
         let root = tree.root_node();
@@ -95,7 +110,7 @@ pub fn base_type_name(ty: &str) -> &str {
     ty.split('[').next().unwrap_or(ty).trim()
 }
 
-fn summarize_function(decl: Node, src: &str, path: &Path) -> FunctionSummary {
+pub fn summarize_function(decl: Node, src: &str, path: &Path) -> FunctionSummary {
     let name_node = decl.child_by_field_name("name");
     let params = go::params(decl, src)
         .into_iter()

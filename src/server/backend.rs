@@ -12,12 +12,13 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::code_actions::{fix_all, fix_all_kind, quick_fixes};
 use super::convert::from_position;
-use super::diagnostics::{findings, to_diagnostic};
+use super::diagnostics::{findings, reanalyse, to_diagnostic};
 use super::documents::DocumentStore;
 use super::runtime::{self, RuntimeOverlay, RuntimeStatusNotification};
 use super::settings::EditorSettings;
 use crate::analysis::config::CONFIG_FILE;
 use crate::analysis::files::ContextCache;
+use crate::analysis::incremental::IncrementalAnalysis;
 use crate::analysis::packages::Packages;
 use crate::syntax::{EditError, PositionEncoding, TextChange};
 
@@ -95,8 +96,11 @@ impl Backend {
         let state = self.state.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
+            let mut analysis = Some(IncrementalAnalysis::default());
             while rx.recv().await.is_some() {
-                analyze_and_publish(&state, &client, &uri).await;
+                // A failed analysis (a panic) loses what was kept: start over.
+                let kept = analysis.take().unwrap_or_default();
+                analysis = analyze_and_publish(&state, &client, &uri, kept).await;
             }
         });
     }
@@ -133,8 +137,14 @@ impl Backend {
 
 /// Analyses the current version off the async executor and publishes, unless the
 /// document moved on meanwhile (the pending wake-up will analyse the new one).
-async fn analyze_and_publish(state: &Arc<State>, client: &Client, uri: &Uri) {
-    let Some(open) = state.docs.get(uri) else { return };
+/// Returns the analysis to keep for the next version.
+async fn analyze_and_publish(
+    state: &Arc<State>,
+    client: &Client,
+    uri: &Uri,
+    mut analysis: IncrementalAnalysis,
+) -> Option<IncrementalAnalysis> {
+    let Some(open) = state.docs.get(uri) else { return Some(analysis) };
     let contexts = read(&state.contexts);
     let enc = read(&state.encoding);
     let version = open.doc.version();
@@ -142,13 +152,8 @@ async fn analyze_and_publish(state: &Arc<State>, client: &Client, uri: &Uri) {
     let packages = state.packages.clone();
     let annotator = state.runtime.annotator();
     let result = tokio::task::spawn_blocking(move || {
-        // The buffer's own summary first: other files' findings may depend on it.
-        let summary_changed =
-            open.path.as_deref().is_some_and(|p| packages.update_open_file(p, open.doc.text(), open.doc.tree()));
-        let mut diagnostics = findings(&open, &contexts, &packages)
-            .iter()
-            .map(|f| to_diagnostic(&for_task, &open, f, enc))
-            .collect::<Vec<_>>();
+        let (found, summary_changed) = reanalyse(&mut analysis, &open, &contexts, &packages);
+        let mut diagnostics = found.iter().map(|f| to_diagnostic(&for_task, &open, f, enc)).collect::<Vec<_>>();
         if let Some(annotations) = open.path.as_deref().and_then(|p| annotator.file(p)) {
             let static_lines: Vec<_> =
                 diagnostics.iter().map(|d| (d.range.start.line, d.range, d.message.clone())).collect();
@@ -159,11 +164,11 @@ async fn analyze_and_publish(state: &Arc<State>, client: &Client, uri: &Uri) {
             }
             diagnostics.extend(runtime::diagnostics(&for_task, &open, annotations, &static_lines, enc));
         }
-        (diagnostics, summary_changed)
+        (diagnostics, summary_changed, analysis)
     })
     .await;
     match result {
-        Ok((diagnostics, summary_changed)) => {
+        Ok((diagnostics, summary_changed, analysis)) => {
             if summary_changed {
                 // Dependants (callers in other files and packages) get a fresh look.
                 for other in state.docs.uris() {
@@ -177,9 +182,11 @@ async fn analyze_and_publish(state: &Arc<State>, client: &Client, uri: &Uri) {
             if state.docs.version(uri) == Some(version) {
                 client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
             }
+            Some(analysis)
         }
         Err(e) => {
             client.log_message(MessageType::ERROR, format!("leakls: analysis of {} failed: {e}", uri.as_str())).await;
+            None
         }
     }
 }

@@ -3,7 +3,9 @@
 //! Each open document has one worker task fed by a channel of capacity one: a
 //! lone edit is analysed at once, and a burst of edits made while an analysis
 //! runs leaves one pending wake-up, so the burst is analysed once, at its latest
-//! version. Results for a version that is no longer current are dropped.
+//! version. Results for a version that is no longer current are dropped. The
+//! worker keeps its document's [`IncrementalAnalysis`], so an edit inside one
+//! function redoes that function and what depends on it, not the whole file.
 
 use serde::{Deserialize, Serialize};
 use tower_lsp_server::ls_types::{
@@ -14,6 +16,7 @@ use tower_lsp_server::ls_types::{
 use super::convert::to_range;
 use super::documents::OpenDocument;
 use crate::analysis::files::ContextCache;
+use crate::analysis::incremental::IncrementalAnalysis;
 use crate::analysis::packages::Packages;
 use crate::analysis::suppression::suppress_fix;
 use crate::analysis::{AnalysisInput, Applicability, Finding, Fix, Severity, analyze};
@@ -45,13 +48,18 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// Analyses a document snapshot with the settings for its directory.
-pub fn findings(open: &OpenDocument, contexts: &ContextCache, packages: &Packages) -> Vec<Finding> {
+/// Runs `analyse` on a document snapshot with the settings for its directory.
+fn with_input<R>(
+    open: &OpenDocument,
+    contexts: &ContextCache,
+    packages: &Packages,
+    analyse: impl FnOnce(&AnalysisInput) -> R,
+) -> R {
     let (settings, go_version) = match &open.path {
         Some(p) => (contexts.settings_for(p), contexts.module_for(p).and_then(|m| m.go_version)),
         None => (Default::default(), None),
     };
-    analyze(&AnalysisInput {
+    analyse(&AnalysisInput {
         source: open.doc.text(),
         tree: open.doc.tree(),
         path: open.path.as_deref(),
@@ -59,6 +67,24 @@ pub fn findings(open: &OpenDocument, contexts: &ContextCache, packages: &Package
         settings: &settings,
         packages: Some(packages),
     })
+}
+
+/// Analyses a document snapshot with the settings for its directory.
+pub fn findings(open: &OpenDocument, contexts: &ContextCache, packages: &Packages) -> Vec<Finding> {
+    with_input(open, contexts, packages, analyze)
+}
+
+/// Analyses a new version of an open document, redoing only what its edits can
+/// have changed, and records its summary for the files that use it. Returns the
+/// findings and whether the summary's facts changed.
+pub fn reanalyse(
+    analysis: &mut IncrementalAnalysis,
+    open: &OpenDocument,
+    contexts: &ContextCache,
+    packages: &Packages,
+) -> (Vec<Finding>, bool) {
+    let analysed = with_input(open, contexts, packages, |input| analysis.analyze(input));
+    (analysed.findings, analysed.summary_facts_changed)
 }
 
 pub fn fix_data(open: &OpenDocument, fix: &Fix, enc: PositionEncoding) -> FixData {

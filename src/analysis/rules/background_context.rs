@@ -415,10 +415,10 @@ fn loop_variable_around(ident: Node, go_stmt: Node) -> bool {
 fn add_time_import(cx: &FileContext) -> Option<TextEdit> {
     let src = cx.source;
     let root = cx.tree.root_node();
-    let decls: Vec<Node> = go::named_children(root).into_iter().filter(|n| n.kind() == "import_declaration").collect();
+    let decls: Vec<Node> = go::file_header(root).into_iter().filter(|n| n.kind() == "import_declaration").collect();
     let path_of = |spec: Node| spec.child_by_field_name("path").map(|p| text(p, src).trim_matches('"').to_string());
     // "time" imported under `_` or `.`: leave the imports alone.
-    if go::descendants_of_kind(root, "import_spec").iter().any(|s| path_of(*s).as_deref() == Some("time")) {
+    if go::import_specs(root).iter().any(|s| path_of(*s).as_deref() == Some("time")) {
         return None;
     }
     for decl in &decls {

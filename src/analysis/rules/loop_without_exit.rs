@@ -27,8 +27,8 @@ impl Rule for LoopWithoutExit {
         let src = cx.source;
         let root = cx.tree.root_node();
         let mut goroutines: Vec<(Node, Vec<Node>)> = Vec::new();
-        for start in channels::goroutine_starts(root, src) {
-            let Some(func) = channels::started_function(root, src, start) else {
+        for &start in &cx.goroutine_starts {
+            let Some(func) = channels::started_function(root, src, start).filter(|f| cx.in_focus(*f)) else {
                 continue;
             };
             match goroutines.iter_mut().find(|(f, _)| *f == func) {

@@ -4,6 +4,8 @@ use std::path::Path;
 
 use tree_sitter::Tree;
 
+use super::channels;
+use super::engine::AnalysisInput;
 use super::finding::{Finding, Severity};
 use super::go::{self, Imports};
 use super::gomod::GoVersion;
@@ -65,13 +67,30 @@ pub struct FileContext<'a> {
     pub imports: Imports,
     /// Summaries of this and other packages of the module, when the caller has them.
     pub packages: Option<&'a Packages>,
-    /// Every function declaration, method and function literal, in source
-    /// order: found in one walk, shared by the rules.
+    /// The top-level declarations whose findings are wanted, or None for the
+    /// whole file. Rules look anywhere in the file for what they need, but only
+    /// the focused declarations' functions and calls are listed below, and only
+    /// findings inside them (or outside every function) are kept.
+    pub focus: Option<Vec<tree_sitter::Node<'a>>>,
+    /// Every function declaration, method and function literal in focus, in
+    /// source order: found in one walk, shared by the rules.
     pub functions: Vec<tree_sitter::Node<'a>>,
-    /// Every `go` statement, found in the same walk.
+    /// Every `go` statement of the file, in source order (also outside the focus:
+    /// rules ask which functions run as goroutines).
     pub go_statements: Vec<tree_sitter::Node<'a>>,
-    /// Every call expression, found in the same walk.
+    /// Every goroutine start of the file: the `go` statements and the `x.Go(func...)`
+    /// calls of errgroup and `sync.WaitGroup`, in source order.
+    pub goroutine_starts: Vec<tree_sitter::Node<'a>>,
+    /// Every call expression in focus.
     pub calls: Vec<tree_sitter::Node<'a>>,
+}
+
+/// What a focused analysis already knows of the declarations out of focus: their
+/// goroutine starts, which the walk of the focused declarations cannot see.
+#[derive(Default)]
+pub struct OutOfFocus<'a> {
+    pub go_statements: Vec<tree_sitter::Node<'a>>,
+    pub goroutine_starts: Vec<tree_sitter::Node<'a>>,
 }
 
 impl<'a> FileContext<'a> {
@@ -83,21 +102,76 @@ impl<'a> FileContext<'a> {
         go_version: Option<GoVersion>,
         packages: Option<&'a Packages>,
     ) -> Self {
-        let root = tree.root_node();
-        let mut functions = Vec::new();
-        let mut go_statements = Vec::new();
-        let mut calls = Vec::new();
-        go::walk(root, |n| {
+        let imports = Imports::of(tree.root_node(), source);
+        let mut cx = FileContext {
+            source,
+            tree,
+            path,
+            go_version,
+            imports,
+            packages,
+            focus: None,
+            functions: Vec::new(),
+            go_statements: Vec::new(),
+            goroutine_starts: Vec::new(),
+            calls: Vec::new(),
+        };
+        cx.collect(tree.root_node());
+        cx
+    }
+
+    /// The context for some top-level declarations of a file (see [`FileContext::focus`]).
+    pub fn focused(input: &AnalysisInput<'a>, focus: Vec<tree_sitter::Node<'a>>, elsewhere: OutOfFocus<'a>) -> Self {
+        let root = input.tree.root_node();
+        let mut cx = FileContext {
+            source: input.source,
+            tree: input.tree,
+            path: input.path,
+            go_version: input.go_version,
+            imports: Imports::of(root, input.source),
+            packages: input.packages,
+            focus: None,
+            functions: Vec::new(),
+            go_statements: elsewhere.go_statements,
+            goroutine_starts: elsewhere.goroutine_starts,
+            calls: Vec::new(),
+        };
+        for &decl in &focus {
+            cx.collect(decl);
+        }
+        cx.go_statements.sort_by_key(|n| n.start_byte());
+        cx.goroutine_starts.sort_by_key(|n| n.start_byte());
+        cx.focus = Some(focus);
+        cx
+    }
+
+    /// Lists the functions, calls and goroutine starts under `node`, in one walk.
+    fn collect(&mut self, node: tree_sitter::Node<'a>) {
+        go::walk(node, |n| {
             match n.kind() {
-                "call_expression" => calls.push(n),
-                "go_statement" => go_statements.push(n),
-                _ if go::is_function(n) => functions.push(n),
+                "call_expression" => self.calls.push(n),
+                "go_statement" => {
+                    self.go_statements.push(n);
+                    self.goroutine_starts.push(n);
+                }
+                "func_literal" => {
+                    self.functions.push(n);
+                    self.goroutine_starts.extend(channels::method_started_literal(n, self.source));
+                }
+                _ if go::is_function(n) => self.functions.push(n),
                 _ => {}
             }
             go::Walk::Continue
         });
-        let imports = Imports::of(root, source);
-        FileContext { source, tree, path, go_version, imports, packages, functions, go_statements, calls }
+        // A `x.Go(...)` call is listed when its literal is met, after the call's own start.
+        self.goroutine_starts.sort_by_key(|n| n.start_byte());
+    }
+
+    /// Whether `node` lies in a focused declaration (always, without a focus).
+    pub fn in_focus(&self, node: tree_sitter::Node) -> bool {
+        self.focus.as_ref().is_none_or(|decls| {
+            decls.iter().any(|d| d.start_byte() <= node.start_byte() && node.end_byte() <= d.end_byte())
+        })
     }
 
     /// The package-level function `name` of this file's package, wherever in

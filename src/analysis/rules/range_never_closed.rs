@@ -35,7 +35,7 @@ impl Rule for RangeNeverClosed {
         for field in chan_fields(root, cx.source) {
             check_field(cx, &field, out);
         }
-        for &go_stmt in &cx.go_statements {
+        for &go_stmt in cx.go_statements.iter().filter(|g| cx.in_focus(**g)) {
             let Some(owner) = go::enclosing_function(go_stmt) else { continue };
             if let Some(unclosed) = callees::unclosed_range(cx, owner, go_stmt) {
                 out.push(remote_finding(cx, owner, go_stmt, &unclosed));

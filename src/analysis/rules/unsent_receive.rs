@@ -30,7 +30,7 @@ impl Rule for UnsentReceive {
                 check_channel(cx, func, &chan, out);
             }
         }
-        for &go_stmt in &cx.go_statements {
+        for &go_stmt in cx.go_statements.iter().filter(|g| cx.in_focus(**g)) {
             if let Some(starved) = callees::starved_argument(cx, go_stmt) {
                 out.push(starved_finding(cx, go_stmt, &starved));
             }

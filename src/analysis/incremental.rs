@@ -1,0 +1,614 @@
+//! Re-analysis of an edited file that redoes only the top-level declarations the
+//! edit can have changed, keeping the findings of the others from the last run.
+//!
+//! An editor sends a change per keystroke, almost always inside one function.
+//! The other functions' findings still hold unless their analysis looks into
+//! what was edited, and the rules only look across functions by name: a called
+//! or started function by its name, a method by its name or its receiver type,
+//! a channel, field or variable by its name. So a function is redone when:
+//! - the edit touched it;
+//! - its text mentions a name whose role changed in the edit: an identifier added,
+//!   removed, or moved to another place in the syntax tree (so deleting the `go`
+//!   of `go worker(ch)` counts as a change of `worker` and `ch`);
+//! - its text mentions the name (or receiver type) of an edited function, or,
+//!   transitively, of another function being redone (a call into an edited
+//!   function reads the edited body).
+//!
+//! Everything that is not a function or method declaration (package clause,
+//! imports, types, variables) is analysed every time, and an edit to it, a change
+//! of settings or of the package summaries of other files, or an edit spanning
+//! many functions, redoes the whole file. `tests/incremental.rs` compares this
+//! with a whole-file analysis over random edits of every fixture.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use tree_sitter::{Node, Tree};
+
+use super::engine::{AnalysisInput, RuleSettings, finish, is_generated, run_rules};
+use super::finding::Finding;
+use super::go;
+use super::gomod::GoVersion;
+use super::rules::{FileContext, OutOfFocus};
+use super::summary::{FunctionSummary, PackageSummary, base_type_name, summarize_function};
+
+/// More edited functions than this and the whole file is analysed again: a
+/// paste or a reformat, where finding what depends on what costs more than it saves.
+const MAX_EDITED_FUNCTIONS: usize = 16;
+
+/// One file's analysis, kept between edits.
+#[derive(Default)]
+pub struct IncrementalAnalysis {
+    last: Option<LastRun>,
+}
+
+/// What one analysis produced.
+pub struct Analysed {
+    /// As [`super::analyze`] would return them.
+    pub findings: Vec<Finding>,
+    /// The file's function summaries (see [`PackageSummary::add_file`]).
+    pub summary: PackageSummary,
+    /// Whether what the summary says changed, not only where: files that use
+    /// this one need a new look.
+    pub summary_facts_changed: bool,
+    /// How many function declarations were analysed, and whether that was all of them.
+    pub redone: Redone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Redone {
+    WholeFile,
+    Functions(usize),
+}
+
+struct LastRun {
+    text: String,
+    tree: Tree,
+    settings: RuleSettings,
+    go_version: Option<GoVersion>,
+    path: Option<PathBuf>,
+    /// The package summaries' generation the findings rest on (None without
+    /// summaries), or None in `reusable` when they changed under the analysis.
+    generation: Option<u64>,
+    reusable: bool,
+    decls: Vec<Declaration>,
+}
+
+/// A top-level function or method declaration and what was found in it.
+#[derive(Clone)]
+struct Declaration {
+    range: Range<usize>,
+    /// The rules' findings located here, before [`finish`].
+    findings: Vec<Finding>,
+    summary: FunctionSummary,
+    /// Its name and receiver type: what other functions reach it by.
+    declared: Vec<String>,
+    go_statements: Vec<Range<usize>>,
+    goroutine_starts: Vec<Range<usize>>,
+}
+
+/// A focused run, ready to go: what to analyse, and what is kept (already moved).
+struct Prepared<'t> {
+    focus: Vec<Node<'t>>,
+    kept: Vec<(Node<'t>, Declaration)>,
+    elsewhere: OutOfFocus<'t>,
+}
+
+impl IncrementalAnalysis {
+    /// Analyses `input`, reusing what the last call found wherever the edits
+    /// since cannot have changed it. With `input.packages` and `input.path`, the
+    /// file's summary is recorded there as an open buffer's (before the rules
+    /// run, since they look functions up there).
+    pub fn analyze(&mut self, input: &AnalysisInput) -> Analysed {
+        let seen = input.packages.map(|p| p.generation());
+        let prepared = self.last.as_ref().and_then(|last| prepare(last, last.plan(input, seen)?));
+        let path = input.path.unwrap_or(Path::new(""));
+        let mut summaries: Vec<(usize, FunctionSummary)> = match &prepared {
+            Some(p) => {
+                let kept = p.kept.iter().map(|(_, d)| (d.range.start, d.summary.clone()));
+                let redone = p.focus.iter().filter(|d| is_function_declaration(**d));
+                kept.chain(redone.map(|d| (d.start_byte(), summarize_function(*d, input.source, path)))).collect()
+            }
+            None => top_level_functions(input.tree)
+                .into_iter()
+                .map(|d| (d.start_byte(), summarize_function(d, input.source, path)))
+                .collect(),
+        };
+        summaries.sort_by_key(|(start, _)| *start);
+        let summary = PackageSummary {
+            name: go::package_name(input.tree.root_node(), input.source).unwrap_or_default().to_string(),
+            functions: summaries.into_iter().map(|(_, s)| s).collect(),
+        };
+        let (mut generation, mut reusable, mut summary_facts_changed) = (seen, true, false);
+        if let (Some(packages), Some(path)) = (input.packages, input.path) {
+            let update = packages.set_open_file(path, summary.clone());
+            summary_facts_changed = update.facts_changed;
+            match update.generation_before {
+                None => {}
+                Some(before) if Some(before) == seen => generation = Some(before + 1),
+                // Others changed the summaries too, after this analysis looked.
+                Some(_) => reusable = false,
+            }
+        }
+        let by_start: HashMap<usize, &FunctionSummary> =
+            summary.functions.iter().map(|f| (f.name_range.start, f)).collect();
+        let summary_of = |decl: Node| {
+            let known = decl.child_by_field_name("name").and_then(|n| by_start.get(&n.start_byte()));
+            known.map(|f| (*f).clone()).unwrap_or_else(|| summarize_function(decl, input.source, path))
+        };
+        let (findings, decls, redone) = match prepared {
+            Some(p) => {
+                let redone = Redone::Functions(p.focus.iter().filter(|d| is_function_declaration(**d)).count());
+                let (findings, decls) = focused(input, p, summary_of);
+                (findings, decls, redone)
+            }
+            None => {
+                let (findings, decls) = whole_file(input, summary_of);
+                (findings, decls, Redone::WholeFile)
+            }
+        };
+        self.last = Some(LastRun {
+            text: input.source.to_string(),
+            tree: input.tree.clone(),
+            settings: input.settings.clone(),
+            go_version: input.go_version,
+            path: input.path.map(Path::to_path_buf),
+            generation,
+            reusable,
+            decls,
+        });
+        let findings = if is_generated(input.source) { Vec::new() } else { finish(input.source, input.tree, findings) };
+        Analysed { findings, summary, summary_facts_changed, redone }
+    }
+}
+
+fn top_level_functions(tree: &Tree) -> Vec<Node<'_>> {
+    go::named_children(tree.root_node()).into_iter().filter(|d| is_function_declaration(*d)).collect()
+}
+
+fn is_function_declaration(node: Node) -> bool {
+    matches!(node.kind(), "function_declaration" | "method_declaration")
+}
+
+/// Top-level comments say nothing to the rules (suppression comments are read
+/// again on every run), so editing one redoes nothing.
+fn is_neutral(node: Node) -> bool {
+    node.kind() == "comment"
+}
+
+fn whole_file<'t>(
+    input: &AnalysisInput<'t>,
+    summary_of: impl Fn(Node<'t>) -> FunctionSummary,
+) -> (Vec<Finding>, Vec<Declaration>) {
+    let cx = FileContext::new(input.source, input.tree, input.path, input.go_version, input.packages);
+    let findings = if is_generated(input.source) { Vec::new() } else { run_rules(&cx, input.settings) };
+    let decls =
+        top_level_functions(input.tree).into_iter().map(|d| declaration(&cx, d, &findings, summary_of(d))).collect();
+    (findings, decls)
+}
+
+/// The record of `decl` from a run whose context and findings cover it.
+fn declaration(cx: &FileContext, decl: Node, findings: &[Finding], summary: FunctionSummary) -> Declaration {
+    let range = decl.byte_range();
+    let inside = |r: &Range<usize>| range.start <= r.start && r.start < range.end;
+    Declaration {
+        findings: findings.iter().filter(|f| inside(&f.range)).cloned().collect(),
+        summary,
+        declared: declared_names(decl, cx.source),
+        go_statements: cx.go_statements.iter().map(|n| n.byte_range()).filter(inside).collect(),
+        goroutine_starts: cx.goroutine_starts.iter().map(|n| n.byte_range()).filter(inside).collect(),
+        range,
+    }
+}
+
+/// Which declarations of the new tree to analyse again, and how the others moved.
+struct Plan<'t> {
+    /// Edited and dependent functions, and every declaration that is not a function.
+    focus: Vec<Node<'t>>,
+    /// Functions kept from the last run: their node now and their record.
+    kept: Vec<(Node<'t>, usize)>,
+    edit: TextEdit,
+}
+
+impl LastRun {
+    /// None when the whole file must be analysed again.
+    fn plan<'t>(&self, input: &AnalysisInput<'t>, generation: Option<u64>) -> Option<Plan<'t>> {
+        let same_ground = self.reusable
+            && generation == self.generation
+            && *input.settings == self.settings
+            && input.go_version == self.go_version
+            && input.path == self.path.as_deref();
+        if !same_ground {
+            return None;
+        }
+        let edit = TextEdit::between(&self.text, input.source);
+        let new_root = input.tree.root_node();
+        let old_decls = go::named_children(self.tree.root_node());
+        let new_decls = go::named_children(new_root);
+        let mut kept: Vec<(Node, usize)> = Vec::new();
+        let mut edited_new: Vec<Node> = Vec::new();
+        let mut matched_old = vec![false; old_decls.len()];
+        // Both lists are in source order and unchanged declarations keep theirs: one merge.
+        // A function's doc comment is part of it (rules read "runs forever" there).
+        let old_extents = with_comments_above(&old_decls);
+        let new_extents = with_comments_above(&new_decls);
+        let (mut old, mut record) = (0, 0);
+        for (&decl, range) in new_decls.iter().zip(&new_extents) {
+            while old < old_decls.len()
+                && edit.unchanged(old_extents[old].clone()).is_none_or(|r| r.start < range.start)
+            {
+                old += 1;
+            }
+            let same = old < old_decls.len()
+                && edit.unchanged(old_extents[old].clone()).as_ref() == Some(range)
+                && old_decls[old].kind_id() == decl.kind_id();
+            if same {
+                matched_old[old] = true;
+                if is_function_declaration(decl) {
+                    let old_start = old_decls[old].start_byte();
+                    while self.decls.get(record).is_some_and(|d| d.range.start < old_start) {
+                        record += 1;
+                    }
+                    self.decls.get(record).filter(|d| d.range == old_decls[old].byte_range())?;
+                    kept.push((decl, record));
+                }
+            } else if is_function_declaration(decl) {
+                edited_new.push(decl);
+            } else if !is_neutral(decl) {
+                return None;
+            }
+        }
+        let edited_old: Vec<Node> = old_decls.iter().zip(&matched_old).filter(|(_, m)| !**m).map(|(d, _)| *d).collect();
+        if edited_old.iter().any(|d| !is_function_declaration(*d) && !is_neutral(*d))
+            || edited_new.len().max(edited_old.len()) > MAX_EDITED_FUNCTIONS
+        {
+            return None;
+        }
+        let (mut names, mentioned) = changed_names(&edited_old, &self.text, &edited_new, input.source);
+        for d in edited_old.iter().filter(|d| is_function_declaration(**d)) {
+            names.extend(declared_names(*d, &self.text));
+        }
+        for d in &edited_new {
+            names.extend(declared_names(*d, input.source));
+        }
+        let mut redo = vec![false; kept.len()];
+        // A kept finding is stale when it points into the edited text, or when its
+        // message names a line (messages say "the return on line 17") and lines moved.
+        let lines_moved = edit.moves_lines(&self.text, input.source);
+        for (k, (_, record)) in kept.iter().enumerate() {
+            let decl = &self.decls[*record];
+            redo[k] = decl
+                .findings
+                .iter()
+                .any(|f| (lines_moved && names_a_line(f)) || offsets(f).any(|x| edit.moved(x, &decl.range).is_none()));
+            // The edited code names this function: its analysis may look at where
+            // and how it is called or started (in `main`? with a context in scope?).
+            redo[k] |= decl.declared.iter().any(|n| mentioned.contains(n.as_str()));
+            if redo[k] {
+                names.extend(decl.declared.iter().cloned());
+            }
+        }
+        let declared: Vec<&[String]> = kept.iter().map(|(_, record)| self.decls[*record].declared.as_slice()).collect();
+        spread(input.source, &kept, &declared, &mut redo, names);
+        let mut focus: Vec<Node> = edited_new;
+        focus.extend(kept.iter().zip(&redo).filter(|(_, r)| **r).map(|((n, _), _)| *n));
+        focus.extend(new_decls.iter().filter(|d| !is_function_declaration(**d) && !is_neutral(**d)));
+        focus.sort_by_key(|n| n.start_byte());
+        let kept = kept.into_iter().zip(redo).filter(|(_, r)| !r).map(|(k, _)| k).collect();
+        Some(Plan { focus, kept, edit })
+    }
+}
+
+/// Each declaration's range, for functions widened to the comments right above them.
+fn with_comments_above(decls: &[Node]) -> Vec<Range<usize>> {
+    let mut comments_from = None;
+    decls
+        .iter()
+        .map(|d| {
+            let mut range = d.byte_range();
+            if is_neutral(*d) {
+                comments_from.get_or_insert(range.start);
+            } else {
+                if is_function_declaration(*d) {
+                    range.start = comments_from.unwrap_or(range.start);
+                }
+                comments_from = None;
+            }
+            range
+        })
+        .collect()
+}
+
+/// Marks for redoing every kept function whose text mentions a name in `names`,
+/// adding the names it declares, until nothing changes.
+fn spread(source: &str, kept: &[(Node, usize)], declared: &[&[String]], redo: &mut [bool], mut names: Vec<String>) {
+    let starts: Vec<usize> = kept.iter().map(|(n, _)| n.start_byte()).collect();
+    let mut searched = 0;
+    names.sort();
+    names.dedup();
+    while searched < names.len() {
+        let name = names[searched].clone();
+        searched += 1;
+        for at in mentions(source, &name) {
+            let Some(k) = starts.partition_point(|s| *s <= at).checked_sub(1) else { continue };
+            if redo[k] || at >= kept[k].0.end_byte() {
+                continue;
+            }
+            redo[k] = true;
+            for name in declared[k] {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Byte offsets where `name` occurs as a whole word (comments and strings
+/// included, which only redoes more than needed).
+fn mentions<'s>(source: &'s str, name: &'s str) -> impl Iterator<Item = usize> + 's {
+    let bytes = source.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    memchr::memmem::find_iter(bytes, name.as_bytes()).filter(move |&at| {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(at + name.len()).copied();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
+/// The names other functions can reach `decl` by: its own, and its receiver's type.
+fn declared_names(decl: Node, source: &str) -> Vec<String> {
+    let mut names: Vec<String> = go::function_name(decl, source).map(str::to_string).into_iter().collect();
+    names.extend(go::receiver(decl, source).map(|r| base_type_name(r.ty).to_string()));
+    names.retain(|n| !n.is_empty());
+    names
+}
+
+const IDENTIFIER_KINDS: [&str; 5] =
+    ["identifier", "field_identifier", "type_identifier", "package_identifier", "label_name"];
+
+/// The identifiers whose place in the tree differs between the old and new
+/// versions of the edited declarations (a multiset difference of (name, path
+/// of node kinds and field names from the declaration down to it)), and every
+/// identifier either version mentions.
+fn changed_names<'s>(
+    old: &[Node],
+    old_source: &'s str,
+    new: &[Node],
+    new_source: &'s str,
+) -> (Vec<String>, HashSet<&'s str>) {
+    let mut before = Vec::new();
+    for d in old {
+        identifier_places(*d, old_source, &mut before);
+    }
+    let mut after = Vec::new();
+    for d in new {
+        identifier_places(*d, new_source, &mut after);
+    }
+    let mentioned = before.iter().chain(&after).map(|(_, name)| *name).collect();
+    before.sort_unstable();
+    after.sort_unstable();
+    let (mut i, mut j) = (0, 0);
+    let mut names = Vec::new();
+    while i < before.len() || j < after.len() {
+        match (before.get(i), after.get(j)) {
+            (Some(a), Some(b)) if a == b => {
+                i += 1;
+                j += 1;
+            }
+            (Some(a), Some(b)) if a < b => {
+                names.push(a.1.to_string());
+                i += 1;
+            }
+            (Some(a), None) => {
+                names.push(a.1.to_string());
+                i += 1;
+            }
+            (_, Some(b)) => {
+                names.push(b.1.to_string());
+                j += 1;
+            }
+            (None, None) => unreachable!(),
+        }
+    }
+    (names, mentioned)
+}
+
+/// Pushes (hash of the path from `decl`, name) for every identifier under `decl`.
+fn identifier_places<'s>(decl: Node, source: &'s str, out: &mut Vec<(u64, &'s str)>) {
+    let hasher = foldhash::fast::FixedState::with_seed(0x1ea4);
+    let mut cursor = decl.walk();
+    let mut path: Vec<u64> = vec![0];
+    loop {
+        let node = cursor.node();
+        let parent = *path.last().expect("the path starts with the declaration");
+        let here = hasher.hash_one((parent, node.kind_id(), cursor.field_id().map(|f| f.get())));
+        if IDENTIFIER_KINDS.contains(&node.kind()) {
+            out.push((here, go::text(node, source)));
+        }
+        if cursor.goto_first_child() {
+            path.push(here);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            path.pop();
+        }
+    }
+}
+
+/// Moves the kept declarations' records and finds their goroutine starts in the
+/// new tree; None when one cannot be found again.
+fn prepare<'t>(last: &LastRun, plan: Plan<'t>) -> Option<Prepared<'t>> {
+    let mut elsewhere = OutOfFocus::default();
+    let mut kept = Vec::new();
+    for &(node, record) in &plan.kept {
+        let moved = moved_declaration(&last.decls[record], &plan.edit);
+        for r in &moved.go_statements {
+            elsewhere.go_statements.push(node_at(node, r.clone(), &["go_statement"])?);
+        }
+        for r in &moved.goroutine_starts {
+            elsewhere.goroutine_starts.push(node_at(node, r.clone(), &["go_statement", "call_expression"])?);
+        }
+        kept.push((node, moved));
+    }
+    Some(Prepared { focus: plan.focus, kept, elsewhere })
+}
+
+/// Runs the rules on the focus and takes the other functions' findings from the last run.
+fn focused<'t>(
+    input: &AnalysisInput<'t>,
+    prepared: Prepared<'t>,
+    summary_of: impl Fn(Node<'t>) -> FunctionSummary,
+) -> (Vec<Finding>, Vec<Declaration>) {
+    let Prepared { focus, kept, elsewhere } = prepared;
+    let cx = FileContext::focused(input, focus.clone(), elsewhere);
+    let fresh = if is_generated(input.source) { Vec::new() } else { run_rules(&cx, input.settings) };
+    // Findings in functions out of focus come from the last run.
+    let kept_starts: Vec<usize> = kept.iter().map(|(n, _)| n.start_byte()).collect();
+    let out_of_focus = |f: &Finding| {
+        let k = kept_starts.partition_point(|s| *s <= f.range.start);
+        k > 0 && f.range.start < kept[k - 1].0.end_byte()
+    };
+    let mut findings: Vec<Finding> = fresh.iter().filter(|f| !out_of_focus(f)).cloned().collect();
+    let mut decls: Vec<Declaration> = focus
+        .iter()
+        .filter(|d| is_function_declaration(**d))
+        .map(|&d| declaration(&cx, d, &fresh, summary_of(d)))
+        .collect();
+    for (_, decl) in kept {
+        findings.extend(decl.findings.iter().cloned());
+        decls.push(decl);
+    }
+    decls.sort_by_key(|d| d.range.start);
+    (findings, decls)
+}
+
+/// The deepest node spanning exactly `range` under `within`, if of one of `kinds`.
+fn node_at<'t>(within: Node<'t>, range: Range<usize>, kinds: &[&str]) -> Option<Node<'t>> {
+    let node = within.descendant_for_byte_range(range.start, range.end)?;
+    (kinds.contains(&node.kind()) && node.byte_range() == range).then_some(node)
+}
+
+/// A kept declaration's record, with every offset moved by the edit.
+fn moved_declaration(decl: &Declaration, edit: &TextEdit) -> Declaration {
+    let at = |x: usize| edit.moved(x, &decl.range).expect("kept findings point outside the edit");
+    let range_at = |r: &Range<usize>| at(r.start)..at(r.end);
+    let mut moved = decl.clone();
+    moved.range = range_at(&decl.range);
+    for f in &mut moved.findings {
+        f.range = range_at(&f.range);
+        for r in f.related.iter_mut().filter(|r| r.path.is_none()) {
+            r.range = range_at(&r.range);
+        }
+        for e in f.fixes.iter_mut().flat_map(|fix| fix.edits.iter_mut()) {
+            e.range = range_at(&e.range);
+        }
+    }
+    moved.summary.name_range = range_at(&decl.summary.name_range);
+    for p in &mut moved.summary.params {
+        p.blocking_site = p.blocking_site.as_ref().map(range_at);
+    }
+    moved.go_statements = decl.go_statements.iter().map(range_at).collect();
+    moved.goroutine_starts = decl.goroutine_starts.iter().map(range_at).collect();
+    moved
+}
+
+/// Whether any text of the finding may name a line number.
+fn names_a_line(f: &Finding) -> bool {
+    let related = f.related.iter().map(|r| &r.message);
+    let titles = f.fixes.iter().map(|fix| &fix.title);
+    std::iter::once(&f.message).chain(related).chain(titles).any(|t| t.contains("line "))
+}
+
+/// Every offset into the file a finding holds.
+fn offsets(f: &Finding) -> impl Iterator<Item = usize> + '_ {
+    let related = f.related.iter().filter(|r| r.path.is_none()).map(|r| &r.range);
+    let edits = f.fixes.iter().flat_map(|fix| fix.edits.iter().map(|e| &e.range));
+    std::iter::once(&f.range).chain(related).chain(edits).flat_map(|r| [r.start, r.end])
+}
+
+/// The edit between two texts, as the span that differs: bytes before it are
+/// unchanged, bytes after it moved by the change in length.
+#[derive(Debug, Clone, Copy)]
+struct TextEdit {
+    /// Length of the common prefix.
+    start: usize,
+    /// End of the differing span in the old text.
+    old_end: usize,
+    /// Change in length.
+    delta: isize,
+}
+
+impl TextEdit {
+    fn between(old: &str, new: &str) -> TextEdit {
+        let (a, b) = (old.as_bytes(), new.as_bytes());
+        let start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let room = a.len().min(b.len()) - start;
+        let suffix = a.iter().rev().zip(b.iter().rev()).take(room).take_while(|(x, y)| x == y).count();
+        TextEdit { start, old_end: a.len() - suffix, delta: b.len() as isize - a.len() as isize }
+    }
+
+    /// Whether the edit added or removed line breaks.
+    fn moves_lines(&self, old: &str, new: &str) -> bool {
+        let breaks = |s: &str| s.bytes().filter(|b| *b == b'\n').count();
+        let new_end = self.old_end.checked_add_signed(self.delta).unwrap_or(self.start);
+        breaks(&old[self.start..self.old_end]) != breaks(&new[self.start..new_end])
+    }
+
+    /// Where an old offset is now, for an offset that belongs with `owner` (a
+    /// range of the old text that the edit did not touch): None inside the edit.
+    fn moved(&self, x: usize, owner: &Range<usize>) -> Option<usize> {
+        let shift = |x: usize| x.checked_add_signed(self.delta);
+        if x < self.start || (x == self.start && x < self.old_end) {
+            Some(x)
+        } else if x > self.old_end || (x == self.old_end && x > self.start) {
+            shift(x)
+        } else {
+            // A pure insertion at `x`: the offset goes with its owner's side.
+            if owner.end <= x { Some(x) } else { shift(x) }
+        }
+    }
+
+    /// Where an old range is now, when the edit left its text alone.
+    fn unchanged(&self, r: Range<usize>) -> Option<Range<usize>> {
+        if r.end <= self.start {
+            Some(r)
+        } else if r.start >= self.old_end {
+            Some(r.start.checked_add_signed(self.delta)?..r.end.checked_add_signed(self.delta)?)
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_edit_is_the_differing_span() {
+        let e = TextEdit::between("abcdef", "abXYef");
+        assert_eq!((e.start, e.old_end, e.delta), (2, 4, 0));
+        let e = TextEdit::between("aaaa", "aaaaa");
+        assert_eq!((e.start, e.old_end, e.delta), (4, 4, 1));
+        assert_eq!(e.unchanged(0..4), Some(0..4));
+        let e = TextEdit::between("ab", "aXb");
+        assert_eq!(e.moved(1, &(0..1)), Some(1), "an insertion after a range leaves its end");
+        assert_eq!(e.moved(1, &(1..2)), Some(2), "and moves a range that starts there");
+        assert_eq!(e.unchanged(1..2), Some(2..3));
+    }
+
+    #[test]
+    fn mentions_are_whole_words() {
+        let src = "worker(x); workers; _worker; worker";
+        assert_eq!(mentions(src, "worker").collect::<Vec<_>>(), vec![0, 29]);
+    }
+}

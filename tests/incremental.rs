@@ -1,0 +1,167 @@
+//! The incremental analysis must find exactly what a whole-file analysis finds.
+//!
+//! Every rule fixture and the example service are edited the way a user types:
+//! characters and keywords typed at random places, spans and lines deleted,
+//! lines duplicated. After each edit the file is analysed both ways, with the
+//! findings, fixes and package summary compared. The edits are seeded, so a
+//! failure names a reproducible step. `LEAKLS_INCREMENTAL_ROUNDS=<n>` runs n
+//! times as many edits, with other seeds.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use leakls::analysis::engine::RuleSettings;
+use leakls::analysis::incremental::{IncrementalAnalysis, Redone};
+use leakls::analysis::packages::Packages;
+use leakls::analysis::summary::PackageSummary;
+use leakls::analysis::{AnalysisInput, GoVersion, analyze};
+use leakls::syntax::parse_go;
+use support::Rng;
+
+/// What users type: single characters, and the tokens the rules care about.
+const TYPED: &[&str] = &[
+    "x",
+    " ",
+    "\n",
+    "}",
+    "{",
+    "(",
+    ")",
+    "\"",
+    "/",
+    "go ",
+    "defer ",
+    "close(",
+    "return\n",
+    "break\n",
+    "<-",
+    "ch",
+    "done",
+    "select {}\n",
+    "for {\n",
+    "cancel()\n",
+    "wg.Done()\n",
+    ".Stop()",
+    "make(chan int)",
+    "func() {",
+    ":= ",
+];
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// One random edit, and a description of it for failure messages.
+fn edit(text: &mut String, rng: &mut Rng) -> String {
+    let at = floor_char_boundary(text, rng.below(text.len() + 1));
+    match rng.below(4) {
+        0 | 1 => {
+            let typed = TYPED[rng.below(TYPED.len())];
+            text.insert_str(at, typed);
+            format!("typed {typed:?} at {at}")
+        }
+        2 => {
+            let end = floor_char_boundary(text, (at + 1 + rng.below(12)).min(text.len()));
+            let gone: String = text.drain(at..end).collect();
+            format!("deleted {gone:?} at {at}")
+        }
+        _ => {
+            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+            let line = text[start..end].to_string();
+            if rng.below(2) == 0 {
+                text.replace_range(start..end, "");
+                format!("deleted line {line:?} at {start}")
+            } else {
+                text.insert_str(start, &line);
+                format!("duplicated line {line:?} at {start}")
+            }
+        }
+    }
+}
+
+fn go_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(go_files(&path));
+        } else if path.extension().is_some_and(|e| e == "go") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn whole_file_summary(text: &str, tree: &tree_sitter::Tree, path: &Path) -> PackageSummary {
+    let mut summary = PackageSummary::default();
+    summary.add_file(text, tree, path);
+    summary
+}
+
+#[test]
+fn incremental_analysis_matches_whole_file_analysis_under_random_edits() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = go_files(&root.join("testdata/rules"));
+    files.extend(go_files(&root.join("examples/leaky-service")));
+    let settings = RuleSettings::default();
+    let rounds: u64 = std::env::var("LEAKLS_INCREMENTAL_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
+    let (mut focused_runs, mut runs) = (0, 0);
+    for (n, path) in
+        (0..rounds).flat_map(|round| files.iter().enumerate().map(move |(n, p)| (n as u64 + 1000 * round, p)))
+    {
+        let original = std::fs::read_to_string(path).unwrap();
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (n + 1));
+        let packages = Packages::default();
+        let mut incremental = IncrementalAnalysis::default();
+        let mut text = original.clone();
+        let mut history = Vec::new();
+        for step in 0..60 {
+            // Every so often a fresh start from the original, so edits stay near valid Go.
+            if step % 20 == 0 {
+                text = original.clone();
+                history.push("back to the original".to_string());
+            } else {
+                history.push(edit(&mut text, &mut rng));
+            }
+            let tree = parse_go(&text, None);
+            let input = AnalysisInput {
+                source: &text,
+                tree: &tree,
+                path: Some(path),
+                go_version: GoVersion::parse("1.22"),
+                settings: &settings,
+                packages: Some(&packages),
+            };
+            let analysed = incremental.analyze(&input);
+            let expected = analyze(&input);
+            runs += 1;
+            focused_runs += usize::from(matches!(analysed.redone, Redone::Functions(_)));
+            let context = || format!("{} after {:#?}\n--- text ---\n{text}", path.display(), &history);
+            if analysed.findings != expected {
+                let missing: Vec<_> = expected.iter().filter(|f| !analysed.findings.contains(f)).collect();
+                let extra: Vec<_> = analysed.findings.iter().filter(|f| !expected.contains(f)).collect();
+                panic!(
+                    "findings differ ({:?})\nmissing: {missing:#?}\nextra: {extra:#?}\n{}",
+                    analysed.redone,
+                    context()
+                );
+            }
+            assert_eq!(
+                analysed.summary,
+                whole_file_summary(&text, &tree, path),
+                "summaries differ ({:?}): {}",
+                analysed.redone,
+                context()
+            );
+        }
+    }
+    println!("{focused_runs} of {runs} analyses were incremental");
+    // The comparison means something only if most edits took the incremental path.
+    assert!(focused_runs * 2 > runs, "only {focused_runs} of {runs} analyses were incremental");
+}
