@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-60}"
 shift || true
-TARGETS=("${@:-analyze edits traceback counted proto}")
+TARGETS=("${@:-analyze edits reanalysis traceback counted proto}")
 read -r -a TARGETS <<< "${TARGETS[*]}"
 
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
@@ -20,7 +20,7 @@ fi
 # Extra read-only seed directories per target (libFuzzer writes only to the first).
 seeds() {
     case "$1" in
-        analyze) ls -d "$PWD"/testdata/rules/*/ "$PWD"/examples/leaky-service ;;
+        analyze | reanalysis) ls -d "$PWD"/testdata/rules/*/ "$PWD"/examples/leaky-service ;;
         traceback) echo "$PWD/testdata/dumps/crash" ;;
         counted) echo "$PWD/testdata/dumps/timeseries" ;;
         *) ;;
@@ -35,7 +35,7 @@ for target in "${TARGETS[@]}"; do
     (cd fuzz && cargo +nightly fuzz run "$target" "$corpus" "${seed_dirs[@]}" -- \
         -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -max_len=65536 -print_final_stats=1 2>&1 |
         grep -E "^(Done|stat::number_of_executed_units|==[0-9]+== ERROR|SUMMARY)|panicked" || true)
-    if ls fuzz/artifacts/"$target"/crash-* fuzz/artifacts/"$target"/timeout-* >/dev/null 2>&1; then
+    if compgen -G "fuzz/artifacts/$target/crash-*" >/dev/null || compgen -G "fuzz/artifacts/$target/timeout-*" >/dev/null; then
         echo "fuzz.sh: $target found a crash or timeout, see fuzz/artifacts/$target/" >&2
         exit 1
     fi

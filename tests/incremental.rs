@@ -17,72 +17,8 @@ use leakls::analysis::packages::Packages;
 use leakls::analysis::summary::PackageSummary;
 use leakls::analysis::{AnalysisInput, GoVersion, analyze};
 use leakls::syntax::parse_go;
-use support::Rng;
-
-/// What users type: single characters, and the tokens the rules care about.
-const TYPED: &[&str] = &[
-    "x",
-    " ",
-    "\n",
-    "}",
-    "{",
-    "(",
-    ")",
-    "\"",
-    "/",
-    "go ",
-    "defer ",
-    "close(",
-    "return\n",
-    "break\n",
-    "<-",
-    "ch",
-    "done",
-    "select {}\n",
-    "for {\n",
-    "cancel()\n",
-    "wg.Done()\n",
-    ".Stop()",
-    "make(chan int)",
-    "func() {",
-    ":= ",
-];
-
-fn floor_char_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-/// One random edit, and a description of it for failure messages.
-fn edit(text: &mut String, rng: &mut Rng) -> String {
-    let at = floor_char_boundary(text, rng.below(text.len() + 1));
-    match rng.below(4) {
-        0 | 1 => {
-            let typed = TYPED[rng.below(TYPED.len())];
-            text.insert_str(at, typed);
-            format!("typed {typed:?} at {at}")
-        }
-        2 => {
-            let end = floor_char_boundary(text, (at + 1 + rng.below(12)).min(text.len()));
-            let gone: String = text.drain(at..end).collect();
-            format!("deleted {gone:?} at {at}")
-        }
-        _ => {
-            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
-            let line = text[start..end].to_string();
-            if rng.below(2) == 0 {
-                text.replace_range(start..end, "");
-                format!("deleted line {line:?} at {start}")
-            } else {
-                text.insert_str(start, &line);
-                format!("duplicated line {line:?} at {start}")
-            }
-        }
-    }
-}
+use support::edits::Rng;
+use support::edits::edit;
 
 fn go_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

@@ -8,8 +8,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use leakls::runtime::{FrameClassifier, Limits, LoadError, load_bytes, proto};
-use support::Rng;
+use leakls::runtime::{FrameClassifier, Limits, LoadError, Snapshot, load_bytes, proto};
+use support::edits::Rng;
 
 fn sample(rel: &str) -> Vec<u8> {
     std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/dumps").join(rel)).unwrap()
@@ -132,4 +132,28 @@ fn long_lines_binary_noise_and_bombs_are_bounded() {
     assert_eq!(source.info.goroutines, 1);
     assert!(source.warnings.iter().any(|w| w.contains("stopped reading")), "{:?}", source.warnings);
     assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+/// Inputs the fuzzers once crashed on (`testdata/dumps/fuzz/<target>-*`), fed
+/// the way their target feeds them.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/dumps/fuzz");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let input = match name.split('-').next() {
+            // The `counted` target puts a profile header first.
+            Some("counted") => [b"goroutineleak profile: total 3\n".as_slice(), &data].concat(),
+            _ => data,
+        };
+        let limits = Limits { max_bytes: 1 << 20, max_line: 4096 };
+        if let Ok(source) = load_bytes(&name, &input, limits) {
+            let _ = Snapshot::merge(vec![source]);
+        }
+        seen += 1;
+    }
+    assert!(seen > 0, "no fuzz regressions in {}", dir.display());
 }

@@ -85,8 +85,10 @@ struct Declaration {
     summary: FunctionSummary,
     /// Its name and receiver type: what other functions reach it by.
     declared: Vec<String>,
-    go_statements: Vec<Range<usize>>,
-    goroutine_starts: Vec<Range<usize>>,
+    /// Its `go` statements that start a named function or method: from outside
+    /// the focus, only those can start a function in focus (a started literal
+    /// lies in the same declaration as its start).
+    named_starts: Vec<Range<usize>>,
 }
 
 /// A focused run, ready to go: what to analyse, and what is kept (already moved).
@@ -197,8 +199,13 @@ fn declaration(cx: &FileContext, decl: Node, findings: &[Finding], summary: Func
         findings: findings.iter().filter(|f| inside(&f.range)).cloned().collect(),
         summary,
         declared: declared_names(decl, cx.source),
-        go_statements: cx.go_statements.iter().map(|n| n.byte_range()).filter(inside).collect(),
-        goroutine_starts: cx.goroutine_starts.iter().map(|n| n.byte_range()).filter(inside).collect(),
+        named_starts: cx
+            .go_statements
+            .iter()
+            .filter(|g| !starts_a_literal(**g))
+            .map(|n| n.byte_range())
+            .filter(inside)
+            .collect(),
         range,
     }
 }
@@ -451,11 +458,8 @@ fn prepare<'t>(last: &LastRun, plan: Plan<'t>) -> Option<Prepared<'t>> {
     let mut kept = Vec::new();
     for &(node, record) in &plan.kept {
         let moved = moved_declaration(&last.decls[record], &plan.edit);
-        for r in &moved.go_statements {
-            elsewhere.go_statements.push(node_at(node, r.clone(), &["go_statement"])?);
-        }
-        for r in &moved.goroutine_starts {
-            elsewhere.goroutine_starts.push(node_at(node, r.clone(), &["go_statement", "call_expression"])?);
+        for r in &moved.named_starts {
+            elsewhere.named_starts.push(node_at(node, r.clone(), "go_statement")?);
         }
         kept.push((node, moved));
     }
@@ -491,10 +495,16 @@ fn focused<'t>(
     (findings, decls)
 }
 
-/// The deepest node spanning exactly `range` under `within`, if of one of `kinds`.
-fn node_at<'t>(within: Node<'t>, range: Range<usize>, kinds: &[&str]) -> Option<Node<'t>> {
+/// The deepest node spanning exactly `range` under `within`, if of `kind`.
+fn node_at<'t>(within: Node<'t>, range: Range<usize>, kind: &str) -> Option<Node<'t>> {
     let node = within.descendant_for_byte_range(range.start, range.end)?;
-    (kinds.contains(&node.kind()) && node.byte_range() == range).then_some(node)
+    (node.kind() == kind && node.byte_range() == range).then_some(node)
+}
+
+/// `go func() { ... }()`: a `go` statement that starts a function literal.
+fn starts_a_literal(go_statement: Node) -> bool {
+    let call = go::named_children(go_statement).into_iter().find(|n| n.kind() == "call_expression");
+    call.and_then(|c| c.child_by_field_name("function")).is_some_and(|f| go::unparen(f).kind() == "func_literal")
 }
 
 /// A kept declaration's record, with every offset moved by the edit.
@@ -516,8 +526,7 @@ fn moved_declaration(decl: &Declaration, edit: &TextEdit) -> Declaration {
     for p in &mut moved.summary.params {
         p.blocking_site = p.blocking_site.as_ref().map(range_at);
     }
-    moved.go_statements = decl.go_statements.iter().map(range_at).collect();
-    moved.goroutine_starts = decl.goroutine_starts.iter().map(range_at).collect();
+    moved.named_starts = decl.named_starts.iter().map(range_at).collect();
     moved
 }
 

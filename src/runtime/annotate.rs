@@ -183,8 +183,8 @@ fn line_annotation(
     map: &mut impl FnMut(&str) -> Option<PathBuf>,
 ) -> LineAnnotation {
     let top = &here[0];
-    let count: u64 = here.iter().map(|p| p.group.count).sum();
-    let leaked: u64 = here.iter().map(|p| p.group.leaked).sum();
+    let count: u64 = here.iter().map(|p| p.group.count).fold(0, u64::saturating_add);
+    let leaked: u64 = here.iter().map(|p| p.group.leaked).fold(0, u64::saturating_add);
     let min_minutes = here.iter().filter_map(|p| p.group.minutes.min).min();
     let max_minutes = here.iter().filter_map(|p| p.group.minutes.max).max();
     let lead = here.iter().max_by_key(|p| (verdict_rank(p.track.verdict), p.group.count)).unwrap_or(top);
@@ -313,7 +313,7 @@ fn hover(here: &[Placement<'_>], workspace: &Workspace, map: &mut impl FnMut(&st
 }
 
 fn creator_annotation(line: u32, here: &[CreatedHere<'_>]) -> CreatorAnnotation {
-    let count: u64 = here.iter().map(|h| h.2).sum();
+    let count: u64 = here.iter().map(|h| h.2).fold(0, u64::saturating_add);
     let (lead_track, lead_group, _) = here
         .iter()
         .max_by_key(|h| (verdict_rank(h.0.verdict), h.2))
@@ -354,7 +354,7 @@ fn function_totals(lines: &[LineAnnotation]) -> Vec<FunctionTotal> {
         let name = declared_function(&a.function);
         match totals.iter_mut().find(|t| t.function == name) {
             Some(t) => {
-                t.count += a.count;
+                t.count = t.count.saturating_add(a.count);
                 t.lines.push(a.line);
             }
             None => totals.push(FunctionTotal {

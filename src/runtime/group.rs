@@ -55,7 +55,7 @@ impl Minutes {
     fn add(&mut self, minutes: u32, count: u64) {
         self.min = Some(self.min.map_or(minutes, |m| m.min(minutes)));
         self.max = Some(self.max.map_or(minutes, |m| m.max(minutes)));
-        self.with_minutes += count;
+        self.with_minutes = self.with_minutes.saturating_add(count);
     }
 
     pub(crate) fn merge(&mut self, other: Minutes) {
@@ -149,16 +149,16 @@ impl Group {
                 None => continue,
             };
             match facet.values.iter().position(|(v, _)| v == value) {
-                Some(i) => facet.values[i].1 += count,
+                Some(i) => facet.values[i].1 = facet.values[i].1.saturating_add(count),
                 None if facet.values.len() < MAX_LABEL_VALUES => facet.values.push((value.to_string(), count)),
-                None => facet.other += count,
+                None => facet.other = facet.other.saturating_add(count),
             }
         }
     }
 
     pub(crate) fn add_creator_site(&mut self, file: &str, line: u32, count: u64) {
         match self.creators.iter().position(|c| c.line == line && c.file == file) {
-            Some(i) => self.creators[i].count += count,
+            Some(i) => self.creators[i].count = self.creators[i].count.saturating_add(count),
             None if self.creators.len() < MAX_CREATOR_SITES => {
                 self.creators.push(CreatorSite { file: file.to_string(), line, count })
             }
@@ -221,12 +221,12 @@ impl Group {
 
     /// Adds a sample known to have this group's key.
     fn absorb(&mut self, sample: &Sample) {
-        self.count += sample.count;
+        self.count = self.count.saturating_add(sample.count);
         if let Some(m) = sample.minutes {
             self.add_minutes(m, sample.count);
         }
         if sample.leaked {
-            self.leaked += sample.count;
+            self.leaked = self.leaked.saturating_add(sample.count);
         }
         if let Some(id) = sample.id
             && self.ids.len() < MAX_IDS
@@ -304,7 +304,7 @@ impl Grouper {
     }
 
     pub fn add(&mut self, sample: &Sample) {
-        self.goroutines += sample.count;
+        self.goroutines = self.goroutines.saturating_add(sample.count);
         let hash = self.key_hash(sample);
         let mut slot = self.index.get(&hash).copied();
         while let Some(i) = slot {

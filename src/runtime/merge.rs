@@ -97,14 +97,14 @@ impl Snapshot {
 /// A second traceback of the same moment (say goroutineleak?debug=2 beside
 /// goroutine?debug=2): only its `(leaked)` marks are taken.
 fn merge_traceback(groups: &mut [Group], other: &[Group]) -> u64 {
-    let mut unmatched = 0;
+    let mut unmatched: u64 = 0;
     for o in other {
         match groups
             .iter_mut()
             .find(|g| g.state == o.state && g.creator == o.creator && g.key_frames() == o.key_frames())
         {
             Some(g) => g.leaked = g.leaked.max(o.leaked).min(g.count),
-            None => unmatched += o.count,
+            None => unmatched = unmatched.saturating_add(o.count),
         }
     }
     unmatched
@@ -118,19 +118,19 @@ fn merge_profile(groups: &mut [Group], records: &[Group], leak: bool, take_label
     for (i, g) in groups.iter().enumerate() {
         by_signature.entry(signature(g)).or_default().push(i);
     }
-    let mut unmatched = 0;
+    let mut unmatched: u64 = 0;
     // Proven-leaked goroutines per group according to this source; several leak
     // profiles of one moment (debug=0 and debug=1) say the same thing, so each
     // group keeps the largest figure rather than the sum.
     let mut assigned = vec![0u64; groups.len()];
     for record in records {
         let Some(targets) = by_signature.get(&signature(record)) else {
-            unmatched += record.count;
+            unmatched = unmatched.saturating_add(record.count);
             continue;
         };
         // Room per group: a group cannot hold more proven-leaked goroutines than it has.
         let room = |i: usize| if leak { groups[i].count - assigned[i] } else { u64::MAX };
-        let total: u64 = targets.iter().map(|&i| groups[i].count).sum::<u64>().max(1);
+        let total: u64 = targets.iter().map(|&i| groups[i].count).fold(0, u64::saturating_add).max(1);
         let mut shares: Vec<u64> = targets
             .iter()
             .map(|&i| {
@@ -139,7 +139,7 @@ fn merge_profile(groups: &mut [Group], records: &[Group], leak: bool, take_label
             })
             .collect();
         // Hand out what rounding and full groups left over, in group order.
-        let mut left = record.count - shares.iter().sum::<u64>();
+        let mut left = record.count.saturating_sub(shares.iter().copied().fold(0, u64::saturating_add));
         for (n, &i) in targets.iter().enumerate() {
             let extra = left.min(room(i) - shares[n]);
             shares[n] += extra;
@@ -147,7 +147,7 @@ fn merge_profile(groups: &mut [Group], records: &[Group], leak: bool, take_label
         }
         for (n, &i) in targets.iter().enumerate() {
             let share = shares[n];
-            assigned[i] += share;
+            assigned[i] = assigned[i].saturating_add(share);
             let g = &mut groups[i];
             if take_labels && share > 0 {
                 for facet in &record.labels {

@@ -179,7 +179,7 @@ impl Series {
                 }
             };
             let track = &mut self.tracks[t];
-            track.counts[at] += group.count;
+            track.counts[at] = track.counts[at].saturating_add(group.count);
             track.minutes[at].merge(group.minutes);
             track.last_seen = (at, gi);
             track.stateful |= group.state.is_some();

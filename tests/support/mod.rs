@@ -25,23 +25,8 @@ pub fn tool(name: &str) -> PathBuf {
     );
 }
 
+pub mod edits;
 pub mod lsp_client;
-
-/// xorshift64*: deterministic pseudo-random choices, so a failure reproduces.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// A handler that races a goroutine's send against a timeout: one
 /// `unreceived-send` finding on the send (line 13), started on line 12.

@@ -75,22 +75,22 @@ pub struct FileContext<'a> {
     /// Every function declaration, method and function literal in focus, in
     /// source order: found in one walk, shared by the rules.
     pub functions: Vec<tree_sitter::Node<'a>>,
-    /// Every `go` statement of the file, in source order (also outside the focus:
-    /// rules ask which functions run as goroutines).
+    /// Every `go` statement of the file, in source order. With a focus, those
+    /// in focus and those elsewhere that start a named function or method (rules
+    /// ask which functions run as goroutines).
     pub go_statements: Vec<tree_sitter::Node<'a>>,
-    /// Every goroutine start of the file: the `go` statements and the `x.Go(func...)`
-    /// calls of errgroup and `sync.WaitGroup`, in source order.
+    /// Every goroutine start: the `go` statements and the `x.Go(func...)` calls of
+    /// errgroup and `sync.WaitGroup`, in source order (with a focus, as above).
     pub goroutine_starts: Vec<tree_sitter::Node<'a>>,
     /// Every call expression in focus.
     pub calls: Vec<tree_sitter::Node<'a>>,
 }
 
 /// What a focused analysis already knows of the declarations out of focus: their
-/// goroutine starts, which the walk of the focused declarations cannot see.
+/// `go` statements that start named functions, which may be in focus.
 #[derive(Default)]
 pub struct OutOfFocus<'a> {
-    pub go_statements: Vec<tree_sitter::Node<'a>>,
-    pub goroutine_starts: Vec<tree_sitter::Node<'a>>,
+    pub named_starts: Vec<tree_sitter::Node<'a>>,
 }
 
 impl<'a> FileContext<'a> {
@@ -132,8 +132,8 @@ impl<'a> FileContext<'a> {
             packages: input.packages,
             focus: None,
             functions: Vec::new(),
-            go_statements: elsewhere.go_statements,
-            goroutine_starts: elsewhere.goroutine_starts,
+            go_statements: elsewhere.named_starts.clone(),
+            goroutine_starts: elsewhere.named_starts,
             calls: Vec::new(),
         };
         for &decl in &focus {
