@@ -2,6 +2,7 @@
 //! arguments, when `f` lives in another file of the package or in another
 //! package of the module: answered from package summaries, without that file's tree.
 
+use super::go::NodeKind;
 use tree_sitter::Node;
 
 use super::go::{self, text};
@@ -27,7 +28,7 @@ impl RemoteGoroutine<'_> {
 fn go_arguments(go_stmt: Node) -> Vec<Node> {
     go::named_children(go_stmt)
         .into_iter()
-        .find(|n| n.kind() == "call_expression")
+        .find(|n| n.kind_name() == "call_expression")
         .map(go::call_args)
         .unwrap_or_default()
 }
@@ -36,15 +37,15 @@ fn go_arguments(go_stmt: Node) -> Vec<Node> {
 /// very file are left to the rules' own tree-based analysis, so None for them.
 pub fn remote_goroutine<'t>(cx: &FileContext<'t>, go_stmt: Node<'t>) -> Option<RemoteGoroutine<'t>> {
     let src = cx.source;
-    let call = go::named_children(go_stmt).into_iter().find(|n| n.kind() == "call_expression")?;
+    let call = go::named_children(go_stmt).into_iter().find(|n| n.kind_name() == "call_expression")?;
     let function = call.child_by_field_name("function").map(go::unparen)?;
     let arguments = go::call_args(call);
-    let function = match function.kind() {
+    let function = match function.kind_name() {
         "identifier" => {
             let name = text(function, src);
             let declared_here = go::named_children(cx.tree.root_node())
                 .into_iter()
-                .any(|d| d.kind() == "function_declaration" && go::function_name(d, src) == Some(name));
+                .any(|d| d.kind_name() == "function_declaration" && go::function_name(d, src) == Some(name));
             if declared_here {
                 return None;
             }
@@ -53,7 +54,7 @@ pub fn remote_goroutine<'t>(cx: &FileContext<'t>, go_stmt: Node<'t>) -> Option<R
         "selector_expression" => {
             let operand = function.child_by_field_name("operand")?;
             let field = function.child_by_field_name("field")?;
-            if operand.kind() != "identifier" {
+            if operand.kind_name() != "identifier" {
                 return None;
             }
             cx.imported_function(text(operand, src), text(field, src))?
@@ -90,9 +91,9 @@ pub fn starved_argument<'t>(cx: &FileContext<'t>, go_stmt: Node<'t>) -> Option<S
 
 fn is_make_chan(node: Node, src: &str) -> bool {
     let node = go::unparen(node);
-    node.kind() == "call_expression"
+    node.kind_name() == "call_expression"
         && matches!(go::callee(node, src), Some((None, "make")))
-        && go::call_args(node).first().is_some_and(|t| t.kind() == "channel_type")
+        && go::call_args(node).first().is_some_and(|t| t.kind_name() == "channel_type")
 }
 
 /// A local channel handed to a goroutine of another file that ranges over it,
@@ -113,13 +114,13 @@ pub fn unclosed_range<'t>(cx: &FileContext<'t>, owner: Node<'t>, go_stmt: Node<'
     let src = cx.source;
     let body = go::body(owner)?;
     // Summarising a package costs a parse of its files: only when an argument could matter.
-    let made_here = |a: &Node| a.kind() == "identifier" && local_make(body, src, text(*a, src)).is_some();
+    let made_here = |a: &Node| a.kind_name() == "identifier" && local_make(body, src, text(*a, src)).is_some();
     if !go_arguments(go_stmt).iter().any(made_here) {
         return None;
     }
     let remote = remote_goroutine(cx, go_stmt)?;
     for (index, arg) in remote.arguments.iter().enumerate() {
-        if arg.kind() != "identifier" {
+        if arg.kind_name() != "identifier" {
             continue;
         }
         let effects = remote.param(index)?.effects;
@@ -136,11 +137,11 @@ pub fn unclosed_range<'t>(cx: &FileContext<'t>, owner: Node<'t>, go_stmt: Node<'
             }
             let parent = ident.parent()?;
             let in_goroutine = go::enclosing_function(ident) != Some(owner);
-            match parent.kind() {
+            match parent.kind_name() {
                 "send_statement" if parent.child_by_field_name("channel") == Some(ident) => {
                     single_producer &= !in_goroutine;
                 }
-                "expression_list" if parent.parent().is_some_and(|p| p.kind() == "short_var_declaration") => {}
+                "expression_list" if parent.parent().is_some_and(|p| p.kind_name() == "short_var_declaration") => {}
                 // A close anywhere, a hand-off, a store: someone else may close it.
                 _ => followed = false,
             }
@@ -156,7 +157,7 @@ pub fn unclosed_range<'t>(cx: &FileContext<'t>, owner: Node<'t>, go_stmt: Node<'
 fn local_make<'t>(body: Node<'t>, src: &str, name: &str) -> Option<Node<'t>> {
     let mut found = None;
     go::walk_own(body, |n| {
-        if found.is_none() && matches!(n.kind(), "short_var_declaration" | "var_declaration") {
+        if found.is_none() && matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
             for (ident, value) in go::declared(n) {
                 if go::is_ident(ident, src, name) && value.is_some_and(|v| is_make_chan(v, src)) {
                     found = value.map(go::unparen);

@@ -9,6 +9,7 @@
 //! re-assigned, passed to an unknown function) makes the result an escape, and the
 //! rules stay silent.
 
+use super::go::NodeKind;
 use tree_sitter::Node;
 
 use super::go::{self, text};
@@ -112,14 +113,14 @@ pub fn made_channels<'t>(func: Node<'t>, src: &str) -> Vec<MadeChannel<'t>> {
         return out;
     };
     go::walk_own(body, |n| {
-        if !matches!(n.kind(), "short_var_declaration" | "var_declaration") {
+        if !matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
             return;
         }
         for (ident, value) in go::declared(n) {
             let Some(value) = value.map(go::unparen) else {
                 continue;
             };
-            if ident.kind() == "identifier" && text(ident, src) != "_" && is_chan_make(value, src) {
+            if ident.kind_name() == "identifier" && text(ident, src) != "_" && is_chan_make(value, src) {
                 out.push(MadeChannel { ident, make: value, statement: n });
             }
         }
@@ -129,9 +130,9 @@ pub fn made_channels<'t>(func: Node<'t>, src: &str) -> Vec<MadeChannel<'t>> {
 
 /// Whether `node` is `make(chan T)` or `make(chan T, n)`.
 pub fn is_chan_make(node: Node, src: &str) -> bool {
-    node.kind() == "call_expression"
+    node.kind_name() == "call_expression"
         && matches!(go::callee(node, src), Some((None, "make")))
-        && go::call_args(node).first().is_some_and(|ty| ty.kind() == "channel_type")
+        && go::call_args(node).first().is_some_and(|ty| ty.kind_name() == "channel_type")
 }
 
 /// Every use of a channel made in `func`, wherever it runs.
@@ -183,7 +184,7 @@ fn name_uses<'t>(
             Some(p) => p,
             None => continue,
         };
-        let op = match parent.kind() {
+        let op = match parent.kind_name() {
             "send_statement" if parent.child_by_field_name("channel") == Some(ident) => Some((Op::Send, parent)),
             "unary_expression" if go::receive_operand(parent) == Some(ident) => Some((Op::Receive, parent)),
             "range_clause" if parent.child_by_field_name("right") == Some(ident) => Some((Op::Range, parent)),
@@ -193,14 +194,14 @@ fn name_uses<'t>(
             out.uses.push(Use { op, node, runner, site: node });
             continue;
         }
-        if parent.kind() == "binary_expression" && is_nil_comparison(parent, src) {
+        if parent.kind_name() == "binary_expression" && is_nil_comparison(parent, src) {
             continue;
         }
-        if parent.kind() != "argument_list" {
+        if parent.kind_name() != "argument_list" {
             out.escape.get_or_insert(ident);
             continue;
         }
-        let Some(call) = parent.parent().filter(|c| c.kind() == "call_expression") else {
+        let Some(call) = parent.parent().filter(|c| c.kind_name() == "call_expression") else {
             out.escape.get_or_insert(ident);
             continue;
         };
@@ -220,7 +221,7 @@ fn name_uses<'t>(
         }
         // `go func(in chan T) { ... }(ch)` calls the literal; otherwise a function of the file.
         let callee = match call.child_by_field_name("function").map(go::unparen) {
-            Some(lit) if lit.kind() == "func_literal" => Some(lit),
+            Some(lit) if lit.kind_name() == "func_literal" => Some(lit),
             _ => resolve_call(root, src, call),
         };
         let call_runner = runner_of_call(call, runner);
@@ -229,7 +230,7 @@ fn name_uses<'t>(
             continue;
         };
         let inner = param_uses_at(root, src, callee, index, depth + 1);
-        let in_literal = callee.kind() == "func_literal";
+        let in_literal = callee.kind_name() == "func_literal";
         out.absorb(Uses {
             uses: inner
                 .uses
@@ -260,7 +261,7 @@ pub fn shadowed(ident: Node, scope: Node, src: &str, name: &str) -> bool {
         if n == scope {
             break;
         }
-        if n.kind() == "func_literal" && go::shadows_as_param(n, src, name) {
+        if n.kind_name() == "func_literal" && go::shadows_as_param(n, src, name) {
             return true;
         }
         cur = n.parent();
@@ -273,14 +274,14 @@ fn is_nil_comparison(binary: Node, src: &str) -> bool {
     let nil = [binary.child_by_field_name("left"), binary.child_by_field_name("right")]
         .into_iter()
         .flatten()
-        .any(|side| side.kind() == "nil");
+        .any(|side| side.kind_name() == "nil");
     matches!(op, Some("==" | "!=")) && nil
 }
 
 fn has_spread(call: Node) -> bool {
     call.child_by_field_name("arguments").is_some_and(|args| {
         let mut cursor = args.walk();
-        args.children(&mut cursor).any(|c| c.kind() == "...")
+        args.children(&mut cursor).any(|c| c.kind_name() == "...")
     })
 }
 
@@ -292,7 +293,7 @@ fn runner_of<'t>(node: Node<'t>, scope: Node<'t>, src: &str) -> Runner<'t> {
         if n == scope {
             break;
         }
-        if n.kind() == "func_literal" {
+        if n.kind_name() == "func_literal" {
             match literal_runner(n, src) {
                 Runner::Owner => {}
                 other => return other,
@@ -309,9 +310,9 @@ fn literal_runner<'t>(lit: Node<'t>, src: &str) -> Runner<'t> {
     let Some(parent) = lit.parent() else {
         return Runner::Callback(lit);
     };
-    match parent.kind() {
+    match parent.kind_name() {
         "call_expression" if parent.child_by_field_name("function") == Some(lit) => match parent.parent() {
-            Some(g) if g.kind() == "go_statement" => Runner::Goroutine(g),
+            Some(g) if g.kind_name() == "go_statement" => Runner::Goroutine(g),
             _ => Runner::Owner,
         },
         "parenthesized_expression" => literal_runner(parent, src),
@@ -327,14 +328,14 @@ fn literal_runner<'t>(lit: Node<'t>, src: &str) -> Runner<'t> {
 
 /// `x.Go(f)`: errgroup's and (since Go 1.25) sync.WaitGroup's way to start a goroutine.
 fn is_go_method_call(call: Node, src: &str) -> bool {
-    call.kind() == "call_expression" && matches!(go::callee(call, src), Some((Some(_), "Go")))
+    call.kind_name() == "call_expression" && matches!(go::callee(call, src), Some((Some(_), "Go")))
 }
 
 /// The runner of a call at a place run by `at`: a `go` statement's call runs
 /// in the new goroutine.
 fn runner_of_call<'t>(call: Node<'t>, at: Runner<'t>) -> Runner<'t> {
     match call.parent() {
-        Some(g) if g.kind() == "go_statement" => Runner::Goroutine(g),
+        Some(g) if g.kind_name() == "go_statement" => Runner::Goroutine(g),
         _ => at,
     }
 }
@@ -344,13 +345,14 @@ fn runner_of_call<'t>(call: Node<'t>, at: Runner<'t>) -> Runner<'t> {
 /// name. None when there is none or more than one.
 pub fn resolve_call<'t>(root: Node<'t>, src: &str, call: Node<'t>) -> Option<Node<'t>> {
     let function = call.child_by_field_name("function").map(go::unparen)?;
-    let (kind, name) = match function.kind() {
+    let (kind, name) = match function.kind_name() {
         "identifier" => ("function_declaration", text(function, src)),
         "selector_expression" => ("method_declaration", text(function.child_by_field_name("field")?, src)),
         _ => return None,
     };
-    let mut found =
-        go::named_children(root).into_iter().filter(|n| n.kind() == kind && go::function_name(*n, src) == Some(name));
+    let mut found = go::named_children(root)
+        .into_iter()
+        .filter(|n| n.kind_name() == kind && go::function_name(*n, src) == Some(name));
     let first = found.next()?;
     found.next().is_none().then_some(first)
 }
@@ -358,14 +360,14 @@ pub fn resolve_call<'t>(root: Node<'t>, src: &str, call: Node<'t>) -> Option<Nod
 /// The function that a `go` statement (or `x.Go(...)` call) runs, when we can see
 /// its body: a function literal, or a function or method of this file.
 pub fn started_function<'t>(root: Node<'t>, src: &str, start: Node<'t>) -> Option<Node<'t>> {
-    let call = if start.kind() == "go_statement" {
-        go::named_children(start).into_iter().find(|n| n.kind() == "call_expression")?
+    let call = if start.kind_name() == "go_statement" {
+        go::named_children(start).into_iter().find(|n| n.kind_name() == "call_expression")?
     } else {
         let lit = go::call_args(start).into_iter().next().map(go::unparen)?;
-        return (lit.kind() == "func_literal").then_some(lit);
+        return (lit.kind_name() == "func_literal").then_some(lit);
     };
     let function = call.child_by_field_name("function").map(go::unparen)?;
-    if function.kind() == "func_literal" {
+    if function.kind_name() == "func_literal" {
         return Some(function);
     }
     resolve_call(root, src, call)
@@ -375,7 +377,7 @@ pub fn started_function<'t>(root: Node<'t>, src: &str, start: Node<'t>) -> Optio
 /// literal started by a `go` statement is that statement's).
 pub fn method_started_literal<'t>(lit: Node<'t>, src: &str) -> Option<Node<'t>> {
     match literal_runner(lit, src) {
-        Runner::Goroutine(call) if call.kind() == "call_expression" => Some(call),
+        Runner::Goroutine(call) if call.kind_name() == "call_expression" => Some(call),
         _ => None,
     }
 }

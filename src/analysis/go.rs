@@ -4,10 +4,35 @@
 //! name-based reasoning in one place (which identifier is a use of which local,
 //! which call is `time.NewTicker` under the file's import name for `time`).
 
+use std::sync::LazyLock;
+
 use tree_sitter::Node;
 
 /// The source text of a node. Invalid ranges (never produced by tree-sitter on the
 /// text it parsed) give "" rather than a panic.
+/// Every node kind's name, by kind id.
+static KIND_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let go = crate::syntax::parse::go_language();
+    (0..go.node_kind_count() as u16).map(|id| go.node_kind_for_id(id).unwrap_or("")).collect()
+});
+
+/// A node's kind by table lookup. `Node::kind` asks the C library and then
+/// measures and checks the name it gets, on every call; the rules call it on
+/// nearly every node they walk.
+pub trait NodeKind {
+    fn kind_name(&self) -> &'static str;
+}
+
+impl NodeKind for Node<'_> {
+    #[inline]
+    fn kind_name(&self) -> &'static str {
+        match KIND_NAMES.get(usize::from(self.kind_id())) {
+            Some(name) => name,
+            None => self.kind(),
+        }
+    }
+}
+
 pub fn text<'s>(node: Node, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")
 }
@@ -20,11 +45,11 @@ pub fn named_children<'t>(node: Node<'t>) -> Vec<Node<'t>> {
 /// Whether a node starts a new function body (and with it a new goroutine boundary
 /// when it is the operand of `go`).
 pub fn is_function(node: Node) -> bool {
-    matches!(node.kind(), "function_declaration" | "method_declaration" | "func_literal")
+    matches!(node.kind_name(), "function_declaration" | "method_declaration" | "func_literal")
 }
 
 pub fn is_loop(node: Node) -> bool {
-    node.kind() == "for_statement"
+    node.kind_name() == "for_statement"
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +87,7 @@ pub fn walk<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>) -> Walk) {
 /// function's own goroutine.
 pub fn walk_own<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
     walk(node, |n| {
-        if n != node && n.kind() == "func_literal" {
+        if n != node && n.kind_name() == "func_literal" {
             return Walk::SkipChildren;
         }
         visit(n);
@@ -74,7 +99,7 @@ pub fn walk_own<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
 pub fn descendants_of_kind<'t>(node: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     walk(node, |n| {
-        if n.kind() == kind {
+        if n.kind_name() == kind {
             out.push(n);
         }
         Walk::Continue
@@ -157,7 +182,7 @@ pub fn describe_function(func: Node, src: &str) -> String {
 pub fn package_name<'s>(root: Node, src: &'s str) -> Option<&'s str> {
     file_header(root)
         .into_iter()
-        .find(|n| n.kind() == "package_clause")
+        .find(|n| n.kind_name() == "package_clause")
         .and_then(|clause| named_children(clause).into_iter().next())
         .map(|ident| text(ident, src))
 }
@@ -167,7 +192,7 @@ pub fn package_name<'s>(root: Node, src: &'s str) -> Option<&'s str> {
 pub fn file_header(root: Node) -> Vec<Node> {
     let mut cursor = root.walk();
     root.named_children(&mut cursor)
-        .take_while(|n| matches!(n.kind(), "package_clause" | "import_declaration" | "comment"))
+        .take_while(|n| matches!(n.kind_name(), "package_clause" | "import_declaration" | "comment"))
         .collect()
 }
 
@@ -190,7 +215,7 @@ pub fn params<'s>(func: Node, src: &'s str) -> Vec<Param<'s>> {
     let Some(list) = func.child_by_field_name("parameters") else { return out };
     let mut index = 0;
     for decl in named_children(list) {
-        if !matches!(decl.kind(), "parameter_declaration" | "variadic_parameter_declaration") {
+        if !matches!(decl.kind_name(), "parameter_declaration" | "variadic_parameter_declaration") {
             continue;
         }
         let ty = decl.child_by_field_name("type").map(|t| text(t, src)).unwrap_or("");
@@ -211,7 +236,7 @@ pub fn params<'s>(func: Node, src: &'s str) -> Vec<Param<'s>> {
 /// The receiver of a method, as a parameter.
 pub fn receiver<'s>(func: Node, src: &'s str) -> Option<Param<'s>> {
     let list = func.child_by_field_name("receiver")?;
-    let decl = named_children(list).into_iter().find(|n| n.kind() == "parameter_declaration")?;
+    let decl = named_children(list).into_iter().find(|n| n.kind_name() == "parameter_declaration")?;
     let name = decl.child_by_field_name("name").map(|n| text(n, src)).unwrap_or("_");
     let ty = decl.child_by_field_name("type").map(|t| text(t, src)).unwrap_or("");
     Some(Param { name, ty, index: 0 })
@@ -237,7 +262,7 @@ fn names_importing(specs: &[Node], src: &str, path: &str) -> Vec<String> {
             continue;
         }
         match spec.child_by_field_name("name") {
-            Some(alias) if alias.kind() == "package_identifier" => out.push(text(alias, src).to_string()),
+            Some(alias) if alias.kind_name() == "package_identifier" => out.push(text(alias, src).to_string()),
             Some(_) => {}
             None => out.push(path.rsplit('/').next().unwrap_or(path).to_string()),
         }
@@ -249,12 +274,12 @@ fn names_importing(specs: &[Node], src: &str, path: &str) -> Vec<String> {
 /// looks no deeper (a walk of the whole tree costs a third of a parse).
 pub fn import_specs(root: Node) -> Vec<Node> {
     let mut out = Vec::new();
-    for decl in file_header(root).into_iter().filter(|n| n.kind() == "import_declaration") {
+    for decl in file_header(root).into_iter().filter(|n| n.kind_name() == "import_declaration") {
         for child in named_children(decl) {
-            match child.kind() {
+            match child.kind_name() {
                 "import_spec" => out.push(child),
                 "import_spec_list" => {
-                    out.extend(named_children(child).into_iter().filter(|n| n.kind() == "import_spec"))
+                    out.extend(named_children(child).into_iter().filter(|n| n.kind_name() == "import_spec"))
                 }
                 _ => {}
             }
@@ -267,8 +292,8 @@ pub fn import_specs(root: Node) -> Vec<Node> {
 /// inside functions are left out: looking for them would cost a walk of the whole tree).
 pub fn top_level_type_specs(root: Node) -> Vec<Node> {
     let mut out = Vec::new();
-    for decl in named_children(root).into_iter().filter(|n| n.kind() == "type_declaration") {
-        out.extend(named_children(decl).into_iter().filter(|n| n.kind() == "type_spec"));
+    for decl in named_children(root).into_iter().filter(|n| n.kind_name() == "type_declaration") {
+        out.extend(named_children(decl).into_iter().filter(|n| n.kind_name() == "type_spec"));
     }
     out
 }
@@ -298,12 +323,12 @@ impl Imports {
 /// `(None, "name")`; other callees (method values on calls, index expressions) give None.
 pub fn callee<'s>(call: Node, src: &'s str) -> Option<(Option<&'s str>, &'s str)> {
     let function = call.child_by_field_name("function")?;
-    match function.kind() {
+    match function.kind_name() {
         "identifier" => Some((None, text(function, src))),
         "selector_expression" => {
             let operand = function.child_by_field_name("operand")?;
             let field = function.child_by_field_name("field")?;
-            if operand.kind() == "identifier" { Some((Some(text(operand, src)), text(field, src))) } else { None }
+            if operand.kind_name() == "identifier" { Some((Some(text(operand, src)), text(field, src))) } else { None }
         }
         _ => None,
     }
@@ -311,7 +336,7 @@ pub fn callee<'s>(call: Node, src: &'s str) -> Option<(Option<&'s str>, &'s str)
 
 /// Whether `call` is `pkg.name(...)` for one of the file's import names of a package.
 pub fn is_pkg_call(call: Node, src: &str, pkg_names: &[String], names: &[&str]) -> bool {
-    if call.kind() != "call_expression" {
+    if call.kind_name() != "call_expression" {
         return false;
     }
     match callee(call, src) {
@@ -327,7 +352,7 @@ pub fn call_args(call: Node) -> Vec<Node> {
 
 /// Unwraps parentheses around an expression.
 pub fn unparen(mut node: Node) -> Node {
-    while node.kind() == "parenthesized_expression" {
+    while node.kind_name() == "parenthesized_expression" {
         match node.named_child(0) {
             Some(inner) => node = inner,
             None => break,
@@ -338,16 +363,16 @@ pub fn unparen(mut node: Node) -> Node {
 
 /// Whether `node` is the identifier `name`.
 pub fn is_ident(node: Node, src: &str, name: &str) -> bool {
-    node.kind() == "identifier" && text(node, src) == name
+    node.kind_name() == "identifier" && text(node, src) == name
 }
 
 /// If `node` is `<-X` (a receive expression), returns X.
 pub fn receive_operand(node: Node) -> Option<Node> {
-    if node.kind() != "unary_expression" {
+    if node.kind_name() != "unary_expression" {
         return None;
     }
     let op = node.child_by_field_name("operator")?;
-    if op.kind() != "<-" {
+    if op.kind_name() != "<-" {
         return None;
     }
     node.child_by_field_name("operand")
@@ -358,7 +383,7 @@ pub fn statement_of(node: Node) -> Option<Node> {
     let mut cur = node;
     loop {
         let parent = cur.parent()?;
-        if parent.kind() == "statement_list" {
+        if parent.kind_name() == "statement_list" {
             return Some(cur);
         }
         if is_function(parent) {
@@ -372,7 +397,7 @@ pub fn statement_of(node: Node) -> Option<Node> {
 pub fn next_statement(stmt: Node) -> Option<Node> {
     let mut next = stmt.next_named_sibling();
     while let Some(n) = next {
-        if n.kind() != "comment" {
+        if n.kind_name() != "comment" {
             return Some(n);
         }
         next = n.next_named_sibling();
@@ -407,7 +432,7 @@ pub fn line_number(src: &str, offset: usize) -> usize {
 /// `a, b = ...` for assignments), each with the expression assigned to it when
 /// the right-hand side has one value per name.
 pub fn declared<'t>(stmt: Node<'t>) -> Vec<(Node<'t>, Option<Node<'t>>)> {
-    match stmt.kind() {
+    match stmt.kind_name() {
         "short_var_declaration" | "assignment_statement" => {
             let (Some(left), Some(right)) = (stmt.child_by_field_name("left"), stmt.child_by_field_name("right"))
             else {
@@ -443,7 +468,7 @@ pub fn declared<'t>(stmt: Node<'t>) -> Vec<(Node<'t>, Option<Node<'t>>)> {
 pub fn idents_named<'t>(scope: Node<'t>, src: &str, name: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     walk(scope, |n| {
-        if n.kind() == "identifier" && text(n, src) == name {
+        if n.kind_name() == "identifier" && text(n, src) == name {
             out.push(n);
         }
         Walk::Continue
@@ -477,7 +502,7 @@ pub fn context_in_scope(func: Node, at: Node, src: &str, imports: &Imports) -> O
                 return Some(format!("{}.Context()", p.name));
             }
         }
-        if f.kind() != "func_literal" {
+        if f.kind_name() != "func_literal" {
             break;
         }
         current = enclosing_function(f);
@@ -489,7 +514,7 @@ fn context_local_before(func: Node, at: Node, src: &str, imports: &Imports) -> O
     let body = body(func)?;
     let mut found = None;
     walk_own(body, |n| {
-        if n.start_byte() >= at.start_byte() || !matches!(n.kind(), "short_var_declaration" | "var_declaration") {
+        if n.start_byte() >= at.start_byte() || !matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
             return;
         }
         // Only declarations whose scope still covers `at`.
@@ -511,7 +536,7 @@ fn context_local_before(func: Node, at: Node, src: &str, imports: &Imports) -> O
                 continue;
             };
             let value = unparen(value);
-            let is_ctx_call = value.kind() == "call_expression"
+            let is_ctx_call = value.kind_name() == "call_expression"
                 && (is_pkg_call(
                     value,
                     src,
@@ -527,7 +552,7 @@ fn context_local_before(func: Node, at: Node, src: &str, imports: &Imports) -> O
                         "WithDeadlineCause",
                     ],
                 ) || matches!(callee(value, src), Some((Some(_), "Context"))));
-            if is_ctx_call && name.kind() == "identifier" && text(name, src) != "_" {
+            if is_ctx_call && name.kind_name() == "identifier" && text(name, src) != "_" {
                 found = Some(text(name, src).to_string());
             }
         }
@@ -552,7 +577,7 @@ pub fn leaves<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
         if exit.is_some() {
             return;
         }
-        match n.kind() {
+        match n.kind_name() {
             "return_statement" | "goto_statement" => exit = Some(n),
             "break_statement" | "continue_statement" if n.named_child(0).is_some() => exit = Some(n),
             "call_expression" if matches!(callee(n, src), Some((None, "panic"))) => exit = Some(n),
@@ -566,25 +591,25 @@ pub fn leaves<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
 /// `goto`, `panic` or `break` that leaves it (a plain `break` inside a nested
 /// `select`, `switch` or loop only leaves that statement).
 pub fn loop_never_exits(for_stmt: Node, src: &str) -> bool {
-    if for_stmt.kind() != "for_statement" {
+    if for_stmt.kind_name() != "for_statement" {
         return false;
     }
-    let has_header = named_children(for_stmt).iter().any(|c| c.kind() != "block" && c.kind() != "comment");
+    let has_header = named_children(for_stmt).iter().any(|c| c.kind_name() != "block" && c.kind_name() != "comment");
     if has_header {
         return false;
     }
     let Some(body) = for_stmt.child_by_field_name("body") else { return false };
     let label = for_stmt
         .parent()
-        .filter(|p| p.kind() == "labeled_statement")
+        .filter(|p| p.kind_name() == "labeled_statement")
         .and_then(|p| p.child_by_field_name("label"))
         .map(|l| text(l, src));
     let mut exits = false;
     walk(body, |n| {
-        if exits || n.kind() == "func_literal" {
+        if exits || n.kind_name() == "func_literal" {
             return Walk::SkipChildren;
         }
-        match n.kind() {
+        match n.kind_name() {
             "return_statement" | "goto_statement" => exits = true,
             "call_expression" if matches!(callee(n, src), Some((None, "panic"))) => exits = true,
             "break_statement" => match n.named_child(0) {
@@ -606,7 +631,7 @@ fn breaks_out_of(brk: Node, loop_node: Node) -> bool {
             return true;
         }
         if matches!(
-            n.kind(),
+            n.kind_name(),
             "for_statement" | "select_statement" | "expression_switch_statement" | "type_switch_statement"
         ) {
             return false;
@@ -619,7 +644,7 @@ fn breaks_out_of(brk: Node, loop_node: Node) -> bool {
 /// Whether `func` is `main` of package main or an `init` function: code that runs
 /// for the life of the process.
 pub fn is_process_entry(func: Node, root: Node, src: &str) -> bool {
-    if func.kind() != "function_declaration" {
+    if func.kind_name() != "function_declaration" {
         return false;
     }
     match function_name(func, src) {
@@ -638,7 +663,7 @@ pub fn takes_testing(func: Node, src: &str) -> bool {
 /// Whether `func` is a top-level test, benchmark, fuzz target or `TestMain`: a
 /// `TestX`/`BenchmarkX`/`FuzzX` function whose one parameter is a `*testing.T/B/F/M`.
 pub fn is_test_entry(func: Node, src: &str) -> bool {
-    if func.kind() != "function_declaration" {
+    if func.kind_name() != "function_declaration" {
         return false;
     }
     let Some(name) = function_name(func, src) else {
@@ -653,14 +678,14 @@ pub fn is_test_entry(func: Node, src: &str) -> bool {
 
 /// The `go` statement that runs the literal `func`: `go func(...) { ... }(...)`.
 pub fn go_statement_of(func: Node) -> Option<Node> {
-    if func.kind() != "func_literal" {
+    if func.kind_name() != "func_literal" {
         return None;
     }
     let call = func.parent()?;
-    if call.kind() != "call_expression" || call.child_by_field_name("function") != Some(func) {
+    if call.kind_name() != "call_expression" || call.child_by_field_name("function") != Some(func) {
         return None;
     }
-    call.parent().filter(|g| g.kind() == "go_statement")
+    call.parent().filter(|g| g.kind_name() == "go_statement")
 }
 
 /// The functions and methods this file starts as goroutines by name: `go name(...)`
@@ -676,13 +701,13 @@ impl<'s> GoroutineEntries<'s> {
     pub fn of(go_statements: &[Node], src: &'s str) -> Self {
         let mut entries = GoroutineEntries::default();
         for &stmt in go_statements {
-            let Some(call) = named_children(stmt).into_iter().find(|n| n.kind() == "call_expression") else {
+            let Some(call) = named_children(stmt).into_iter().find(|n| n.kind_name() == "call_expression") else {
                 continue;
             };
             let Some(function) = call.child_by_field_name("function").map(unparen) else {
                 continue;
             };
-            match function.kind() {
+            match function.kind_name() {
                 "identifier" => entries.functions.push(text(function, src)),
                 "selector_expression" => {
                     if let Some(field) = function.child_by_field_name("field") {
@@ -698,7 +723,7 @@ impl<'s> GoroutineEntries<'s> {
     /// Whether `func` runs as a goroutine of its own: the literal of a `go`
     /// statement, or a declared function or method that this file starts with `go`.
     pub fn runs_as_goroutine(&self, func: Node, src: &str) -> bool {
-        match func.kind() {
+        match func.kind_name() {
             "func_literal" => go_statement_of(func).is_some(),
             "function_declaration" => function_name(func, src).is_some_and(|n| self.functions.contains(&n)),
             "method_declaration" => function_name(func, src).is_some_and(|n| self.methods.contains(&n)),
@@ -711,16 +736,16 @@ impl<'s> GoroutineEntries<'s> {
 /// `runtime.Goexit`, `log.Panic*` and any `Fatal*` function or method (log,
 /// testing, loggers).
 pub fn never_returns(call: Node, src: &str) -> bool {
-    if call.kind() != "call_expression" {
+    if call.kind_name() != "call_expression" {
         return false;
     }
     let Some(function) = call.child_by_field_name("function") else {
         return false;
     };
-    if function.kind() == "identifier" {
+    if function.kind_name() == "identifier" {
         return text(function, src) == "panic";
     }
-    if function.kind() != "selector_expression" {
+    if function.kind_name() != "selector_expression" {
         return false;
     }
     let field = function.child_by_field_name("field").map_or("", |f| text(f, src));
@@ -733,13 +758,13 @@ pub fn never_returns(call: Node, src: &str) -> bool {
 /// The `}` token that closes a block, when the source has one.
 pub fn closing_brace(block: Node) -> Option<Node> {
     let last = block.child(block.child_count().checked_sub(1)?)?;
-    (last.kind() == "}" && !last.is_missing()).then_some(last)
+    (last.kind_name() == "}" && !last.is_missing()).then_some(last)
 }
 
 /// Where a line can go first in a block: just past the line of its `{`, when
 /// nothing but whitespace follows the brace on that line.
 pub fn after_opening_line(src: &str, block: Node) -> Option<usize> {
-    let open = block.child(0).filter(|c| c.kind() == "{")?;
+    let open = block.child(0).filter(|c| c.kind_name() == "{")?;
     let end = line_end(src, open.end_byte());
     src.get(open.end_byte()..end)?.trim().is_empty().then_some(end)
 }
@@ -747,7 +772,7 @@ pub fn after_opening_line(src: &str, block: Node) -> Option<usize> {
 /// `func` and, for a function literal, the functions it is nested in, innermost
 /// first: the functions whose parameters and locals are in scope inside `func`.
 pub fn nesting(func: Node) -> impl Iterator<Item = Node> {
-    std::iter::successors(Some(func), |f| if f.kind() == "func_literal" { enclosing_function(*f) } else { None })
+    std::iter::successors(Some(func), |f| if f.kind_name() == "func_literal" { enclosing_function(*f) } else { None })
 }
 
 /// Just past the line on which `node` ends, when nothing but whitespace or a
@@ -834,7 +859,7 @@ impl<'t> Paths<'_, 't> {
     fn sequence(&self, stmts: impl IntoIterator<Item = Node<'t>>, targets: Targets) -> Option<Flow<'t>> {
         let mut flow = Flow::through();
         for stmt in stmts {
-            if stmt.kind() == "comment" {
+            if stmt.kind_name() == "comment" {
                 continue;
             }
             let f = self.statement(stmt, targets)?;
@@ -853,7 +878,7 @@ impl<'t> Paths<'_, 't> {
         let Some(node) = node else {
             return Some(Flow::through());
         };
-        let list = named_children(node).into_iter().find(|n| n.kind() == "statement_list");
+        let list = named_children(node).into_iter().find(|n| n.kind_name() == "statement_list");
         self.sequence(list.map(named_children).unwrap_or_default(), targets)
     }
 
@@ -861,7 +886,7 @@ impl<'t> Paths<'_, 't> {
         if stmt.has_error() || stmt.is_missing() {
             return None;
         }
-        match stmt.kind() {
+        match stmt.kind_name() {
             "block" => self.body(Some(stmt), targets),
             "if_statement" => {
                 if self.uses(stmt.child_by_field_name("initializer"))
@@ -871,7 +896,7 @@ impl<'t> Paths<'_, 't> {
                 }
                 let mut flow = self.body(stmt.child_by_field_name("consequence"), targets)?;
                 let alternative = match stmt.child_by_field_name("alternative") {
-                    Some(alt) if alt.kind() == "if_statement" => self.statement(alt, targets)?,
+                    Some(alt) if alt.kind_name() == "if_statement" => self.statement(alt, targets)?,
                     Some(alt) => self.body(Some(alt), targets)?,
                     None => Flow::through(),
                 };
@@ -886,23 +911,25 @@ impl<'t> Paths<'_, 't> {
                 }
                 let cases: Vec<Node> = named_children(stmt)
                     .into_iter()
-                    .filter(|c| matches!(c.kind(), "expression_case" | "type_case" | "default_case"))
+                    .filter(|c| matches!(c.kind_name(), "expression_case" | "type_case" | "default_case"))
                     .collect();
-                let has_default = cases.iter().any(|c| c.kind() == "default_case");
+                let has_default = cases.iter().any(|c| c.kind_name() == "default_case");
                 self.cases(&cases, !has_default, targets, "value")
             }
             "select_statement" => {
                 let cases: Vec<Node> = named_children(stmt)
                     .into_iter()
-                    .filter(|c| matches!(c.kind(), "communication_case" | "default_case"))
+                    .filter(|c| matches!(c.kind_name(), "communication_case" | "default_case"))
                     .collect();
                 // `select {}` never goes on.
                 self.cases(&cases, false, targets, "communication")
             }
             "for_statement" => {
                 let body = stmt.child_by_field_name("body");
-                let header: Vec<Node> =
-                    named_children(stmt).into_iter().filter(|c| Some(*c) != body && c.kind() != "comment").collect();
+                let header: Vec<Node> = named_children(stmt)
+                    .into_iter()
+                    .filter(|c| Some(*c) != body && c.kind_name() != "comment")
+                    .collect();
                 if header.iter().any(|h| (self.is_use)(*h)) {
                     return Some(Flow::stopped());
                 }
@@ -914,8 +941,9 @@ impl<'t> Paths<'_, 't> {
                 Some(Flow { exits: inner.exits, falls_through, breaks: false })
             }
             "labeled_statement" => {
-                let inner =
-                    named_children(stmt).into_iter().find(|c| c.kind() != "label_name" && c.kind() != "comment");
+                let inner = named_children(stmt)
+                    .into_iter()
+                    .find(|c| c.kind_name() != "label_name" && c.kind_name() != "comment");
                 match inner {
                     Some(inner) => self.statement(inner, targets),
                     None => Some(Flow::through()),
@@ -931,7 +959,7 @@ impl<'t> Paths<'_, 't> {
                 if stmt.named_child(0).is_some() {
                     return None;
                 }
-                let is_break = stmt.kind() == "break_statement";
+                let is_break = stmt.kind_name() == "break_statement";
                 if is_break && targets.breakable {
                     Some(Flow { exits: Vec::new(), falls_through: false, breaks: true })
                 } else if !is_break && targets.in_loop {
@@ -973,7 +1001,7 @@ impl<'t> Paths<'_, 't> {
 /// Names only: a user method called `Fatal` that returns counts too, which can
 /// only hide a finding.
 pub fn is_exiting_call(call: Node, src: &str) -> bool {
-    if call.kind() != "call_expression" {
+    if call.kind_name() != "call_expression" {
         return false;
     }
     match callee(call, src) {
@@ -985,7 +1013,7 @@ pub fn is_exiting_call(call: Node, src: &str) -> bool {
             // `s.log.Fatal(...)`: a method on a field.
             let field = call
                 .child_by_field_name("function")
-                .filter(|f| f.kind() == "selector_expression")
+                .filter(|f| f.kind_name() == "selector_expression")
                 .and_then(|f| f.child_by_field_name("field"));
             field.is_some_and(|f| matches!(text(f, src), "Fatal" | "Fatalf" | "Fatalln" | "FailNow"))
         }
@@ -1006,27 +1034,27 @@ pub fn loop_exits<'t>(for_stmt: Node<'t>, src: &str) -> Vec<Node<'t>> {
     // `continue` to the loop's own label goes round again; any other outer label leaves.
     let own_label = for_stmt
         .parent()
-        .filter(|p| p.kind() == "labeled_statement")
+        .filter(|p| p.kind_name() == "labeled_statement")
         .and_then(|p| p.child_by_field_name("label"))
         .map(|l| text(l, src));
     let mut inner_labels = Vec::new();
     walk_own(body, |n| {
-        if n.kind() == "labeled_statement"
+        if n.kind_name() == "labeled_statement"
             && let Some(label) = n.child_by_field_name("label")
         {
             inner_labels.push(text(label, src));
         }
     });
-    walk_own(body, |n| match n.kind() {
+    walk_own(body, |n| match n.kind_name() {
         "return_statement" => exits.push(n),
         // A `goto` to a label inside the loop stays in it.
         "goto_statement" if n.named_child(0).is_none_or(|l| !inner_labels.contains(&text(l, src))) => exits.push(n),
         "call_expression" if is_exiting_call(n, src) => exits.push(n),
         "break_statement" | "continue_statement" => match n.named_child(0) {
-            Some(label) if n.kind() == "continue_statement" && Some(text(label, src)) == own_label => {}
+            Some(label) if n.kind_name() == "continue_statement" && Some(text(label, src)) == own_label => {}
             Some(label) if !inner_labels.contains(&text(label, src)) => exits.push(n),
             Some(_) => {}
-            None if n.kind() == "break_statement" && breaks_out_of(n, for_stmt) => exits.push(n),
+            None if n.kind_name() == "break_statement" && breaks_out_of(n, for_stmt) => exits.push(n),
             None => {}
         },
         _ => {}
@@ -1041,7 +1069,7 @@ pub fn doc_comment(decl: Node, src: &str) -> String {
     let mut prev = decl.prev_sibling();
     let mut expected_row = decl.start_position().row;
     while let Some(c) = prev {
-        if c.kind() != "comment" || c.end_position().row + 1 != expected_row {
+        if c.kind_name() != "comment" || c.end_position().row + 1 != expected_row {
             break;
         }
         lines.push(text(c, src).trim_start_matches("//").trim_start_matches("/*").trim_end_matches("*/").trim());
@@ -1066,10 +1094,10 @@ pub fn after_statement_line(src: &str, stmt: Node) -> Option<usize> {
 /// naming the loop's label). `panic` is not an exit: a panicking goroutine ends the
 /// program unless recovered. Nested function literals are not looked into.
 pub fn loop_leaving_jumps<'t>(loop_node: Node<'t>, src: &str) -> Vec<Node<'t>> {
-    if loop_node.kind() != "for_statement" {
+    if loop_node.kind_name() != "for_statement" {
         return Vec::new();
     }
-    loop_exits(loop_node, src).into_iter().filter(|n| n.kind() != "call_expression").collect()
+    loop_exits(loop_node, src).into_iter().filter(|n| n.kind_name() != "call_expression").collect()
 }
 
 /// A name based on `base` that no identifier inside `scope` uses and that is not in
@@ -1079,7 +1107,7 @@ pub fn loop_leaving_jumps<'t>(loop_node: Node<'t>, src: &str) -> Vec<Node<'t>> {
 pub fn fresh_name(scope: Node, src: &str, base: &str, taken: &[String]) -> String {
     let mut in_use = std::collections::HashSet::new();
     walk(scope, |n| {
-        if matches!(n.kind(), "identifier" | "package_identifier" | "type_identifier" | "label_name") {
+        if matches!(n.kind_name(), "identifier" | "package_identifier" | "type_identifier" | "label_name") {
             in_use.insert(text(n, src));
         }
         Walk::Continue
@@ -1097,7 +1125,7 @@ pub fn fresh_name(scope: Node, src: &str, base: &str, taken: &[String]) -> Strin
 pub fn is_pure_expression(expr: Node, src: &str, imports: &Imports) -> bool {
     let mut pure = true;
     walk(expr, |n| {
-        match n.kind() {
+        match n.kind_name() {
             "call_expression" => {
                 let conversion = is_pkg_call(n, src, &imports.time, &["Duration"])
                     || matches!(callee(n, src), Some((None, "len" | "cap")));
@@ -1122,12 +1150,12 @@ pub fn writes_to(scope: Node, src: &str, name: &str) -> bool {
 /// received into, or has its address taken.
 pub fn is_write(ident: Node) -> bool {
     let Some(parent) = ident.parent() else { return false };
-    match parent.kind() {
+    match parent.kind_name() {
         "inc_statement" | "dec_statement" | "var_spec" | "const_spec" => true,
-        "unary_expression" => parent.child_by_field_name("operator").is_some_and(|op| op.kind() == "&"),
+        "unary_expression" => parent.child_by_field_name("operator").is_some_and(|op| op.kind_name() == "&"),
         "expression_list" => parent.parent().is_some_and(|holder| {
             matches!(
-                holder.kind(),
+                holder.kind_name(),
                 "assignment_statement" | "short_var_declaration" | "range_clause" | "receive_statement"
             ) && holder.child_by_field_name("left") == Some(parent)
         }),
@@ -1159,8 +1187,8 @@ pub fn identifiers<'s>(expr: Node, src: &'s str) -> Vec<&'s str> {
 /// How many times a loop runs when its header says so with a literal:
 /// `for i := 0; i < N; i++` or `for range N` (`for i := range N`) with an integer literal N.
 pub fn constant_iterations(lp: Node, src: &str) -> Option<usize> {
-    let header = named_children(lp).into_iter().find(|c| matches!(c.kind(), "for_clause" | "range_clause"))?;
-    let bound = match header.kind() {
+    let header = named_children(lp).into_iter().find(|c| matches!(c.kind_name(), "for_clause" | "range_clause"))?;
+    let bound = match header.kind_name() {
         "range_clause" => header.child_by_field_name("right")?,
         _ => {
             let init = header.child_by_field_name("initializer")?;
@@ -1173,7 +1201,7 @@ pub fn constant_iterations(lp: Node, src: &str) -> Option<usize> {
             cond.child_by_field_name("right")?
         }
     };
-    (bound.kind() == "int_literal").then(|| text(bound, src).parse().ok()).flatten()
+    (bound.kind_name() == "int_literal").then(|| text(bound, src).parse().ok()).flatten()
 }
 
 #[cfg(test)]
@@ -1187,7 +1215,7 @@ mod tests {
         let tree = parse_go(src, None);
         let mut calls = Vec::new();
         walk_own(tree.root_node(), |n| {
-            if n.kind() == "call_expression" {
+            if n.kind_name() == "call_expression" {
                 calls.push(text(n, src).to_string());
             }
         });
@@ -1223,7 +1251,7 @@ mod tests {
         let tree = parse_go(&src, None);
         let func = functions(tree.root_node())[0];
         let list =
-            named_children(super::body(func).unwrap()).into_iter().find(|n| n.kind() == "statement_list").unwrap();
+            named_children(super::body(func).unwrap()).into_iter().find(|n| n.kind_name() == "statement_list").unwrap();
         let is_use = |n: Node| !idents_named(n, &src, "done").is_empty();
         let exits = exits_skipping(list, None, &src, &is_use)?;
         Some(
@@ -1275,7 +1303,7 @@ mod tests {
         let list = decl.parent().unwrap();
         let is_use = |n: Node| !idents_named(n, src, "done").is_empty();
         let exits = exits_skipping(list, Some(decl), src, &is_use).unwrap();
-        assert!(matches!(exits.as_slice(), [Skip::Jump(n)] if n.kind() == "continue_statement"));
+        assert!(matches!(exits.as_slice(), [Skip::Jump(n)] if n.kind_name() == "continue_statement"));
     }
 
     #[test]

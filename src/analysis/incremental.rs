@@ -20,6 +20,7 @@
 //! many functions, redoes the whole file. `tests/incremental.rs` compares this
 //! with a whole-file analysis over random edits of every fixture.
 
+use super::go::NodeKind;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::ops::Range;
@@ -171,13 +172,13 @@ fn top_level_functions(tree: &Tree) -> Vec<Node<'_>> {
 }
 
 fn is_function_declaration(node: Node) -> bool {
-    matches!(node.kind(), "function_declaration" | "method_declaration")
+    matches!(node.kind_name(), "function_declaration" | "method_declaration")
 }
 
 /// Top-level comments say nothing to the rules (suppression comments are read
 /// again on every run), so editing one redoes nothing.
 fn is_neutral(node: Node) -> bool {
-    node.kind() == "comment"
+    node.kind_name() == "comment"
 }
 
 fn whole_file<'t>(
@@ -432,7 +433,7 @@ fn identifier_places<'s>(decl: Node, source: &'s str, out: &mut Vec<(u64, &'s st
         let node = cursor.node();
         let parent = *path.last().expect("the path starts with the declaration");
         let here = hasher.hash_one((parent, node.kind_id(), cursor.field_id().map(|f| f.get())));
-        if IDENTIFIER_KINDS.contains(&node.kind()) {
+        if IDENTIFIER_KINDS.contains(&node.kind_name()) {
             out.push((here, go::text(node, source)));
         }
         if cursor.goto_first_child() {
@@ -498,13 +499,13 @@ fn focused<'t>(
 /// The deepest node spanning exactly `range` under `within`, if of `kind`.
 fn node_at<'t>(within: Node<'t>, range: Range<usize>, kind: &str) -> Option<Node<'t>> {
     let node = within.descendant_for_byte_range(range.start, range.end)?;
-    (node.kind() == kind && node.byte_range() == range).then_some(node)
+    (node.kind_name() == kind && node.byte_range() == range).then_some(node)
 }
 
 /// `go func() { ... }()`: a `go` statement that starts a function literal.
 fn starts_a_literal(go_statement: Node) -> bool {
-    let call = go::named_children(go_statement).into_iter().find(|n| n.kind() == "call_expression");
-    call.and_then(|c| c.child_by_field_name("function")).is_some_and(|f| go::unparen(f).kind() == "func_literal")
+    let call = go::named_children(go_statement).into_iter().find(|n| n.kind_name() == "call_expression");
+    call.and_then(|c| c.child_by_field_name("function")).is_some_and(|f| go::unparen(f).kind_name() == "func_literal")
 }
 
 /// A kept declaration's record, with every offset moved by the edit.

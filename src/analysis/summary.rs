@@ -4,6 +4,7 @@
 //! files of a package let rules follow `go pkg.Drain(jobs)` into another file or
 //! package without keeping that file's tree.
 
+use super::go::NodeKind;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -97,7 +98,7 @@ impl PackageSummary {
             self.name = go::package_name(root, source).unwrap_or_default().to_string();
         }
         for decl in go::named_children(root) {
-            if matches!(decl.kind(), "function_declaration" | "method_declaration") {
+            if matches!(decl.kind_name(), "function_declaration" | "method_declaration") {
                 self.functions.push(summarize_function(decl, source, path));
             }
         }
@@ -138,22 +139,22 @@ pub fn param_effects(body: Node, src: &str, name: &str) -> (Effects, Option<Rang
     for ident in go::idents_named(body, src, name) {
         // A closure parameter of the same name is another variable.
         if let Some(f) = go::enclosing_function(ident)
-            && f.kind() == "func_literal"
+            && f.kind_name() == "func_literal"
             && go::shadows_as_param(f, src, name)
         {
             continue;
         }
         let Some(parent) = ident.parent() else { continue };
         let mut blocking = None;
-        match parent.kind() {
+        match parent.kind_name() {
             "send_statement" if parent.child_by_field_name("channel") == Some(ident) => {
                 effects.sends = true;
                 blocking = Some(parent.byte_range());
             }
             "unary_expression" if go::receive_operand(parent) == Some(ident) => {
                 effects.receives = true;
-                let in_select = parent.parent().is_some_and(|p| p.kind() == "receive_statement")
-                    || parent.parent().is_some_and(|p| p.kind() == "communication_case");
+                let in_select = parent.parent().is_some_and(|p| p.kind_name() == "receive_statement")
+                    || parent.parent().is_some_and(|p| p.kind_name() == "communication_case");
                 effects.blocks_receiving |= !in_select;
                 blocking = Some(parent.byte_range());
             }

@@ -3,6 +3,7 @@
 //! scope, so nothing can stop the goroutine; and, at a lower severity, calls that
 //! drop the context in scope the same way.
 
+use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -147,21 +148,21 @@ fn knows_ctx_is_done(func: Node, call: Node, ctx: &ScopeCtx, src: &str) -> bool 
     let mut found = false;
     go::walk(outer, |n| {
         let is_done_wait = go::receive_operand(n).is_some_and(|op| {
-            op.kind() == "call_expression"
+            op.kind_name() == "call_expression"
                 && op.child_by_field_name("function").is_some_and(|f| {
-                    f.kind() == "selector_expression"
+                    f.kind_name() == "selector_expression"
                         && f.child_by_field_name("field").is_some_and(|d| text(d, src) == "Done")
                         && f.child_by_field_name("operand").is_some_and(|o| text(o, src) == ctx.expr)
                 })
         });
         if is_done_wait {
-            let statement_before =
-                n.parent().is_some_and(|p| p.kind() == "expression_statement") && n.end_byte() <= call.start_byte();
-            let case = n.parent().filter(|p| p.kind() == "communication_case").or_else(|| {
+            let statement_before = n.parent().is_some_and(|p| p.kind_name() == "expression_statement")
+                && n.end_byte() <= call.start_byte();
+            let case = n.parent().filter(|p| p.kind_name() == "communication_case").or_else(|| {
                 n.parent()
-                    .filter(|p| p.kind() == "receive_statement")
+                    .filter(|p| p.kind_name() == "receive_statement")
                     .and_then(|p| p.parent())
-                    .filter(|c| c.kind() == "communication_case")
+                    .filter(|c| c.kind_name() == "communication_case")
             });
             found |= statement_before || case.is_some_and(|c| go::contains(c, call));
         }
@@ -174,10 +175,10 @@ fn knows_ctx_is_done(func: Node, call: Node, ctx: &ScopeCtx, src: &str) -> bool 
 /// scope: there is no context to pass, and a background one is the fallback.
 fn in_nil_branch(call: Node, ctx: &str, src: &str) -> bool {
     std::iter::successors(call.parent(), |n| n.parent()).take_while(|n| !go::is_function(*n)).any(|n| {
-        let Some(parent) = n.parent().filter(|p| p.kind() == "if_statement") else { return false };
+        let Some(parent) = n.parent().filter(|p| p.kind_name() == "if_statement") else { return false };
         parent.child_by_field_name("consequence") == Some(n)
             && parent.child_by_field_name("condition").map(go::unparen).is_some_and(|cond| {
-                cond.kind() == "binary_expression"
+                cond.kind_name() == "binary_expression"
                     && cond.child_by_field_name("operator").is_some_and(|o| text(o, src) == "==")
                     && [cond.child_by_field_name("left"), cond.child_by_field_name("right")]
                         .into_iter()
@@ -186,7 +187,7 @@ fn in_nil_branch(call: Node, ctx: &str, src: &str) -> bool {
                     && [cond.child_by_field_name("left"), cond.child_by_field_name("right")]
                         .into_iter()
                         .flatten()
-                        .any(|side| side.kind() == "nil")
+                        .any(|side| side.kind_name() == "nil")
             })
     })
 }
@@ -198,19 +199,19 @@ fn in_nil_branch(call: Node, ctx: &str, src: &str) -> bool {
 fn stored_in_field(cx: &FileContext, call: Node) -> bool {
     let src = cx.source;
     let mut value = call;
-    while let Some(outer) = value.parent().filter(|a| a.kind() == "argument_list").and_then(|a| a.parent()) {
+    while let Some(outer) = value.parent().filter(|a| a.kind_name() == "argument_list").and_then(|a| a.parent()) {
         if !go::is_pkg_call(outer, src, &cx.imports.context, &["WithCancel", "WithCancelCause", "WithValue"]) {
             break;
         }
         value = outer;
     }
-    let Some(list) = value.parent().filter(|p| p.kind() == "expression_list") else { return false };
-    let Some(assignment) = list.parent().filter(|a| a.kind() == "assignment_statement") else { return false };
+    let Some(list) = value.parent().filter(|p| p.kind_name() == "expression_list") else { return false };
+    let Some(assignment) = list.parent().filter(|a| a.kind_name() == "assignment_statement") else { return false };
     if assignment.child_by_field_name("right") != Some(list) {
         return false;
     }
     let left = assignment.child_by_field_name("left").map(go::named_children).unwrap_or_default();
-    left.first().is_some_and(|target| target.kind() == "selector_expression")
+    left.first().is_some_and(|target| target.kind_name() == "selector_expression")
 }
 
 /// Deferred calls run when the function returns, when its context may be done
@@ -221,7 +222,7 @@ fn is_deferred(call: Node) -> bool {
         if go::is_function(n) {
             return false;
         }
-        if n.kind() == "defer_statement" {
+        if n.kind_name() == "defer_statement" {
             return true;
         }
         cur = n.parent();
@@ -230,7 +231,7 @@ fn is_deferred(call: Node) -> bool {
 }
 
 fn is_call_argument(call: Node) -> bool {
-    call.parent().is_some_and(|p| p.kind() == "argument_list")
+    call.parent().is_some_and(|p| p.kind_name() == "argument_list")
 }
 
 /// The goroutine the call's value goes to, if any: the `go` statement's own
@@ -238,7 +239,7 @@ fn is_call_argument(call: Node) -> bool {
 fn goroutine_of(call: Node) -> Option<Use> {
     let mut cur = call.parent();
     while let Some(n) = cur {
-        match n.kind() {
+        match n.kind_name() {
             "function_declaration" | "method_declaration" => return None,
             "func_literal" => {
                 if let Some(go_stmt) = go::go_statement_of(n) {
@@ -246,7 +247,7 @@ fn goroutine_of(call: Node) -> Option<Use> {
                 }
             }
             "go_statement" => {
-                let go_call = go::named_children(n).into_iter().find(|c| c.kind() == "call_expression")?;
+                let go_call = go::named_children(n).into_iter().find(|c| c.kind_name() == "call_expression")?;
                 let args = go_call.child_by_field_name("arguments")?;
                 return go::contains(args, call).then_some(Use::GoArgument(n));
             }
@@ -268,7 +269,7 @@ fn detach_fix(cx: &FileContext, call: Node, go_stmt: Node, use_site: &Use, ctx: 
     if !cx.go_version.is_some_and(|v| v.at_least(1, 21)) {
         return None;
     }
-    if go_stmt.parent().map(|p| p.kind()) != Some("statement_list") {
+    if go_stmt.parent().map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
     let indent = go::indent_at(src, go_stmt.start_byte());
@@ -286,10 +287,10 @@ fn detach_fix(cx: &FileContext, call: Node, go_stmt: Node, use_site: &Use, ctx: 
     };
     let declaration =
         format!("{detached}, {cancel} := {pkg}.WithTimeout({pkg}.WithoutCancel({}), {time_pkg}.Minute)", ctx.expr);
-    let go_call = go::named_children(go_stmt).into_iter().find(|c| c.kind() == "call_expression")?;
+    let go_call = go::named_children(go_stmt).into_iter().find(|c| c.kind_name() == "call_expression")?;
     let function = go_call.child_by_field_name("function")?;
     let mut edits: Vec<TextEdit> = import_edit.into_iter().collect();
-    if function.kind() == "func_literal" {
+    if function.kind_name() == "func_literal" {
         // The literal stays; it calls cancel when it returns.
         let body = go::body(function)?;
         let open_line_end = go::after_opening_line(src, body)?;
@@ -336,7 +337,7 @@ fn detach_fix(cx: &FileContext, call: Node, go_stmt: Node, use_site: &Use, ctx: 
 fn is_stable(cx: &FileContext, arg: Node, func: Node, go_stmt: Node) -> bool {
     let src = cx.source;
     let arg = go::unparen(arg);
-    match arg.kind() {
+    match arg.kind_name() {
         "int_literal"
         | "float_literal"
         | "interpreted_string_literal"
@@ -349,13 +350,13 @@ fn is_stable(cx: &FileContext, arg: Node, func: Node, go_stmt: Node) -> bool {
         _ => return false,
     }
     let mut root = arg;
-    while root.kind() == "selector_expression" {
+    while root.kind_name() == "selector_expression" {
         match root.child_by_field_name("operand") {
             Some(op) => root = op,
             None => return false,
         }
     }
-    if root.kind() != "identifier" {
+    if root.kind_name() != "identifier" {
         return false;
     }
     let name = text(root, src);
@@ -372,7 +373,7 @@ fn is_stable(cx: &FileContext, arg: Node, func: Node, go_stmt: Node) -> bool {
 
 /// The statement (or clause) whose left-hand side holds `ident`, if any.
 fn left_hand_holder(ident: Node) -> Option<Node> {
-    let list = ident.parent().filter(|p| p.kind() == "expression_list")?;
+    let list = ident.parent().filter(|p| p.kind_name() == "expression_list")?;
     let holder = list.parent()?;
     (holder.child_by_field_name("left") == Some(list)).then_some(holder)
 }
@@ -383,16 +384,17 @@ fn writes(ident: Node, src: &str) -> bool {
     let Some(parent) = ident.parent() else {
         return false;
     };
-    match parent.kind() {
+    match parent.kind_name() {
         "inc_statement" | "dec_statement" => true,
         "unary_expression" => parent.child_by_field_name("operator").is_some_and(|o| text(o, src) == "&"),
         "selector_expression" => {
-            let top = std::iter::successors(Some(parent), |n| n.parent().filter(|p| p.kind() == "selector_expression"))
-                .last()
-                .unwrap_or(parent);
-            left_hand_holder(top).is_some_and(|h| h.kind() == "assignment_statement")
+            let top =
+                std::iter::successors(Some(parent), |n| n.parent().filter(|p| p.kind_name() == "selector_expression"))
+                    .last()
+                    .unwrap_or(parent);
+            left_hand_holder(top).is_some_and(|h| h.kind_name() == "assignment_statement")
         }
-        _ => left_hand_holder(ident).is_some_and(|h| h.kind() == "assignment_statement"),
+        _ => left_hand_holder(ident).is_some_and(|h| h.kind_name() == "assignment_statement"),
     }
 }
 
@@ -401,9 +403,9 @@ fn loop_variable_around(ident: Node, go_stmt: Node) -> bool {
     let Some(holder) = left_hand_holder(ident) else {
         return false;
     };
-    let for_stmt = match holder.kind() {
+    let for_stmt = match holder.kind_name() {
         "range_clause" => holder.parent(),
-        "short_var_declaration" => holder.parent().filter(|c| c.kind() == "for_clause").and_then(|c| c.parent()),
+        "short_var_declaration" => holder.parent().filter(|c| c.kind_name() == "for_clause").and_then(|c| c.parent()),
         _ => None,
     };
     for_stmt.is_some_and(|f| go::contains(f, go_stmt))
@@ -415,17 +417,19 @@ fn loop_variable_around(ident: Node, go_stmt: Node) -> bool {
 fn add_time_import(cx: &FileContext) -> Option<TextEdit> {
     let src = cx.source;
     let root = cx.tree.root_node();
-    let decls: Vec<Node> = go::file_header(root).into_iter().filter(|n| n.kind() == "import_declaration").collect();
+    let decls: Vec<Node> =
+        go::file_header(root).into_iter().filter(|n| n.kind_name() == "import_declaration").collect();
     let path_of = |spec: Node| spec.child_by_field_name("path").map(|p| text(p, src).trim_matches('"').to_string());
     // "time" imported under `_` or `.`: leave the imports alone.
     if go::import_specs(root).iter().any(|s| path_of(*s).as_deref() == Some("time")) {
         return None;
     }
     for decl in &decls {
-        let Some(list) = go::named_children(*decl).into_iter().find(|n| n.kind() == "import_spec_list") else {
+        let Some(list) = go::named_children(*decl).into_iter().find(|n| n.kind_name() == "import_spec_list") else {
             continue;
         };
-        let specs: Vec<Node> = go::named_children(list).into_iter().filter(|n| n.kind() == "import_spec").collect();
+        let specs: Vec<Node> =
+            go::named_children(list).into_iter().filter(|n| n.kind_name() == "import_spec").collect();
         // The first run of specs not broken by a blank line that holds a standard-library path.
         let mut runs: Vec<Vec<Node>> = Vec::new();
         for spec in specs {
@@ -450,7 +454,7 @@ fn add_time_import(cx: &FileContext) -> Option<TextEdit> {
     }
     match decls.as_slice() {
         [single] => {
-            let spec = go::named_children(*single).into_iter().find(|n| n.kind() == "import_spec")?;
+            let spec = go::named_children(*single).into_iter().find(|n| n.kind_name() == "import_spec")?;
             Some(TextEdit::replace(single.byte_range(), format!("import (\n\t{}\n\t\"time\"\n)", text(spec, src))))
         }
         _ => None,

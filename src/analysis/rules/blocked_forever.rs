@@ -2,6 +2,7 @@
 //! receive on a channel that is nil for its whole scope, and an empty `for {}` in
 //! a goroutine.
 
+use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -37,7 +38,7 @@ impl Rule for BlockedForever {
             let Some(body) = go::body(func) else { continue };
             let goroutine = entries.runs_as_goroutine(func, src);
             let mut nil_channels = Vec::new();
-            go::walk_own(body, |n| match n.kind() {
+            go::walk_own(body, |n| match n.kind_name() {
                 // Outside a goroutine, `select {}` parks the caller on purpose: a server
                 // kept alive, a child process waiting to be killed, a stub of a peer
                 // that never answers. In a test, parking a goroutine is the test's own
@@ -56,7 +57,7 @@ impl Rule for BlockedForever {
                 "send_statement" | "unary_expression"
                     if goroutine && !test_file && !in_select_case(n) && never_ready(n, src) =>
                 {
-                    let what = if n.kind() == "send_statement" { "send on" } else { "receive from" };
+                    let what = if n.kind_name() == "send_statement" { "send on" } else { "receive from" };
                     out.push(Finding::new(
                         META.name,
                         META.default_severity,
@@ -79,14 +80,14 @@ impl Rule for BlockedForever {
 }
 
 fn is_empty_select(select: Node) -> bool {
-    go::named_children(select).iter().all(|c| c.kind() == "comment")
+    go::named_children(select).iter().all(|c| c.kind_name() == "comment")
 }
 
 /// `for {}`: no header, nothing (but comments) in the body.
 fn is_empty_endless_loop(for_stmt: Node) -> bool {
     let body = for_stmt.child_by_field_name("body");
-    let header = go::named_children(for_stmt).into_iter().any(|c| Some(c) != body && c.kind() != "comment");
-    !header && body.is_some_and(|b| go::named_children(b).iter().all(|c| c.kind() == "comment"))
+    let header = go::named_children(for_stmt).into_iter().any(|c| Some(c) != body && c.kind_name() != "comment");
+    !header && body.is_some_and(|b| go::named_children(b).iter().all(|c| c.kind_name() == "comment"))
 }
 
 fn empty_select(cx: &FileContext, func: Node, select: Node) -> Finding {
@@ -125,7 +126,7 @@ fn spin(cx: &FileContext, func: Node, for_stmt: Node) -> Finding {
 /// statement of its own and the function has no results (the replacement is no
 /// terminating statement).
 fn wait_for_done_fix(cx: &FileContext, func: Node, stmt: Node) -> Option<Fix> {
-    if go::has_results(func) || stmt.parent().map(|p| p.kind()) != Some("statement_list") {
+    if go::has_results(func) || stmt.parent().map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
     let ctx = go::context_in_scope(func, stmt, cx.source, &cx.imports)?;
@@ -147,16 +148,16 @@ fn check_nil_channel(
 ) {
     let src = cx.source;
     if spec.child_by_field_name("value").is_some()
-        || spec.child_by_field_name("type").map(|t| t.kind()) != Some("channel_type")
+        || spec.child_by_field_name("type").map(|t| t.kind_name()) != Some("channel_type")
     {
         return;
     }
     let Some(scope) = spec
         .parent()
-        .and_then(|p| if p.kind() == "var_spec_list" { p.parent() } else { Some(p) })
-        .filter(|d| d.kind() == "var_declaration")
+        .and_then(|p| if p.kind_name() == "var_spec_list" { p.parent() } else { Some(p) })
+        .filter(|d| d.kind_name() == "var_declaration")
         .and_then(|d| d.parent())
-        .filter(|l| l.kind() == "statement_list")
+        .filter(|l| l.kind_name() == "statement_list")
         .and_then(|l| l.parent())
     else {
         return;
@@ -174,12 +175,12 @@ fn check_nil_channel(
         for op in ops {
             // `<-forever` on its own is `select {}` by another name: in a command's
             // functions it keeps the process serving.
-            let waits_only = op.parent().is_some_and(|p| p.kind() == "expression_statement");
+            let waits_only = op.parent().is_some_and(|p| p.kind_name() == "expression_statement");
             let in_goroutine = go::enclosing_function(op).is_some_and(|f| entries.runs_as_goroutine(f, src));
             if waits_only && main_package && !in_goroutine {
                 continue;
             }
-            let what = match op.kind() {
+            let what = match op.kind_name() {
                 "send_statement" => "send on",
                 "range_clause" => "range over",
                 _ => "receive from",
@@ -210,7 +211,7 @@ fn blocking_ops<'t>(scope: Node<'t>, spec: Node<'t>, name: &str, src: &str) -> O
             continue;
         }
         let parent = ident.parent()?;
-        match parent.kind() {
+        match parent.kind_name() {
             // Declared again (a shadow), a parameter, or assigned.
             "var_spec" | "parameter_declaration" | "variadic_parameter_declaration" | "const_spec" => return None,
             "expression_list" => {
@@ -218,7 +219,7 @@ fn blocking_ops<'t>(scope: Node<'t>, spec: Node<'t>, name: &str, src: &str) -> O
                 let on_left = holder.child_by_field_name("left") == Some(parent);
                 if on_left
                     && matches!(
-                        holder.kind(),
+                        holder.kind_name(),
                         "assignment_statement" | "short_var_declaration" | "range_clause" | "receive_statement"
                     )
                 {
@@ -232,9 +233,9 @@ fn blocking_ops<'t>(scope: Node<'t>, spec: Node<'t>, name: &str, src: &str) -> O
             "inc_statement" | "dec_statement" => return None,
             _ => {}
         }
-        let sends = parent.kind() == "send_statement" && parent.child_by_field_name("channel") == Some(ident);
+        let sends = parent.kind_name() == "send_statement" && parent.child_by_field_name("channel") == Some(ident);
         let receives = go::receive_operand(parent) == Some(ident);
-        let ranges = parent.kind() == "range_clause" && parent.child_by_field_name("right") == Some(ident);
+        let ranges = parent.kind_name() == "range_clause" && parent.child_by_field_name("right") == Some(ident);
         if (sends || receives || ranges) && !in_select_case(parent) {
             ops.push(parent);
         }
@@ -244,7 +245,7 @@ fn blocking_ops<'t>(scope: Node<'t>, spec: Node<'t>, name: &str, src: &str) -> O
 
 /// The channel of a send or a receive.
 fn channel_operand(op: Node) -> Option<Node> {
-    match op.kind() {
+    match op.kind_name() {
         "send_statement" => op.child_by_field_name("channel").map(go::unparen),
         _ => go::receive_operand(op).map(go::unparen),
     }
@@ -255,13 +256,13 @@ fn channel_operand(op: Node) -> Option<Node> {
 /// is ever sent), or a send on an unbuffered one (nobody can receive).
 fn never_ready(op: Node, src: &str) -> bool {
     let Some(channel) = channel_operand(op) else { return false };
-    if !(channel.kind() == "call_expression"
+    if !(channel.kind_name() == "call_expression"
         && matches!(go::callee(channel, src), Some((None, "make")))
-        && go::call_args(channel).first().is_some_and(|t| t.kind() == "channel_type"))
+        && go::call_args(channel).first().is_some_and(|t| t.kind_name() == "channel_type"))
     {
         return false;
     }
-    match op.kind() {
+    match op.kind_name() {
         "send_statement" => match go::call_args(channel).as_slice() {
             [_] => true,
             [_, capacity] => text(*capacity, src) == "0",
@@ -274,12 +275,12 @@ fn never_ready(op: Node, src: &str) -> bool {
 /// A `select` without `default` whose every case sends or receives on a channel
 /// made in place that can never be ready.
 fn never_ready_select(select: Node, src: &str) -> bool {
-    let cases: Vec<Node> = go::named_children(select).into_iter().filter(|c| c.kind() != "comment").collect();
+    let cases: Vec<Node> = go::named_children(select).into_iter().filter(|c| c.kind_name() != "comment").collect();
     !cases.is_empty()
         && cases.iter().all(|case| {
-            case.kind() == "communication_case"
+            case.kind_name() == "communication_case"
                 && case.child_by_field_name("communication").is_some_and(|comm| {
-                    let op = match comm.kind() {
+                    let op = match comm.kind_name() {
                         "receive_statement" => comm.child_by_field_name("right").map(go::unparen),
                         _ => Some(comm),
                     };
@@ -293,7 +294,7 @@ fn in_select_case(op: Node) -> bool {
     let mut cur = op.parent();
     // `case v := <-ch:` wraps the receive in a receive statement.
     while let Some(n) = cur {
-        match n.kind() {
+        match n.kind_name() {
             "communication_case" => return true,
             "receive_statement" | "expression_list" => cur = n.parent(),
             _ => return false,

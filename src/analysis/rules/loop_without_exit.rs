@@ -1,6 +1,7 @@
 //! `loop-without-exit`: a goroutine whose loop can never end: `for range t.C`,
 //! or `for { ... }` that waits on channels with no case that returns or breaks out.
 
+use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -71,13 +72,13 @@ fn endless_loops<'t>(cx: &FileContext<'t>, func: Node<'t>) -> Vec<EndlessLoop<'t
         return out;
     };
     go::walk(body, |n| {
-        if n.kind() == "func_literal" {
+        if n.kind_name() == "func_literal" {
             return go::Walk::SkipChildren;
         }
-        if n.kind() != "for_statement" || !go::loop_exits(n, src).is_empty() {
+        if n.kind_name() != "for_statement" || !go::loop_exits(n, src).is_empty() {
             return go::Walk::Continue;
         }
-        let kind = if let Some(range) = go::named_children(n).into_iter().find(|c| c.kind() == "range_clause") {
+        let kind = if let Some(range) = go::named_children(n).into_iter().find(|c| c.kind_name() == "range_clause") {
             range.child_by_field_name("right").filter(|r| is_ticker_channel(cx, *r)).map(|_| Endless::TickerRange)
         } else if go::loop_never_exits(n, src) && waits_on_channels(n) {
             Some(Endless::Forever)
@@ -101,7 +102,7 @@ fn is_ticker_channel(cx: &FileContext, expr: Node) -> bool {
     if cx.imports.time.is_empty() {
         return false;
     }
-    match expr.kind() {
+    match expr.kind_name() {
         "selector_expression" => {
             expr.child_by_field_name("field").is_some_and(|f| text(f, cx.source) == "C")
                 && expr.child_by_field_name("operand").is_some_and(|x| is_ticker(cx, x))
@@ -121,7 +122,7 @@ fn is_ticker(cx: &FileContext, x: Node) -> bool {
     let x = go::unparen(x);
     let is_ticker_type =
         |ty: &str| cx.imports.time.iter().any(|t| ty == format!("*{t}.Ticker") || ty == format!("*{t}.Timer"));
-    match x.kind() {
+    match x.kind_name() {
         "identifier" => {
             let name = text(x, src);
             let mut scopes: Vec<Node> = Vec::new();
@@ -157,7 +158,7 @@ fn declares_ticker(cx: &FileContext, scope: Node, name: &str, is_ticker_type: &d
         if found || (n != scope && go::is_function(n)) {
             return go::Walk::SkipChildren;
         }
-        match n.kind() {
+        match n.kind_name() {
             "short_var_declaration" | "var_declaration" => {
                 for (ident, value) in go::declared(n) {
                     let made = value
@@ -182,7 +183,7 @@ fn declares_ticker(cx: &FileContext, scope: Node, name: &str, is_ticker_type: &d
 fn waits_on_channels(for_stmt: Node) -> bool {
     let mut found = false;
     go::walk_own(for_stmt, |n| {
-        found |= matches!(n.kind(), "select_statement" | "send_statement") || go::receive_operand(n).is_some();
+        found |= matches!(n.kind_name(), "select_statement" | "send_statement") || go::receive_operand(n).is_some();
     });
     found
 }
@@ -192,7 +193,7 @@ fn in_process_lifetime_function(node: Node, root: Node, src: &str) -> bool {
     let package = go::package_name(root, src);
     let mut cur = go::enclosing_function(node);
     while let Some(f) = cur {
-        if f.kind() == "function_declaration" {
+        if f.kind_name() == "function_declaration" {
             let name = go::function_name(f, src);
             return name == Some("init") || (name == Some("main") && package == Some("main"));
         }
@@ -209,11 +210,11 @@ fn in_process_lifetime_function(node: Node, root: Node, src: &str) -> bool {
 fn started_once(cx: &FileContext, start: Node) -> bool {
     let src = cx.source;
     let Some(func) = go::enclosing_function(start) else { return false };
-    if func.kind() == "func_literal" {
+    if func.kind_name() == "func_literal" {
         return in_package_once(cx, func);
     }
     let Some(list) =
-        go::body(func).and_then(|b| go::named_children(b).into_iter().find(|n| n.kind() == "statement_list"))
+        go::body(func).and_then(|b| go::named_children(b).into_iter().find(|n| n.kind_name() == "statement_list"))
     else {
         return false;
     };
@@ -222,9 +223,9 @@ fn started_once(cx: &FileContext, start: Node) -> bool {
             || go::receiver(func, src).is_some_and(|r| r.name == name)
             || go::idents_named(func, src, name).into_iter().any(|i| {
                 i.parent().is_some_and(|p| {
-                    matches!(p.kind(), "var_spec" | "const_spec" | "range_clause")
+                    matches!(p.kind_name(), "var_spec" | "const_spec" | "range_clause")
                         || p.parent().is_some_and(|h| {
-                            h.kind() == "short_var_declaration" && h.child_by_field_name("left") == Some(p)
+                            h.kind_name() == "short_var_declaration" && h.child_by_field_name("left") == Some(p)
                         })
                 })
             })
@@ -236,7 +237,7 @@ fn started_once(cx: &FileContext, start: Node) -> bool {
         !declared_locally(name)
             && statements.iter().any(|stmt| {
                 stmt.start_byte() > guard.end_byte()
-                    && stmt.kind() == "assignment_statement"
+                    && stmt.kind_name() == "assignment_statement"
                     && stmt
                         .child_by_field_name("left")
                         .is_some_and(|l| go::named_children(l).iter().any(|t| go::is_ident(*t, src, name)))
@@ -246,24 +247,24 @@ fn started_once(cx: &FileContext, start: Node) -> bool {
 
 /// For `if v != nil { return }` or `if v { return }`, the identifier `v`.
 fn guard_variable<'t>(stmt: Node<'t>, src: &str) -> Option<Node<'t>> {
-    if stmt.kind() != "if_statement" || stmt.child_by_field_name("alternative").is_some() {
+    if stmt.kind_name() != "if_statement" || stmt.child_by_field_name("alternative").is_some() {
         return None;
     }
     let body = stmt.child_by_field_name("consequence")?;
     let only: Vec<Node> = go::named_children(body)
         .into_iter()
-        .flat_map(|n| if n.kind() == "statement_list" { go::named_children(n) } else { vec![n] })
-        .filter(|n| n.kind() != "comment")
+        .flat_map(|n| if n.kind_name() == "statement_list" { go::named_children(n) } else { vec![n] })
+        .filter(|n| n.kind_name() != "comment")
         .collect();
-    if !matches!(only.as_slice(), [ret] if ret.kind() == "return_statement" && ret.named_child_count() == 0) {
+    if !matches!(only.as_slice(), [ret] if ret.kind_name() == "return_statement" && ret.named_child_count() == 0) {
         return None;
     }
     let cond = go::unparen(stmt.child_by_field_name("condition")?);
-    match cond.kind() {
+    match cond.kind_name() {
         "identifier" => Some(cond),
         "binary_expression" if cond.child_by_field_name("operator").is_some_and(|o| text(o, src) == "!=") => {
             let (left, right) = (cond.child_by_field_name("left")?, cond.child_by_field_name("right")?);
-            match (left.kind(), right.kind()) {
+            match (left.kind_name(), right.kind_name()) {
                 ("identifier", "nil") => Some(left),
                 ("nil", "identifier") => Some(right),
                 _ => None,
@@ -277,11 +278,11 @@ fn guard_variable<'t>(stmt: Node<'t>, src: &str) -> Option<Node<'t>> {
 /// at package level as a `sync.Once`.
 fn in_package_once(cx: &FileContext, lit: Node) -> bool {
     let src = cx.source;
-    let Some(call) = lit.parent().filter(|a| a.kind() == "argument_list").and_then(|a| a.parent()) else {
+    let Some(call) = lit.parent().filter(|a| a.kind_name() == "argument_list").and_then(|a| a.parent()) else {
         return false;
     };
     let Some((Some(once), "Do")) = go::callee(call, src) else { return false };
-    go::named_children(cx.tree.root_node()).into_iter().filter(|d| d.kind() == "var_declaration").any(|decl| {
+    go::named_children(cx.tree.root_node()).into_iter().filter(|d| d.kind_name() == "var_declaration").any(|decl| {
         go::descendants_of_kind(decl, "var_spec").into_iter().any(|spec| {
             let mut cursor = spec.walk();
             let named = spec.children_by_field_name("name", &mut cursor).any(|n| text(n, src) == once);
@@ -299,7 +300,7 @@ fn in_package_once(cx: &FileContext, lit: Node) -> bool {
 fn documented_forever(func: Node, src: &str) -> bool {
     let mut cur = Some(func);
     while let Some(f) = cur {
-        if f.kind() != "func_literal" {
+        if f.kind_name() != "func_literal" {
             let name = go::function_name(f, src).unwrap_or("");
             let doc = go::doc_comment(f, src).to_ascii_lowercase();
             return matches!(name, "Run" | "Serve" | "Loop")
@@ -338,7 +339,7 @@ fn report(cx: &FileContext, func: Node, starts: &[Node], endless: &EndlessLoop, 
         Endless::TickerRange => {
             let right = go::named_children(for_stmt)
                 .into_iter()
-                .find(|c| c.kind() == "range_clause")
+                .find(|c| c.kind_name() == "range_clause")
                 .and_then(|r| r.child_by_field_name("right"))
                 .map_or("", |r| text(r, src));
             format!(
@@ -380,10 +381,10 @@ fn ctx_fix(cx: &FileContext, func: Node, endless: &EndlessLoop, ctx: &str) -> Op
     let body = for_stmt.child_by_field_name("body")?;
     let edits = match endless.kind {
         Endless::TickerRange => {
-            let range = go::named_children(for_stmt).into_iter().find(|c| c.kind() == "range_clause")?;
+            let range = go::named_children(for_stmt).into_iter().find(|c| c.kind_name() == "range_clause")?;
             let right = range.child_by_field_name("right").map(go::unparen)?;
             // `time.Tick(d)` in a select case would make a new ticker per iteration.
-            if right.kind() == "call_expression" {
+            if right.kind_name() == "call_expression" {
                 return None;
             }
             let comm = match (range.child_by_field_name("left"), range_operator(range, src)) {
@@ -399,12 +400,11 @@ fn ctx_fix(cx: &FileContext, func: Node, endless: &EndlessLoop, ctx: &str) -> Op
             )]
         }
         Endless::Forever => {
-            let stmts = go::named_children(body)
-                .into_iter()
-                .find(|n| n.kind() == "statement_list")
-                .map(|l| go::named_children(l).into_iter().filter(|n| n.kind() != "comment").collect::<Vec<_>>())?;
+            let stmts = go::named_children(body).into_iter().find(|n| n.kind_name() == "statement_list").map(|l| {
+                go::named_children(l).into_iter().filter(|n| n.kind_name() != "comment").collect::<Vec<_>>()
+            })?;
             match stmts.as_slice() {
-                [select] if select.kind() == "select_statement" => {
+                [select] if select.kind_name() == "select_statement" => {
                     vec![select_case_insert(src, *select, ctx)?]
                 }
                 [first, ..] => {
@@ -430,14 +430,14 @@ fn ctx_fix(cx: &FileContext, func: Node, endless: &EndlessLoop, ctx: &str) -> Op
 /// `:=` or `=` of a range clause with variables.
 fn range_operator<'s>(range: Node, src: &'s str) -> Option<&'s str> {
     let mut cursor = range.walk();
-    let op = range.children(&mut cursor).find(|c| matches!(c.kind(), ":=" | "="));
+    let op = range.children(&mut cursor).find(|c| matches!(c.kind_name(), ":=" | "="));
     op.map(|o| text(o, src))
 }
 
 /// For a loop whose first statement receives (`<-ch`, `v := <-ch`, `v = <-ch`),
 /// that statement as a select case communication.
 fn receive_communication(stmt: Node, src: &str) -> Option<String> {
-    let recv = match stmt.kind() {
+    let recv = match stmt.kind_name() {
         "expression_statement" => stmt.named_child(0).map(go::unparen),
         "short_var_declaration" | "assignment_statement" => {
             let right = go::named_children(stmt.child_by_field_name("right")?);
@@ -450,7 +450,7 @@ fn receive_communication(stmt: Node, src: &str) -> Option<String> {
     }?;
     let operand = go::receive_operand(recv)?;
     // A call as the channel would be evaluated anew each time round.
-    if operand.kind() == "call_expression" || stmt.start_position().row != stmt.end_position().row {
+    if operand.kind_name() == "call_expression" || stmt.start_position().row != stmt.end_position().row {
         return None;
     }
     Some(text(stmt, src).to_string())
@@ -482,7 +482,7 @@ fn reindented_lines<'s>(src: &'s str, body: Node, skip: Option<Node>) -> Option<
     }
     let mut multi_line_raw = false;
     go::walk(body, |n| {
-        multi_line_raw |= n.kind() == "raw_string_literal" && text(n, src).contains('\n');
+        multi_line_raw |= n.kind_name() == "raw_string_literal" && text(n, src).contains('\n');
         go::Walk::Continue
     });
     if multi_line_raw {
@@ -527,7 +527,7 @@ fn select_loop(src: &str, for_stmt: Node, ctx: &str, comm: &str, body: Reindente
 fn select_case_insert(src: &str, select: Node, ctx: &str) -> Option<TextEdit> {
     let cases: Vec<Node> = go::named_children(select)
         .into_iter()
-        .filter(|c| matches!(c.kind(), "communication_case" | "default_case"))
+        .filter(|c| matches!(c.kind_name(), "communication_case" | "default_case"))
         .collect();
     // A select that already has a Done case (that does not leave) needs a human.
     if cases

@@ -2,6 +2,7 @@
 //! `WithDeadline` (or a `Cause` variant) is discarded, or a path leaves without
 //! calling it. `go vet`'s lostcancel reports the same; this rule exists for its fix.
 
+use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -72,7 +73,7 @@ impl Derivation<'_> {
 
 fn derivation<'t>(cx: &FileContext<'t>, stmt: Node<'t>) -> Option<Derivation<'t>> {
     let src = cx.source;
-    let (left, right) = match stmt.kind() {
+    let (left, right) = match stmt.kind_name() {
         "short_var_declaration" => (stmt.child_by_field_name("left")?, stmt.child_by_field_name("right")?),
         "assignment_statement" => {
             if stmt.child_by_field_name("operator").map(|o| text(o, src)) != Some("=") {
@@ -84,7 +85,7 @@ fn derivation<'t>(cx: &FileContext<'t>, stmt: Node<'t>) -> Option<Derivation<'t>
             let mut cursor = stmt.walk();
             let names: Vec<Node> = stmt.children_by_field_name("name", &mut cursor).collect();
             let values = go::named_children(stmt.child_by_field_name("value")?);
-            let decl = stmt.parent().filter(|p| p.kind() == "var_declaration")?;
+            let decl = stmt.parent().filter(|p| p.kind_name() == "var_declaration")?;
             return match (names.as_slice(), values.as_slice()) {
                 ([ctx, cancel], [call]) => build(cx, decl, go::unparen(*call), *ctx, *cancel),
                 _ => None,
@@ -118,7 +119,7 @@ fn build<'t>(
 fn check_derivation<'t>(cx: &FileContext<'t>, func: Node<'t>, d: &Derivation<'t>, out: &mut Vec<Finding>) {
     let src = cx.source;
     // A cancel stored in a field or slot is someone else's to call.
-    if d.cancel.kind() != "identifier" {
+    if d.cancel.kind_name() != "identifier" {
         return;
     }
     let pkg = d.context_pkg;
@@ -144,10 +145,10 @@ fn check_derivation<'t>(cx: &FileContext<'t>, func: Node<'t>, d: &Derivation<'t>
         out.push(finding);
         return;
     }
-    let Some(list) = d.stmt.parent().filter(|p| p.kind() == "statement_list") else {
+    let Some(list) = d.stmt.parent().filter(|p| p.kind_name() == "statement_list") else {
         return;
     };
-    if d.stmt.kind() == "assignment_statement" && !declared_before_in(list, d.stmt, name, src) {
+    if d.stmt.kind_name() == "assignment_statement" && !declared_before_in(list, d.stmt, name, src) {
         // Declared in an outer block, a named result or another function: its
         // other uses are out of sight.
         return;
@@ -200,7 +201,7 @@ fn declared_before_in(list: Node, stmt: Node, name: &str, src: &str) -> bool {
     go::named_children(list)
         .into_iter()
         .take_while(|s| *s != stmt)
-        .filter(|s| matches!(s.kind(), "var_declaration" | "short_var_declaration"))
+        .filter(|s| matches!(s.kind_name(), "var_declaration" | "short_var_declaration"))
         .any(|s| go::declared(s).iter().any(|(ident, _)| text(*ident, src) == name))
 }
 
@@ -211,10 +212,10 @@ fn discard_fix(src: &str, func: Node, d: &Derivation) -> Option<Fix> {
     if reach == Reach::Direct {
         return None;
     }
-    let list = d.stmt.parent().filter(|p| p.kind() == "statement_list")?;
+    let list = d.stmt.parent().filter(|p| p.kind_name() == "statement_list")?;
     let name = go::fresh_name(go::nesting(func).last().unwrap_or(func), src, "cancel", &[]);
     let mut edits = Vec::new();
-    if d.stmt.kind() == "assignment_statement" {
+    if d.stmt.kind_name() == "assignment_statement" {
         // `ctx, _ = ...` assigns existing variables: declare the new one first.
         let ty = if d.takes_cause() { "CancelCauseFunc" } else { "CancelFunc" };
         let indent = go::indent_at(src, d.stmt.start_byte());
@@ -304,7 +305,7 @@ fn before_exits_edits(
                 edits.push(TextEdit::insert(start, format!("{call}\n{}", go::indent_at(src, start))));
             }
             Skip::End => {
-                let last = go::named_children(list).into_iter().rev().find(|n| n.kind() != "comment")?;
+                let last = go::named_children(list).into_iter().rev().find(|n| n.kind_name() != "comment")?;
                 let at = go::after_line_of(src, last)?;
                 edits.push(TextEdit::insert(at, format!("{}{call}\n", go::indent_at(src, last.start_byte()))));
             }
@@ -335,7 +336,7 @@ fn reach(src: &str, func: Node, d: &Derivation) -> (Reach, Vec<String>) {
         return (Reach::Direct, Vec::new());
     };
     let after = d.stmt.end_byte();
-    if d.ctx.kind() != "identifier" || d.cancel.kind() != "identifier" {
+    if d.ctx.kind_name() != "identifier" || d.cancel.kind_name() != "identifier" {
         return (Reach::Direct, Vec::new());
     }
     let cancel = text(d.cancel, src);
@@ -355,9 +356,9 @@ fn reach(src: &str, func: Node, d: &Derivation) -> (Reach, Vec<String>) {
     let reach_of = |n: Node, tracked: &[(String, Reach)]| {
         let mut strongest = Reach::Local;
         go::walk(n, |c| {
-            let found = tracked.iter().find(|(t, _)| c.kind() == "identifier" && t == text(c, src));
+            let found = tracked.iter().find(|(t, _)| c.kind_name() == "identifier" && t == text(c, src));
             if let Some((_, r)) = found {
-                let through_call = n.kind() != "go_statement" && passed_to_call(c, n);
+                let through_call = n.kind_name() != "go_statement" && passed_to_call(c, n);
                 strongest = strongest.max(if through_call { Reach::Derived.min(*r) } else { *r });
             }
             go::Walk::Continue
@@ -368,7 +369,7 @@ fn reach(src: &str, func: Node, d: &Derivation) -> (Reach, Vec<String>) {
     let mut sinks = Vec::new();
     go::walk(body, |n| {
         if n.start_byte() >= after {
-            match n.kind() {
+            match n.kind_name() {
                 "short_var_declaration" | "assignment_statement" | "var_spec" => assignments.push(n),
                 // A closure's return hands its value to whoever calls the closure.
                 "return_statement" if go::enclosing_function(n) != Some(func) => {}
@@ -383,7 +384,7 @@ fn reach(src: &str, func: Node, d: &Derivation) -> (Reach, Vec<String>) {
     loop {
         let before = tracked.len();
         for &a in &assignments {
-            let (targets, value) = match a.kind() {
+            let (targets, value) = match a.kind_name() {
                 "var_spec" => {
                     let mut cursor = a.walk();
                     (a.children_by_field_name("name", &mut cursor).collect::<Vec<_>>(), a.child_by_field_name("value"))
@@ -402,7 +403,7 @@ fn reach(src: &str, func: Node, d: &Derivation) -> (Reach, Vec<String>) {
             let carried = if copies { source } else { Reach::Derived };
             for target in targets {
                 let name = text(target, src);
-                if target.kind() != "identifier" {
+                if target.kind_name() != "identifier" {
                     // Stored into a field, slot or through a pointer.
                     escape = escape.max(carried);
                     continue;
@@ -410,7 +411,7 @@ fn reach(src: &str, func: Node, d: &Derivation) -> (Reach, Vec<String>) {
                 if matches!(name, "_" | "err" | "ok") || tracked.iter().any(|(t, _)| t == name) {
                     continue;
                 }
-                let outside = a.kind() == "assignment_statement" && !local.iter().any(|l| l == name);
+                let outside = a.kind_name() == "assignment_statement" && !local.iter().any(|l| l == name);
                 if outside || results.contains(&name) {
                     escape = escape.max(carried);
                     continue;
@@ -426,7 +427,7 @@ fn reach(src: &str, func: Node, d: &Derivation) -> (Reach, Vec<String>) {
     let plain_results = returns_only_plain_values(func, src);
     let reach = sinks
         .iter()
-        .filter(|s| !(plain_results && s.kind() == "return_statement"))
+        .filter(|s| !(plain_results && s.kind_name() == "return_statement"))
         .fold(escape, |e, s| e.max(reach_of(*s, &tracked)));
     (reach, tracked.into_iter().map(|(name, _)| name).collect())
 }
@@ -439,7 +440,7 @@ fn returns_only_plain_values(func: Node, src: &str) -> bool {
         "uint32", "uint64", "uintptr", "float32", "float64",
     ];
     let Some(result) = func.child_by_field_name("result") else { return true };
-    let types: Vec<&str> = if result.kind() == "parameter_list" {
+    let types: Vec<&str> = if result.kind_name() == "parameter_list" {
         go::named_children(result).iter().filter_map(|p| p.child_by_field_name("type")).map(|t| text(t, src)).collect()
     } else {
         vec![text(result, src)]
@@ -451,7 +452,7 @@ fn returns_only_plain_values(func: Node, src: &str) -> bool {
 fn passed_to_call(ident: Node, within: Node) -> bool {
     let mut cur = ident.parent();
     while let Some(n) = cur {
-        if n.kind() == "argument_list" {
+        if n.kind_name() == "argument_list" {
             return true;
         }
         if n == within {
@@ -466,9 +467,11 @@ fn passed_to_call(ident: Node, within: Node) -> bool {
 /// literal holding it, its address, or a closure capturing it.
 fn is_plain_copy(value: Node) -> bool {
     let value = go::unparen(value);
-    match value.kind() {
+    match value.kind_name() {
         "identifier" | "composite_literal" | "func_literal" => true,
-        "unary_expression" => value.child_by_field_name("operand").is_some_and(|o| o.kind() == "composite_literal"),
+        "unary_expression" => {
+            value.child_by_field_name("operand").is_some_and(|o| o.kind_name() == "composite_literal")
+        }
         _ => false,
     }
 }
@@ -480,11 +483,11 @@ fn cancel_handed_on(body: Node, src: &str, cancel: &str, after: usize) -> bool {
         let Some(parent) = ident.parent() else {
             return true;
         };
-        let called = parent.kind() == "call_expression" && parent.child_by_field_name("function") == Some(ident);
-        let assigned = parent.kind() == "expression_list"
-            && parent
-                .parent()
-                .is_some_and(|s| s.kind() == "assignment_statement" && s.child_by_field_name("left") == Some(parent));
+        let called = parent.kind_name() == "call_expression" && parent.child_by_field_name("function") == Some(ident);
+        let assigned = parent.kind_name() == "expression_list"
+            && parent.parent().is_some_and(|s| {
+                s.kind_name() == "assignment_statement" && s.child_by_field_name("left") == Some(parent)
+            });
         !called && !assigned
     })
 }
@@ -493,7 +496,7 @@ fn cancel_handed_on(body: Node, src: &str, cancel: &str, after: usize) -> bool {
 fn declared_names(func: Node, src: &str) -> Vec<String> {
     let mut names: Vec<String> = go::params(func, src).iter().map(|p| p.name.to_string()).collect();
     go::walk(func, |n| {
-        match n.kind() {
+        match n.kind_name() {
             "short_var_declaration" | "var_declaration" => {
                 names.extend(go::declared(n).iter().map(|(i, _)| text(*i, src).to_string()))
             }

@@ -1,5 +1,6 @@
 //! The leak rules, one file each, and their registry.
 
+use crate::analysis::go::NodeKind;
 use std::path::Path;
 
 use tree_sitter::Tree;
@@ -148,7 +149,7 @@ impl<'a> FileContext<'a> {
     /// Lists the functions, calls and goroutine starts under `node`, in one walk.
     fn collect(&mut self, node: tree_sitter::Node<'a>) {
         go::walk(node, |n| {
-            match n.kind() {
+            match n.kind_name() {
                 "call_expression" => self.calls.push(n),
                 "go_statement" => {
                     self.go_statements.push(n);

@@ -2,6 +2,7 @@
 //! (`for v := range ch`, or `v, ok := <-ch` with `if !ok { return }`), over a
 //! channel that nothing closes.
 
+use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -97,7 +98,7 @@ fn remote_finding(cx: &FileContext, owner: Node, go_stmt: Node, unclosed: &calle
 /// guarded by `if !ok` on `v, ok := <-ch`. A body that can leave another way
 /// (a sentinel value, a count, a `ctx.Done()` case) is not such a loop.
 fn loop_ended_only_by_close<'t>(op: Node<'t>, src: &str) -> Option<Node<'t>> {
-    if op.kind() == "range_clause" {
+    if op.kind_name() == "range_clause" {
         let for_stmt = op.parent()?;
         return go::loop_exits(for_stmt, src).is_empty().then_some(for_stmt);
     }
@@ -113,7 +114,8 @@ fn loop_ended_only_by_close<'t>(op: Node<'t>, src: &str) -> Option<Node<'t>> {
         }
         cur = n.parent();
     };
-    let has_header = go::named_children(for_stmt).iter().any(|c| c.kind() != "block" && c.kind() != "comment");
+    let has_header =
+        go::named_children(for_stmt).iter().any(|c| c.kind_name() != "block" && c.kind_name() != "comment");
     let exits = go::loop_exits(for_stmt, src);
     let all_guarded = exits.iter().all(|e| guarded_by_not(*e, for_stmt, src, ok));
     (!has_header && !exits.is_empty() && all_guarded).then_some(for_stmt)
@@ -122,8 +124,8 @@ fn loop_ended_only_by_close<'t>(op: Node<'t>, src: &str) -> Option<Node<'t>> {
 /// For `v, ok := <-ch` (a declaration, an assignment or a select case), `ok`.
 fn ok_name<'s>(recv: Node, src: &'s str) -> Option<&'s str> {
     let list = recv.parent()?;
-    let holder = if list.kind() == "expression_list" { list.parent()? } else { list };
-    if !matches!(holder.kind(), "short_var_declaration" | "assignment_statement" | "receive_statement") {
+    let holder = if list.kind_name() == "expression_list" { list.parent()? } else { list };
+    if !matches!(holder.kind_name(), "short_var_declaration" | "assignment_statement" | "receive_statement") {
         return None;
     }
     let right = holder.child_by_field_name("right").map(go::unparen)?;
@@ -132,7 +134,7 @@ fn ok_name<'s>(recv: Node, src: &'s str) -> Option<&'s str> {
     }
     let left = go::named_children(holder.child_by_field_name("left")?);
     match left.as_slice() {
-        [_, ok] if ok.kind() == "identifier" && text(*ok, src) != "_" => Some(text(*ok, src)),
+        [_, ok] if ok.kind_name() == "identifier" && text(*ok, src) != "_" => Some(text(*ok, src)),
         _ => None,
     }
 }
@@ -144,10 +146,13 @@ fn guarded_by_not(exit: Node, within: Node, src: &str, ok: &str) -> bool {
         if n == within {
             return false;
         }
-        if n.kind() == "if_statement" && n.child_by_field_name("consequence").is_some_and(|c| go::contains(c, exit)) {
+        if n.kind_name() == "if_statement"
+            && n.child_by_field_name("consequence").is_some_and(|c| go::contains(c, exit))
+        {
             let cond = n.child_by_field_name("condition").map(go::unparen);
             let negated = cond.filter(|c| {
-                c.kind() == "unary_expression" && c.child_by_field_name("operator").is_some_and(|o| o.kind() == "!")
+                c.kind_name() == "unary_expression"
+                    && c.child_by_field_name("operator").is_some_and(|o| o.kind_name() == "!")
             });
             if negated
                 .and_then(|c| c.child_by_field_name("operand"))
@@ -229,7 +234,7 @@ fn close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses, wait
 fn owner_close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses, waits: &[Wait]) -> Option<Fix> {
     let src = cx.source;
     let name = chan.name(src);
-    let list = chan.statement.parent().filter(|p| p.kind() == "statement_list")?;
+    let list = chan.statement.parent().filter(|p| p.kind_name() == "statement_list")?;
     let body = go::body(func)?;
     // Where the consumers start: their `go` statement, or the call or loop in this function.
     let started = waits
@@ -258,7 +263,7 @@ fn owner_close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses
         }
         let mut early_return = false;
         go::walk_own(body, |n| {
-            early_return |= n.kind() == "return_statement"
+            early_return |= n.kind_name() == "return_statement"
                 && n.start_byte() > chan.statement.end_byte()
                 && n.end_byte() <= wait_stmt.start_byte();
         });
@@ -294,17 +299,17 @@ fn waits_on_something(stmt: Node, src: &str, owner_waits: &[Node], sends: &[Node
     }
     let mut found = false;
     go::walk(stmt, |n| {
-        if found || n.kind() == "func_literal" {
+        if found || n.kind_name() == "func_literal" {
             return go::Walk::SkipChildren;
         }
-        if n.kind() == "select_statement" && sends.iter().any(|s| go::contains(n, *s)) {
+        if n.kind_name() == "select_statement" && sends.iter().any(|s| go::contains(n, *s)) {
             return go::Walk::SkipChildren;
         }
-        found = match n.kind() {
+        found = match n.kind_name() {
             "select_statement" => true,
             "call_expression" => n
                 .child_by_field_name("function")
-                .filter(|f| f.kind() == "selector_expression")
+                .filter(|f| f.kind_name() == "selector_expression")
                 .and_then(|f| f.child_by_field_name("field"))
                 .is_some_and(|f| text(f, src) == "Wait"),
             _ => go::receive_operand(n).is_some(),
@@ -331,7 +336,7 @@ fn producer_close_fix(cx: &FileContext, func: Node, uses: &Uses, waits: &[Wait])
     if go::in_loop_within(start, go::body(func)?) {
         return None;
     }
-    let lit = channels::started_function(root, src, start).filter(|f| f.kind() == "func_literal")?;
+    let lit = channels::started_function(root, src, start).filter(|f| f.kind_name() == "func_literal")?;
     let inner = sends[0].node.child_by_field_name("channel").map(|c| text(c, src))?;
     if sends
         .iter()
@@ -370,11 +375,11 @@ fn chan_fields<'t>(root: Node<'t>, src: &'t str) -> Vec<ChanField<'t>> {
         let (Some(name), Some(ty)) = (spec.child_by_field_name("name"), spec.child_by_field_name("type")) else {
             continue;
         };
-        if ty.kind() != "struct_type" || spec.child_by_field_name("type_parameters").is_some() {
+        if ty.kind_name() != "struct_type" || spec.child_by_field_name("type_parameters").is_some() {
             continue;
         }
         for decl in go::descendants_of_kind(ty, "field_declaration") {
-            if decl.child_by_field_name("type").is_none_or(|t| t.kind() != "channel_type") {
+            if decl.child_by_field_name("type").is_none_or(|t| t.kind_name() != "channel_type") {
                 continue;
             }
             let mut cursor = decl.walk();
@@ -405,9 +410,9 @@ enum FieldUse {
 fn field_use(root: Node, src: &str, field: &str) -> FieldUse {
     let mut result = FieldUse::Followed;
     go::walk(root, |n| {
-        let selected =
-            n.kind() == "selector_expression" && n.child_by_field_name("field").is_some_and(|f| text(f, src) == field);
-        let keyed = n.kind() == "keyed_element"
+        let selected = n.kind_name() == "selector_expression"
+            && n.child_by_field_name("field").is_some_and(|f| text(f, src) == field);
+        let keyed = n.kind_name() == "keyed_element"
             && n.child_by_field_name("key")
                 .is_some_and(|k| go::named_children(k).first().is_some_and(|i| go::is_ident(*i, src, field)));
         if !selected && !keyed {
@@ -437,7 +442,7 @@ fn selector_use(sel: Node, src: &str) -> FieldUse {
     let Some(parent) = sel.parent() else {
         return FieldUse::Unknown;
     };
-    match parent.kind() {
+    match parent.kind_name() {
         "send_statement" if parent.child_by_field_name("channel") == Some(sel) => FieldUse::Followed,
         "range_clause" if parent.child_by_field_name("right") == Some(sel) => FieldUse::Followed,
         "unary_expression" if go::receive_operand(parent) == Some(sel) => FieldUse::Followed,
@@ -449,7 +454,7 @@ fn selector_use(sel: Node, src: &str) -> FieldUse {
             _ => FieldUse::Unknown,
         },
         "expression_list" => {
-            let Some(assign) = parent.parent().filter(|a| a.kind() == "assignment_statement") else {
+            let Some(assign) = parent.parent().filter(|a| a.kind_name() == "assignment_statement") else {
                 return FieldUse::Unknown;
             };
             if assign.child_by_field_name("left") != Some(parent) {
@@ -477,7 +482,7 @@ fn check_field(cx: &FileContext, field: &ChanField, out: &mut Vec<Finding>) {
     let root = cx.tree.root_node();
     let methods: Vec<Node> = go::named_children(root)
         .into_iter()
-        .filter(|m| m.kind() == "method_declaration" && receiver_type(*m, src) == Some(field.type_name))
+        .filter(|m| m.kind_name() == "method_declaration" && receiver_type(*m, src) == Some(field.type_name))
         .collect();
     let mut sites = Vec::new();
     for &method in &methods {
@@ -488,12 +493,12 @@ fn check_field(cx: &FileContext, field: &ChanField, out: &mut Vec<Finding>) {
             continue;
         };
         go::walk(body, |n| {
-            let op = match n.kind() {
+            let op = match n.kind_name() {
                 "range_clause" => n.child_by_field_name("right"),
                 "unary_expression" => go::receive_operand(n),
                 _ => None,
             };
-            if let Some(sel) = op.map(go::unparen).filter(|o| o.kind() == "selector_expression") {
+            if let Some(sel) = op.map(go::unparen).filter(|o| o.kind_name() == "selector_expression") {
                 let on_receiver = sel.child_by_field_name("operand").is_some_and(|o| go::is_ident(o, src, recv));
                 let this_field = sel.child_by_field_name("field").is_some_and(|f| text(f, src) == field.field);
                 if on_receiver
@@ -514,8 +519,9 @@ fn check_field(cx: &FileContext, field: &ChanField, out: &mut Vec<Finding>) {
     // Without a shutdown method here, another file of the package may still close it.
     let severity = if shutdown.is_some() { META.default_severity } else { Severity::Info };
     for (op, loop_stmt) in sites {
-        let range = if op.kind() == "range_clause" { loop_stmt.start_byte()..op.end_byte() } else { op.byte_range() };
-        let what = if op.kind() == "range_clause" { "ranges over" } else { "waits for the close of" };
+        let range =
+            if op.kind_name() == "range_clause" { loop_stmt.start_byte()..op.end_byte() } else { op.byte_range() };
+        let what = if op.kind_name() == "range_clause" { "ranges over" } else { "waits for the close of" };
         let mut finding = Finding::new(
             META.name,
             severity,

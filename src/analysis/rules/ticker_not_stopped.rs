@@ -1,6 +1,7 @@
 //! `ticker-not-stopped`: a `time.NewTicker` (or `time.NewTimer`) held in a local
 //! that nothing stops, or that a `return` can skip the only `Stop` of.
 
+use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -32,7 +33,7 @@ impl Rule for TickerNotStopped {
         for &func in &cx.functions {
             let name = go::function_name(func, src);
             // The process's lifetime is the ticker's lifetime there.
-            if func.kind() == "function_declaration"
+            if func.kind_name() == "function_declaration"
                 && (name == Some("init") || (name == Some("main") && package == Some("main")))
             {
                 continue;
@@ -63,7 +64,7 @@ fn creations<'t>(cx: &FileContext<'t>, body: Node<'t>) -> Vec<Creation<'t>> {
     let src = cx.source;
     let mut out = Vec::new();
     go::walk_own(body, |n| {
-        if !matches!(n.kind(), "short_var_declaration" | "var_declaration") {
+        if !matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
             return;
         }
         for (ident, value) in go::declared(n) {
@@ -75,7 +76,7 @@ fn creations<'t>(cx: &FileContext<'t>, body: Node<'t>) -> Vec<Creation<'t>> {
             } else {
                 continue;
             };
-            if ident.kind() == "identifier" && text(ident, src) != "_" {
+            if ident.kind_name() == "identifier" && text(ident, src) != "_" {
                 out.push(Creation { name: text(ident, src).to_string(), ident, call, statement: n, kind });
             }
         }
@@ -102,7 +103,7 @@ fn uses<'t>(src: &str, body: Node<'t>, created: &Creation<'t>) -> Uses<'t> {
             continue;
         }
         if let Some(func) = go::enclosing_function(ident)
-            && func.kind() == "func_literal"
+            && func.kind_name() == "func_literal"
             && go::shadows_as_param(func, src, &created.name)
         {
             continue;
@@ -129,12 +130,12 @@ enum Use {
 
 fn classify(ident: Node, src: &str) -> Use {
     let Some(parent) = ident.parent() else { return Use::Plain };
-    match parent.kind() {
+    match parent.kind_name() {
         "selector_expression" if parent.child_by_field_name("operand") == Some(ident) => {
             let field = parent.child_by_field_name("field").map(|f| text(f, src));
-            let called = parent
-                .parent()
-                .is_some_and(|c| c.kind() == "call_expression" && c.child_by_field_name("function") == Some(parent));
+            let called = parent.parent().is_some_and(|c| {
+                c.kind_name() == "call_expression" && c.child_by_field_name("function") == Some(parent)
+            });
             match (field, called) {
                 (Some("Stop"), true) => Use::Stop,
                 // `t.Stop` as a method value is handed to someone who will call it.
@@ -146,7 +147,7 @@ fn classify(ident: Node, src: &str) -> Use {
         "expression_list" => {
             let holder = parent.parent();
             let is_left = holder.is_some_and(|h| {
-                matches!(h.kind(), "assignment_statement" | "short_var_declaration")
+                matches!(h.kind_name(), "assignment_statement" | "short_var_declaration")
                     && h.child_by_field_name("left") == Some(parent)
             });
             if is_left { Use::Plain } else { Use::Escape }
@@ -166,10 +167,10 @@ fn goroutine_literal<'t>(node: Node<'t>, body: Node<'t>) -> Option<Node<'t>> {
         if n == body {
             return None;
         }
-        if n.kind() == "func_literal" {
+        if n.kind_name() == "func_literal" {
             last_literal = Some(n);
         }
-        if n.kind() == "go_statement" {
+        if n.kind_name() == "go_statement" {
             // `go func() { ... }()`: the literal must be the called function.
             let call = go::named_children(n).into_iter().next()?;
             let function = call.child_by_field_name("function")?;
@@ -260,7 +261,7 @@ fn returns_skipping_stop<'t>(src: &str, body: Node<'t>, created: &Creation<'t>, 
     let plain_statement = |stop: &Node<'t>| {
         go::enclosing_function(*stop) == func
             && stop.parent().is_some_and(|p| {
-                p.kind() == "expression_statement" && p.parent().is_some_and(|l| l.kind() == "statement_list")
+                p.kind_name() == "expression_statement" && p.parent().is_some_and(|l| l.kind_name() == "statement_list")
             })
     };
     if !u.goroutines.is_empty() || !u.stops.iter().all(plain_statement) {
@@ -271,14 +272,14 @@ fn returns_skipping_stop<'t>(src: &str, body: Node<'t>, created: &Creation<'t>, 
     let fired = |ret: Node| {
         created.kind == TimeKind::Timer
             && ancestors_within(ret, scope).any(|a| {
-                a.kind() == "communication_case"
+                a.kind_name() == "communication_case"
                     && a.child_by_field_name("communication")
                         .is_some_and(|c| receives_from_channel_field(c, src, &created.name))
             })
     };
     let mut out = Vec::new();
     go::walk_own(body, |n| {
-        if n.kind() == "return_statement"
+        if n.kind_name() == "return_statement"
             && n.start_byte() > created.statement.end_byte()
             && go::contains(scope, n)
             && reached_without_stop(n, created.statement, &u.stops, src)
@@ -304,13 +305,13 @@ fn reached_without_stop(ret: Node, creation: Node, stops: &[Node], src: &str) ->
         if go::is_function(parent) {
             return false;
         }
-        if parent.kind() == "statement_list" {
+        if parent.kind_name() == "statement_list" {
             let mut prev = cur.prev_named_sibling();
             while let Some(stmt) = prev {
                 if stmt == creation {
                     return true;
                 }
-                if stmt.kind() != "comment" && !passes_without_stop(stmt, creation, stops, src) {
+                if stmt.kind_name() != "comment" && !passes_without_stop(stmt, creation, stops, src) {
                     return false;
                 }
                 prev = stmt.prev_named_sibling();
@@ -326,11 +327,11 @@ fn passes_without_stop(stmt: Node, creation: Node, stops: &[Node], src: &str) ->
     if go::contains(stmt, creation) {
         return false;
     }
-    if stmt.kind() == "labeled_statement" {
+    if stmt.kind_name() == "labeled_statement" {
         return go::named_children(stmt).last().is_some_and(|inner| passes_without_stop(*inner, creation, stops, src));
     }
     // Every `Stop` is a plain statement, so none sits in the condition.
-    if stmt.kind() == "if_statement" && stmt.child_by_field_name("alternative").is_none() {
+    if stmt.kind_name() == "if_statement" && stmt.child_by_field_name("alternative").is_none() {
         return true;
     }
     !stops.iter().any(|s| go::contains(stmt, *s)) && completes(stmt, src)
@@ -339,14 +340,14 @@ fn passes_without_stop(stmt: Node, creation: Node, stops: &[Node], src: &str) ->
 /// Whether a statement can complete normally (control goes on after it), judged
 /// from its syntax; "no" when unsure.
 fn completes(stmt: Node, src: &str) -> bool {
-    match stmt.kind() {
+    match stmt.kind_name() {
         "return_statement" | "goto_statement" | "break_statement" | "continue_statement" | "fallthrough_statement" => {
             false
         }
         "expression_statement" => {
             !stmt.named_child(0).is_some_and(|c| matches!(go::callee(c, src), Some((None, "panic"))))
         }
-        "for_statement" => go::named_children(stmt).iter().any(|c| match c.kind() {
+        "for_statement" => go::named_children(stmt).iter().any(|c| match c.kind_name() {
             "range_clause" => true,
             "for_clause" => c.child_by_field_name("condition").is_some(),
             "block" | "comment" => false,
@@ -362,7 +363,7 @@ fn completes(stmt: Node, src: &str) -> bool {
         },
         "expression_switch_statement" | "type_switch_statement" => {
             let cases = go::named_children(stmt);
-            !cases.iter().any(|c| c.kind() == "default_case") || cases.iter().any(|c| case_completes(*c, src))
+            !cases.iter().any(|c| c.kind_name() == "default_case") || cases.iter().any(|c| case_completes(*c, src))
         }
         "select_statement" => go::named_children(stmt).iter().any(|c| case_completes(*c, src)),
         _ => true,
@@ -371,14 +372,18 @@ fn completes(stmt: Node, src: &str) -> bool {
 
 /// Whether the statements of a block (or a case) can run to their end.
 fn list_completes(node: Node, src: &str) -> bool {
-    let list = go::named_children(node).into_iter().find(|n| n.kind() == "statement_list");
+    let list = go::named_children(node).into_iter().find(|n| n.kind_name() == "statement_list");
     list.is_none_or(|l| {
-        go::named_children(l).into_iter().rev().find(|n| n.kind() != "comment").is_none_or(|last| completes(last, src))
+        go::named_children(l)
+            .into_iter()
+            .rev()
+            .find(|n| n.kind_name() != "comment")
+            .is_none_or(|last| completes(last, src))
     })
 }
 
 fn case_completes(case: Node, src: &str) -> bool {
-    matches!(case.kind(), "communication_case" | "default_case" | "expression_case" | "type_case")
+    matches!(case.kind_name(), "communication_case" | "default_case" | "expression_case" | "type_case")
         && list_completes(case, src)
 }
 
@@ -388,12 +393,12 @@ fn ancestors_within<'t>(node: Node<'t>, scope: Node<'t>) -> impl Iterator<Item =
 
 /// Whether a select communication is `<-name.C` (possibly assigned).
 fn receives_from_channel_field(comm: Node, src: &str, name: &str) -> bool {
-    let expr = match comm.kind() {
+    let expr = match comm.kind_name() {
         "receive_statement" => comm.child_by_field_name("right"),
         _ => Some(comm),
     };
     expr.and_then(go::receive_operand).map(go::unparen).is_some_and(|ch| {
-        ch.kind() == "selector_expression"
+        ch.kind_name() == "selector_expression"
             && ch.child_by_field_name("operand").is_some_and(|o| go::is_ident(o, src, name))
             && ch.child_by_field_name("field").is_some_and(|f| text(f, src) == "C")
     })
@@ -403,25 +408,25 @@ fn receives_from_channel_field(comm: Node, src: &str, name: &str) -> bool {
 /// or `for range name.C` (a ticker's channel is never closed) whose only exits end
 /// the process (`os.Exit`, `log.Fatal`).
 fn never_returns(body: Node, name: &str, src: &str) -> bool {
-    let Some(list) = go::named_children(body).into_iter().find(|n| n.kind() == "statement_list") else {
+    let Some(list) = go::named_children(body).into_iter().find(|n| n.kind_name() == "statement_list") else {
         return false;
     };
-    let Some(last) = go::named_children(list).into_iter().rev().find(|n| n.kind() != "comment") else {
+    let Some(last) = go::named_children(list).into_iter().rev().find(|n| n.kind_name() != "comment") else {
         return false;
     };
     if go::loop_never_exits(last, src) {
         return true;
     }
-    if last.kind() != "for_statement" {
+    if last.kind_name() != "for_statement" {
         return false;
     }
     let header: Vec<Node> =
-        go::named_children(last).into_iter().filter(|c| !matches!(c.kind(), "block" | "comment")).collect();
+        go::named_children(last).into_iter().filter(|c| !matches!(c.kind_name(), "block" | "comment")).collect();
     let over_ticker = match header.as_slice() {
         [] => true,
-        [range] if range.kind() == "range_clause" => {
+        [range] if range.kind_name() == "range_clause" => {
             range.child_by_field_name("right").map(go::unparen).is_some_and(|r| {
-                r.kind() == "selector_expression"
+                r.kind_name() == "selector_expression"
                     && r.child_by_field_name("operand").is_some_and(|o| go::is_ident(o, src, name))
                     && r.child_by_field_name("field").is_some_and(|f| text(f, src) == "C")
             })
@@ -430,7 +435,7 @@ fn never_returns(body: Node, name: &str, src: &str) -> bool {
     };
     over_ticker
         && go::loop_exits(last, src).iter().all(|exit| {
-            exit.kind() == "call_expression"
+            exit.kind_name() == "call_expression"
                 && match go::callee(*exit, src) {
                     Some((Some("os"), "Exit")) => true,
                     Some((Some("log"), fatal)) => matches!(fatal, "Fatal" | "Fatalf" | "Fatalln"),
@@ -457,7 +462,7 @@ fn stop_fix(src: &str, body: Node, created: &Creation, u: &Uses) -> Option<Fix> 
             applicability: Applicability::Safe,
         });
     }
-    if created.statement.parent().map(|p| p.kind()) != Some("statement_list") {
+    if created.statement.parent().map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
     let indent = go::indent_at(src, created.statement.start_byte());

@@ -2,6 +2,7 @@
 //! module for a Go version before 1.23, where every pass that another case wins
 //! leaves a timer in memory until it fires.
 
+use crate::analysis::go::NodeKind;
 use std::collections::HashMap;
 
 use tree_sitter::Node;
@@ -77,8 +78,8 @@ fn after_case(call: Node) -> Option<Node> {
     if go::receive_operand(recv) != Some(call) {
         return None;
     }
-    let stmt = recv.parent().filter(|s| s.kind() == "receive_statement")?;
-    let case = stmt.parent().filter(|c| c.kind() == "communication_case")?;
+    let stmt = recv.parent().filter(|s| s.kind_name() == "receive_statement")?;
+    let case = stmt.parent().filter(|c| c.kind_name() == "communication_case")?;
     (case.child_by_field_name("communication") == Some(stmt)).then_some(case)
 }
 
@@ -87,13 +88,13 @@ fn after_case(call: Node) -> Option<Node> {
 fn another_case_stays(select: Node, after: Node, lp: Node, src: &str) -> bool {
     let exits = go::loop_leaving_jumps(lp, src);
     go::named_children(select).into_iter().any(|other| {
-        if other == after || !matches!(other.kind(), "communication_case" | "default_case") {
+        if other == after || !matches!(other.kind_name(), "communication_case" | "default_case") {
             return false;
         }
         let last = go::named_children(other)
             .into_iter()
-            .find(|n| n.kind() == "statement_list")
-            .and_then(|list| go::named_children(list).into_iter().rev().find(|n| n.kind() != "comment"));
+            .find(|n| n.kind_name() == "statement_list")
+            .and_then(|list| go::named_children(list).into_iter().rev().find(|n| n.kind_name() != "comment"));
         // A case whose last statement leaves the loop ends the waiting for good.
         !last.is_some_and(|stmt| exits.contains(&stmt))
     })
@@ -124,11 +125,11 @@ fn timer_fix(
     if !invariant || go::enclosing_loop(lp).is_some() {
         return None;
     }
-    let outer_loop = lp.parent().filter(|p| p.kind() == "labeled_statement").unwrap_or(lp);
+    let outer_loop = lp.parent().filter(|p| p.kind_name() == "labeled_statement").unwrap_or(lp);
     let loop_line = starts_line(src, outer_loop)?;
     let select_line = starts_line(src, select)?;
-    if outer_loop.parent().map(|p| p.kind()) != Some("statement_list")
-        || select.parent().map(|p| p.kind()) != Some("statement_list")
+    if outer_loop.parent().map(|p| p.kind_name()) != Some("statement_list")
+        || select.parent().map(|p| p.kind_name()) != Some("statement_list")
     {
         return None;
     }

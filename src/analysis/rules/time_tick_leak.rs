@@ -2,6 +2,7 @@
 //! version before 1.23, where the ticker it starts can never be stopped nor
 //! garbage collected.
 
+use crate::analysis::go::NodeKind;
 use std::collections::HashMap;
 
 use tree_sitter::Node;
@@ -55,7 +56,7 @@ impl Rule for TimeTickLeak {
             // however long the function runs. Otherwise the ticker lives as long as the
             // process in `main` and `init`, and as long as a function that never returns.
             let per_iteration = go::in_loop_within(tick_use.statement(call), body);
-            let process_lifetime = func.kind() == "function_declaration"
+            let process_lifetime = func.kind_name() == "function_declaration"
                 && (name == Some("init") || (name == Some("main") && package == Some("main")));
             if !per_iteration && (process_lifetime || never_returns(cx, body)) {
                 continue;
@@ -102,20 +103,20 @@ impl<'t> TickUse<'t> {
 
 fn tick_use<'t>(src: &str, func: Node<'t>, call: Node<'t>) -> Option<TickUse<'t>> {
     let parent = call.parent()?;
-    if parent.kind() == "range_clause" && parent.child_by_field_name("right") == Some(call) {
-        return parent.parent().filter(|f| f.kind() == "for_statement").map(TickUse::Range);
+    if parent.kind_name() == "range_clause" && parent.child_by_field_name("right") == Some(call) {
+        return parent.parent().filter(|f| f.kind_name() == "for_statement").map(TickUse::Range);
     }
     if go::receive_operand(parent) == Some(call) {
         return Some(TickUse::Receive);
     }
-    if parent.kind() != "expression_list" {
+    if parent.kind_name() != "expression_list" {
         return None;
     }
     let holder = parent.parent()?;
-    let stmt = match holder.kind() {
+    let stmt = match holder.kind_name() {
         "short_var_declaration" if holder.child_by_field_name("right") == Some(parent) => holder,
         "var_spec" if holder.child_by_field_name("value") == Some(parent) => {
-            holder.parent().filter(|d| d.kind() == "var_declaration")?
+            holder.parent().filter(|d| d.kind_name() == "var_declaration")?
         }
         _ => return None,
     };
@@ -123,7 +124,7 @@ fn tick_use<'t>(src: &str, func: Node<'t>, call: Node<'t>) -> Option<TickUse<'t>
     let [(ident, Some(value))] = pairs.as_slice() else {
         return None;
     };
-    if *value != call || ident.kind() != "identifier" {
+    if *value != call || ident.kind_name() != "identifier" {
         return None;
     }
     let name = text(*ident, src);
@@ -132,7 +133,7 @@ fn tick_use<'t>(src: &str, func: Node<'t>, call: Node<'t>) -> Option<TickUse<'t>
         go::enclosing_function(i) == Some(func)
             && i.parent().is_some_and(|p| {
                 go::receive_operand(p) == Some(i)
-                    || (p.kind() == "range_clause" && p.child_by_field_name("right") == Some(i))
+                    || (p.kind_name() == "range_clause" && p.child_by_field_name("right") == Some(i))
             })
     });
     only_received.then_some(TickUse::Local(stmt))
@@ -142,29 +143,31 @@ fn tick_use<'t>(src: &str, func: Node<'t>, call: Node<'t>) -> Option<TickUse<'t>
 /// with no way out, such as `for range time.Tick(d)` with no `return` or `break`.
 fn never_returns(cx: &FileContext, body: Node) -> bool {
     let src = cx.source;
-    let Some(list) = go::named_children(body).into_iter().find(|n| n.kind() == "statement_list") else {
+    let Some(list) = go::named_children(body).into_iter().find(|n| n.kind_name() == "statement_list") else {
         return false;
     };
-    let Some(mut last) = go::named_children(list).into_iter().rev().find(|n| n.kind() != "comment") else {
+    let Some(mut last) = go::named_children(list).into_iter().rev().find(|n| n.kind_name() != "comment") else {
         return false;
     };
-    if last.kind() == "labeled_statement" {
-        match go::named_children(last).into_iter().find(|n| n.kind() != "label_name") {
+    if last.kind_name() == "labeled_statement" {
+        match go::named_children(last).into_iter().find(|n| n.kind_name() != "label_name") {
             Some(inner) => last = inner,
             None => return false,
         }
     }
-    if last.kind() == "select_statement" {
-        return go::named_children(last).iter().all(|c| c.kind() == "comment");
+    if last.kind_name() == "select_statement" {
+        return go::named_children(last).iter().all(|c| c.kind_name() == "comment");
     }
-    if last.kind() != "for_statement" || !go::loop_leaving_jumps(last, src).is_empty() {
+    if last.kind_name() != "for_statement" || !go::loop_leaving_jumps(last, src).is_empty() {
         return false;
     }
-    let header: Vec<Node> =
-        go::named_children(last).into_iter().filter(|c| c.kind() != "block" && c.kind() != "comment").collect();
+    let header: Vec<Node> = go::named_children(last)
+        .into_iter()
+        .filter(|c| c.kind_name() != "block" && c.kind_name() != "comment")
+        .collect();
     match header.as_slice() {
         [] => true,
-        [clause] if clause.kind() == "range_clause" => {
+        [clause] if clause.kind_name() == "range_clause" => {
             clause.child_by_field_name("right").is_some_and(|ch| is_ticker_channel(cx, body, ch))
         }
         _ => false,
@@ -176,13 +179,13 @@ fn never_returns(cx: &FileContext, body: Node) -> bool {
 fn is_ticker_channel(cx: &FileContext, body: Node, ch: Node) -> bool {
     let src = cx.source;
     let ch = go::unparen(ch);
-    match ch.kind() {
+    match ch.kind_name() {
         "call_expression" => go::is_pkg_call(ch, src, &cx.imports.time, &["Tick"]),
         "selector_expression" => ch.child_by_field_name("field").is_some_and(|f| text(f, src) == "C"),
         "identifier" => {
             let mut from_tick = false;
             go::walk_own(body, |n| {
-                if matches!(n.kind(), "short_var_declaration" | "var_declaration") {
+                if matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
                     from_tick |= go::declared(n).iter().any(|(name, value)| {
                         text(*name, src) == text(ch, src)
                             && value.is_some_and(|v| go::is_pkg_call(go::unparen(v), src, &cx.imports.time, &["Tick"]))
@@ -234,8 +237,8 @@ fn ticker_fix(
         _ if go::in_loop_within(statement, body) => (statement, Applicability::Unsafe),
         _ => (statement, Applicability::Safe),
     };
-    let outer = anchor.parent().filter(|p| p.kind() == "labeled_statement").unwrap_or(anchor);
-    if outer.parent().map(|p| p.kind()) != Some("statement_list") {
+    let outer = anchor.parent().filter(|p| p.kind_name() == "labeled_statement").unwrap_or(anchor);
+    if outer.parent().map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
     let line_start = go::line_start(src, outer.start_byte());

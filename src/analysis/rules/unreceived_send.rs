@@ -8,6 +8,7 @@
 //! the owner takes ("double send"), and a producer looping over items while its
 //! consumer can stop on a context or a done channel.
 
+use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -52,12 +53,12 @@ struct MadeChannel<'t> {
 fn unbuffered_channels<'t>(body: Node<'t>, src: &str) -> Vec<MadeChannel<'t>> {
     let mut out = Vec::new();
     go::walk_own(body, |n| {
-        if !matches!(n.kind(), "short_var_declaration" | "var_declaration") {
+        if !matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
             return;
         }
         for (ident, value) in go::declared(n) {
             let Some(value) = value.map(go::unparen) else { continue };
-            if ident.kind() == "identifier" && text(ident, src) != "_" && is_unbuffered_make(value, src) {
+            if ident.kind_name() == "identifier" && text(ident, src) != "_" && is_unbuffered_make(value, src) {
                 out.push(MadeChannel { name: text(ident, src).to_string(), ident, make: value });
             }
         }
@@ -66,9 +67,9 @@ fn unbuffered_channels<'t>(body: Node<'t>, src: &str) -> Vec<MadeChannel<'t>> {
 }
 
 fn is_unbuffered_make(node: Node, src: &str) -> bool {
-    node.kind() == "call_expression"
+    node.kind_name() == "call_expression"
         && matches!(go::callee(node, src), Some((None, "make")))
-        && matches!(go::call_args(node).as_slice(), [ty] if ty.kind() == "channel_type")
+        && matches!(go::call_args(node).as_slice(), [ty] if ty.kind_name() == "channel_type")
 }
 
 /// A send statement on the channel, found in the goroutine's function or in a
@@ -113,13 +114,13 @@ fn channel_ops<'t>(cx: &FileContext<'t>, func: Node<'t>, name: &str, depth: usiz
             continue;
         }
         let Some(parent) = ident.parent() else { continue };
-        if parent.kind() == "send_statement" && parent.child_by_field_name("channel") == Some(ident) {
-            if parent.parent().is_some_and(|p| p.kind() != "communication_case") {
+        if parent.kind_name() == "send_statement" && parent.child_by_field_name("channel") == Some(ident) {
+            if parent.parent().is_some_and(|p| p.kind_name() != "communication_case") {
                 ops.sends.push(Send { node: parent, repeated: go::enclosing_loop(parent).is_some() });
             }
             continue;
         }
-        if parent.kind() != "argument_list" {
+        if parent.kind_name() != "argument_list" {
             ops.other = true;
             continue;
         }
@@ -202,7 +203,7 @@ fn check_channel<'t>(
     let mut senders = Vec::new();
     let mut go_stmts = Vec::new();
     go::walk_own(body, |n| {
-        if n.kind() == "go_statement" && n.start_byte() > chan.make.end_byte() {
+        if n.kind_name() == "go_statement" && n.start_byte() > chan.make.end_byte() {
             go_stmts.push(n);
         }
     });
@@ -297,13 +298,13 @@ fn sender<'t>(
 ) -> Option<Option<Sender<'t>>> {
     let src = cx.source;
     let name = chan.name.as_str();
-    let call = go::named_children(go_stmt).into_iter().find(|n| n.kind() == "call_expression")?;
+    let call = go::named_children(go_stmt).into_iter().find(|n| n.kind_name() == "call_expression")?;
     let function = call.child_by_field_name("function").map(go::unparen)?;
     let args = go::call_args(call);
     // The channel's name inside the goroutine: a captured variable, or the
     // parameter it is passed as.
     let passed_at = args.iter().position(|a| go::is_ident(*a, src, name));
-    let (func, inner_name) = match function.kind() {
+    let (func, inner_name) = match function.kind_name() {
         "func_literal" => {
             let params = go::params(function, src);
             match passed_at {
@@ -354,7 +355,7 @@ fn function_decl<'t>(cx: &FileContext<'t>, name: &str) -> Option<Node<'t>> {
     let root = cx.tree.root_node();
     let mut found = go::named_children(root)
         .into_iter()
-        .filter(|n| n.kind() == "function_declaration" && go::function_name(*n, cx.source) == Some(name));
+        .filter(|n| n.kind_name() == "function_declaration" && go::function_name(*n, cx.source) == Some(name));
     let first = found.next()?;
     found.next().is_none().then_some(first)
 }
@@ -388,7 +389,7 @@ fn receive_of(ident: Node) -> Option<Node> {
     if go::receive_operand(parent) == Some(ident) {
         return Some(parent);
     }
-    if parent.kind() == "range_clause" && parent.child_by_field_name("right") == Some(ident) {
+    if parent.kind_name() == "range_clause" && parent.child_by_field_name("right") == Some(ident) {
         return Some(parent);
     }
     None
@@ -426,7 +427,7 @@ fn exit_paths<'t>(
         let Some(case) = ancestor_case(recv) else { continue };
         let Some(select) = case.parent() else { continue };
         for other in go::named_children(select) {
-            if other == case || !matches!(other.kind(), "communication_case" | "default_case") {
+            if other == case || !matches!(other.kind_name(), "communication_case" | "default_case") {
                 continue;
             }
             if receives.iter().any(|r| go::contains(other, *r))
@@ -447,7 +448,7 @@ fn exit_paths<'t>(
                     summary: RETURNS_WITHOUT_RECEIVING,
                     case_comm: comm_text,
                     case_channel: comm.and_then(|c| bare_receive_channel(c, src)),
-                    returns: leaving.is_none_or(|n| n.kind() == "return_statement"),
+                    returns: leaving.is_none_or(|n| n.kind_name() == "return_statement"),
                 });
             }
         }
@@ -456,7 +457,7 @@ fn exit_paths<'t>(
     let after = senders.iter().map(|s| s.go_stmt.end_byte()).min().unwrap_or(0);
     let before = receives.iter().map(|r| r.start_byte()).min().unwrap_or(usize::MAX);
     go::walk_own(body, |n| {
-        if n.kind() == "return_statement" && n.start_byte() > after && n.end_byte() <= before {
+        if n.kind_name() == "return_statement" && n.start_byte() > after && n.end_byte() <= before {
             exits.push(Exit {
                 range: n.byte_range(),
                 message: format!("returns without receiving from `{}`", chan.name),
@@ -537,7 +538,7 @@ fn signals_senders_done<'t>(
     {
         return false;
     }
-    let deferred = |n: Node| n.parent().is_some_and(|p| p.kind() == "defer_statement");
+    let deferred = |n: Node| n.parent().is_some_and(|p| p.kind_name() == "defer_statement");
     // The signal comes after every send of the signaller.
     let after_sends = gives
         .iter()
@@ -547,7 +548,7 @@ fn signals_senders_done<'t>(
     }
     // How many values the signaller may have sent before its signal: none when each
     // of its sends is followed by a `return` and the signal is not deferred.
-    let returns_after_send = |s: &Send| go::next_statement(s.node).is_some_and(|n| n.kind() == "return_statement");
+    let returns_after_send = |s: &Send| go::next_statement(s.node).is_some_and(|n| n.kind_name() == "return_statement");
     let sent_before =
         if gives.iter().any(|u| deferred(u.node)) || !signaller.sends.iter().all(returns_after_send) { 1 } else { 0 };
     let taken = receives.iter().filter(|r| received_before(**r, select, func)).count();
@@ -564,7 +565,7 @@ fn received_before(recv: Node, select: Node, func: Node) -> bool {
     }
     let mut stmt = recv;
     while let Some(parent) = stmt.parent() {
-        match parent.kind() {
+        match parent.kind_name() {
             "expression_list" => stmt = parent,
             "expression_statement" | "assignment_statement" | "short_var_declaration" => {
                 stmt = parent;
@@ -573,7 +574,7 @@ fn received_before(recv: Node, select: Node, func: Node) -> bool {
             _ => return false,
         }
     }
-    stmt.parent().is_some_and(|list| list.kind() == "statement_list" && go::contains(list, select))
+    stmt.parent().is_some_and(|list| list.kind_name() == "statement_list" && go::contains(list, select))
 }
 
 /// (c) The owner receives in a loop but can leave it early, such as on the first
@@ -598,10 +599,10 @@ fn receive_loop_exits(body: Node, src: &str, chan: &MadeChannel, receives: &[Nod
         let counters = counters_in(lp, src);
         for exit in go::loop_leaving_jumps(lp, src) {
             let in_other_case = ancestors_until(exit, lp).any(|a| {
-                matches!(a.kind(), "communication_case" | "default_case")
+                matches!(a.kind_name(), "communication_case" | "default_case")
                     && !receives.iter().any(|r| go::contains(a, *r))
             });
-            let guarded = ancestors_until(exit, lp).filter(|a| a.kind() == "if_statement").any(|a| {
+            let guarded = ancestors_until(exit, lp).filter(|a| a.kind_name() == "if_statement").any(|a| {
                 a.child_by_field_name("condition").is_some_and(|cond| {
                     go::identifiers(cond, src)
                         .iter()
@@ -609,7 +610,7 @@ fn receive_loop_exits(body: Node, src: &str, chan: &MadeChannel, receives: &[Nod
                 })
             });
             let drained_later =
-                exit.kind() != "return_statement" && receives.iter().any(|r| r.start_byte() > lp.end_byte());
+                exit.kind_name() != "return_statement" && receives.iter().any(|r| r.start_byte() > lp.end_byte());
             if in_other_case || guarded || drained_later {
                 continue;
             }
@@ -619,7 +620,7 @@ fn receive_loop_exits(body: Node, src: &str, chan: &MadeChannel, receives: &[Nod
                 summary: "can stop receiving while values are still being sent",
                 case_comm: None,
                 case_channel: None,
-                returns: exit.kind() == "return_statement",
+                returns: exit.kind_name() == "return_statement",
             });
         }
     }
@@ -636,10 +637,9 @@ fn single_receive_for_many(src: &str, chan: &MadeChannel, senders: &[Sender], re
     if receives.is_empty() || receives.iter().any(|r| go::enclosing_loop(*r).is_some()) {
         return None;
     }
-    let unconditional = spawner
-        .sends
-        .iter()
-        .all(|send| ancestors_until(send.node, spawner.func).all(|a| matches!(a.kind(), "statement_list" | "block")));
+    let unconditional = spawner.sends.iter().all(|send| {
+        ancestors_until(send.node, spawner.func).all(|a| matches!(a.kind_name(), "statement_list" | "block"))
+    });
     if !unconditional
         || spawner.spawn_loops.iter().any(|lp| go::constant_iterations(*lp, src).is_some_and(|n| n <= receives.len()))
     {
@@ -667,14 +667,14 @@ fn ancestors_until<'t>(node: Node<'t>, top: Node<'t>) -> impl Iterator<Item = No
 
 /// For a receive with two results (`v, ok := <-ch`, `case v, ok := <-ch:`), `ok`.
 fn ok_name<'s>(recv: Node, src: &'s str) -> Option<&'s str> {
-    let list = recv.parent().filter(|p| p.kind() == "expression_list").unwrap_or(recv);
+    let list = recv.parent().filter(|p| p.kind_name() == "expression_list").unwrap_or(recv);
     let holder = list.parent()?;
-    if !matches!(holder.kind(), "short_var_declaration" | "assignment_statement" | "receive_statement") {
+    if !matches!(holder.kind_name(), "short_var_declaration" | "assignment_statement" | "receive_statement") {
         return None;
     }
     let left = go::named_children(holder.child_by_field_name("left")?);
     match left.as_slice() {
-        [_, ok] if ok.kind() == "identifier" => Some(text(*ok, src)),
+        [_, ok] if ok.kind_name() == "identifier" => Some(text(*ok, src)),
         _ => None,
     }
 }
@@ -683,7 +683,7 @@ fn ok_name<'s>(recv: Node, src: &'s str) -> Option<&'s str> {
 fn counters_in<'s>(lp: Node, src: &'s str) -> Vec<&'s str> {
     let mut out = Vec::new();
     go::walk_own(lp, |n| {
-        let target = match n.kind() {
+        let target = match n.kind_name() {
             "inc_statement" | "dec_statement" => n.named_child(0),
             "assignment_statement"
                 if n.child_by_field_name("operator").is_some_and(|o| matches!(text(o, src), "+=" | "-=")) =>
@@ -692,7 +692,7 @@ fn counters_in<'s>(lp: Node, src: &'s str) -> Vec<&'s str> {
             }
             _ => None,
         };
-        if let Some(t) = target.filter(|t| t.kind() == "identifier") {
+        if let Some(t) = target.filter(|t| t.kind_name() == "identifier") {
             out.push(text(t, src));
         }
     });
@@ -702,13 +702,13 @@ fn counters_in<'s>(lp: Node, src: &'s str) -> Vec<&'s str> {
 /// For a communication `<-done` (a bare receive, nothing assigned) from a named
 /// channel or a field, the channel expression.
 fn bare_receive_channel(comm: Node, src: &str) -> Option<String> {
-    if comm.kind() != "receive_statement" || comm.child_by_field_name("left").is_some() {
+    if comm.kind_name() != "receive_statement" || comm.child_by_field_name("left").is_some() {
         return None;
     }
     let channel = go::receive_operand(comm.child_by_field_name("right")?)?;
-    let simple = match channel.kind() {
+    let simple = match channel.kind_name() {
         "identifier" => true,
-        "selector_expression" => channel.child_by_field_name("operand").is_some_and(|o| o.kind() == "identifier"),
+        "selector_expression" => channel.child_by_field_name("operand").is_some_and(|o| o.kind_name() == "identifier"),
         _ => false,
     };
     simple.then(|| text(channel, src).to_string())
@@ -718,10 +718,10 @@ fn bare_receive_channel(comm: Node, src: &str) -> Option<String> {
 fn ancestor_case(recv: Node) -> Option<Node> {
     let mut cur = recv.parent()?;
     // `case <-ch:` is a receive_statement wrapping the unary expression; `case v := <-ch:` too.
-    if cur.kind() == "receive_statement" {
+    if cur.kind_name() == "receive_statement" {
         cur = cur.parent()?;
     }
-    (cur.kind() == "communication_case").then_some(cur)
+    (cur.kind_name() == "communication_case").then_some(cur)
 }
 
 /// End of a case's header line (`case <-ctx.Done():`), for a tight related range.
@@ -783,7 +783,7 @@ fn falls_through(src: &str, first: Node, second: Node) -> bool {
     if func.is_none() || go::enclosing_function(second) != func || first.end_byte() > second.start_byte() {
         return false;
     }
-    let Some(list) = second.parent().filter(|p| p.kind() == "statement_list") else { return false };
+    let Some(list) = second.parent().filter(|p| p.kind_name() == "statement_list") else { return false };
     if !go::contains(list, first) {
         return false;
     }
@@ -793,13 +793,13 @@ fn falls_through(src: &str, first: Node, second: Node) -> bool {
         let between = n.start_byte() >= first.end_byte() && n.end_byte() <= second.start_byte();
         leaves |= between
             && (matches!(
-                n.kind(),
+                n.kind_name(),
                 "return_statement"
                     | "break_statement"
                     | "continue_statement"
                     | "goto_statement"
                     | "fallthrough_statement"
-            ) || (n.kind() == "call_expression" && matches!(go::callee(n, src), Some((None, "panic")))));
+            ) || (n.kind_name() == "call_expression" && matches!(go::callee(n, src), Some((None, "panic")))));
     });
     !leaves
 }
@@ -868,7 +868,7 @@ fn double_send_buffer_fix(src: &str, chan: &MadeChannel, s: &Sender, double: &Do
 /// what the goroutine does after reporting, so it needs review.
 fn return_after_send_fix(src: &str, first: Node) -> Option<Fix> {
     let func = go::enclosing_function(first)?;
-    if go::has_results(func) || first.parent().map(|p| p.kind()) != Some("statement_list") {
+    if go::has_results(func) || first.parent().map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
     let indent = go::indent_at(src, first.start_byte());
@@ -884,7 +884,7 @@ fn return_after_send_fix(src: &str, first: Node) -> Option<Fix> {
 /// run the deferred calls before the receive).
 fn ends_goroutine(func: Node, send: Node) -> bool {
     let Some(body) = go::body(func) else { return false };
-    let Some(list) = go::named_children(body).into_iter().find(|n| n.kind() == "statement_list") else {
+    let Some(list) = go::named_children(body).into_iter().find(|n| n.kind_name() == "statement_list") else {
         return false;
     };
     if send.parent() != Some(list) {
@@ -892,13 +892,13 @@ fn ends_goroutine(func: Node, send: Node) -> bool {
     }
     let mut next = go::next_statement(send);
     while let Some(n) = next {
-        if n.kind() != "return_statement" || n.named_child_count() > 0 {
+        if n.kind_name() != "return_statement" || n.named_child_count() > 0 {
             return false;
         }
         next = go::next_statement(n);
     }
     let mut has_defer = false;
-    go::walk_own(body, |n| has_defer |= n.kind() == "defer_statement");
+    go::walk_own(body, |n| has_defer |= n.kind_name() == "defer_statement");
     !has_defer
 }
 
@@ -941,8 +941,8 @@ fn buffer_len_fix(
     if send.repeated || !ends_goroutine(s.func, send.node) {
         return None;
     }
-    let clause = go::named_children(*spawn_loop).into_iter().find(|c| c.kind() == "range_clause")?;
-    let xs = clause.child_by_field_name("right").map(go::unparen).filter(|r| r.kind() == "identifier")?;
+    let clause = go::named_children(*spawn_loop).into_iter().find(|c| c.kind_name() == "range_clause")?;
+    let xs = clause.child_by_field_name("right").map(go::unparen).filter(|r| r.kind_name() == "identifier")?;
     let name = text(xs, src);
     let changed =
         go::idents_named(body, src, name).into_iter().any(|i| i.start_byte() > chan.make.end_byte() && go::is_write(i));
@@ -959,7 +959,7 @@ fn is_slice_or_map(func: Node, body: Node, name: &str, at: Node, src: &str) -> b
     let typed = |ty: &str| ty.starts_with("[]") || ty.starts_with("map[");
     let mut local = None;
     go::walk_own(body, |n| {
-        if n.start_byte() >= at.start_byte() || !matches!(n.kind(), "short_var_declaration" | "var_declaration") {
+        if n.start_byte() >= at.start_byte() || !matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
             return;
         }
         for (ident, value) in go::declared(n) {
@@ -967,10 +967,12 @@ fn is_slice_or_map(func: Node, body: Node, name: &str, at: Node, src: &str) -> b
                 continue;
             }
             let in_scope = n.parent().and_then(|list| list.parent()).is_some_and(|block| go::contains(block, at));
-            let declared_type =
-                ident.parent().filter(|p| p.kind() == "var_spec").and_then(|spec| spec.child_by_field_name("type"));
-            let kind_of = |node: Node| matches!(node.kind(), "slice_type" | "map_type");
-            let by_value = value.map(go::unparen).is_some_and(|v| match v.kind() {
+            let declared_type = ident
+                .parent()
+                .filter(|p| p.kind_name() == "var_spec")
+                .and_then(|spec| spec.child_by_field_name("type"));
+            let kind_of = |node: Node| matches!(node.kind_name(), "slice_type" | "map_type");
+            let by_value = value.map(go::unparen).is_some_and(|v| match v.kind_name() {
                 "composite_literal" => v.child_by_field_name("type").is_some_and(kind_of),
                 "call_expression" => {
                     matches!(go::callee(v, src), Some((None, "make")))
@@ -1006,10 +1008,10 @@ fn done_select_fix(
 ) -> Option<Fix> {
     let src = cx.source;
     let done = exits.iter().find_map(|e| e.case_channel.clone())?;
-    if s.func.kind() != "func_literal" || go::enclosing_function(send) != Some(s.func) || go::has_results(s.func) {
+    if s.func.kind_name() != "func_literal" || go::enclosing_function(send) != Some(s.func) || go::has_results(s.func) {
         return None;
     }
-    if send.parent().map(|p| p.kind()) != Some("statement_list") {
+    if send.parent().map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
     let (closed, sent) = close_and_send_sites(cx, &done);
@@ -1045,7 +1047,7 @@ fn done_select_fix(
 fn signals(func: Node, done: &str, src: &str) -> bool {
     let mut found = false;
     go::walk(func, |n| {
-        found |= match n.kind() {
+        found |= match n.kind_name() {
             "call_expression" => {
                 matches!(go::callee(n, src), Some((None, "close")))
                     && go::call_args(n).first().is_some_and(|a| text(*a, src) == done)
@@ -1064,7 +1066,7 @@ fn every_receive_watches(receives: &[Node], src: &str, comm: &str) -> bool {
     receives.iter().all(|r| {
         ancestor_case(*r).and_then(|case| case.parent()).is_some_and(|select| {
             go::named_children(select).iter().any(|c| {
-                c.kind() == "communication_case"
+                c.kind_name() == "communication_case"
                     && c.child_by_field_name("communication").is_some_and(|x| text(x, src) == comm)
             })
         })
@@ -1077,7 +1079,7 @@ fn close_and_send_sites(cx: &FileContext, done: &str) -> (bool, bool) {
     let mut closed = false;
     let mut sent = false;
     go::walk(cx.tree.root_node(), |n| {
-        match n.kind() {
+        match n.kind_name() {
             "call_expression" if matches!(go::callee(n, src), Some((None, "close"))) => {
                 closed |= go::call_args(n).first().is_some_and(|a| text(*a, src) == done);
             }
@@ -1105,7 +1107,7 @@ fn ctx_select_fix(
 ) -> Option<Fix> {
     let src = cx.source;
     let send_func = go::enclosing_function(send)?;
-    if go::has_results(send_func) || send.parent().map(|p| p.kind()) != Some("statement_list") {
+    if go::has_results(send_func) || send.parent().map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
     let ctx = go::context_in_scope(send_func, send, src, &cx.imports)?;
@@ -1135,7 +1137,7 @@ fn ctx_select_fix(
 fn cancels_on_return(func: Node, body: Node, ctx: &str, src: &str, imports: &go::Imports) -> bool {
     let mut cancel = None;
     go::walk_own(body, |n| {
-        if n.kind() != "short_var_declaration" && n.kind() != "assignment_statement" {
+        if n.kind_name() != "short_var_declaration" && n.kind_name() != "assignment_statement" {
             return;
         }
         let left = n.child_by_field_name("left").map(go::named_children).unwrap_or_default();
@@ -1155,7 +1157,7 @@ fn cancels_on_return(func: Node, body: Node, ctx: &str, src: &str, imports: &go:
                     "WithDeadlineCause",
                 ],
             )
-            && k.kind() == "identifier"
+            && k.kind_name() == "identifier"
         {
             cancel = Some(*k);
         }
@@ -1163,9 +1165,9 @@ fn cancels_on_return(func: Node, body: Node, ctx: &str, src: &str, imports: &go:
     let Some(cancel) = cancel.filter(|c| text(*c, src) != "_") else { return false };
     let name = text(cancel, src);
     go::idents_named(body, src, name).into_iter().filter(|i| *i != cancel).all(|i| {
-        let call = i.parent().filter(|c| c.kind() == "call_expression" && go::call_args(*c).is_empty());
+        let call = i.parent().filter(|c| c.kind_name() == "call_expression" && go::call_args(*c).is_empty());
         call.and_then(|c| c.parent())
-            .is_some_and(|d| d.kind() == "defer_statement" && go::enclosing_function(d) == Some(func))
+            .is_some_and(|d| d.kind_name() == "defer_statement" && go::enclosing_function(d) == Some(func))
     }) && go::idents_named(body, src, name).len() > 1
 }
 

@@ -1,6 +1,7 @@
 //! `unsent-receive`: a goroutine waits once on a channel that the function which
 //! made it can return without sending on or closing.
 
+use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -161,17 +162,17 @@ fn waits_once(recv: &Use, uses: &Uses) -> bool {
     };
     go::named_children(select)
         .into_iter()
-        .filter(|c| matches!(c.kind(), "communication_case" | "default_case"))
-        .all(|c| c.kind() == "communication_case" && uses.of(Op::Receive).any(|u| select_case(u.node) == Some(c)))
+        .filter(|c| matches!(c.kind_name(), "communication_case" | "default_case"))
+        .all(|c| c.kind_name() == "communication_case" && uses.of(Op::Receive).any(|u| select_case(u.node) == Some(c)))
 }
 
 /// The select case whose communication is this receive.
 fn select_case(recv: Node) -> Option<Node> {
     let mut cur = recv.parent()?;
-    if cur.kind() == "receive_statement" {
+    if cur.kind_name() == "receive_statement" {
         cur = cur.parent()?;
     }
-    (cur.kind() == "communication_case").then_some(cur)
+    (cur.kind_name() == "communication_case").then_some(cur)
 }
 
 /// The exits of the owner after `start` that no send or close (an `unblocks` site)
@@ -179,13 +180,14 @@ fn select_case(recv: Node) -> Option<Node> {
 fn missing_exits(src: &str, body: Node, start: Node, unblocks: &[Node]) -> Vec<Exit> {
     let mut exits = Vec::new();
     go::walk_own(body, |n| {
-        if n.kind() == "return_statement" && n.start_byte() > start.end_byte() && !covered(n, body, unblocks) {
+        if n.kind_name() == "return_statement" && n.start_byte() > start.end_byte() && !covered(n, body, unblocks) {
             exits.push(Exit { range: n.byte_range(), falls_off_end: false });
         }
     });
-    let list = go::named_children(body).into_iter().find(|n| n.kind() == "statement_list");
-    let statements: Vec<Node> =
-        list.map(|l| go::named_children(l).into_iter().filter(|s| s.kind() != "comment").collect()).unwrap_or_default();
+    let list = go::named_children(body).into_iter().find(|n| n.kind_name() == "statement_list");
+    let statements: Vec<Node> = list
+        .map(|l| go::named_children(l).into_iter().filter(|s| s.kind_name() != "comment").collect())
+        .unwrap_or_default();
     let ends = statements.last().is_some_and(|s| terminates(*s, src));
     if !ends && !statements.iter().any(|s| always_unblocks(*s, unblocks)) {
         let close = body.end_byte().saturating_sub(1);
@@ -206,7 +208,7 @@ fn covered(exit: Node, body: Node, unblocks: &[Node]) -> bool {
         let Some(parent) = cur.parent() else {
             return false;
         };
-        if parent.kind() == "statement_list" {
+        if parent.kind_name() == "statement_list" {
             let mut prev = cur.prev_named_sibling();
             while let Some(p) = prev {
                 if always_unblocks(p, unblocks) {
@@ -216,7 +218,7 @@ fn covered(exit: Node, body: Node, unblocks: &[Node]) -> bool {
             }
         }
         // `case ch <- v: return`: the case's own send ran.
-        if parent.kind() == "communication_case"
+        if parent.kind_name() == "communication_case"
             && parent.child_by_field_name("communication").is_some_and(|c| unblocks.contains(&c))
         {
             return true;
@@ -234,10 +236,10 @@ fn always_unblocks(stmt: Node, unblocks: &[Node]) -> bool {
     let list_unblocks = |n: Node| {
         go::named_children(n)
             .into_iter()
-            .find(|c| c.kind() == "statement_list")
+            .find(|c| c.kind_name() == "statement_list")
             .is_some_and(|l| go::named_children(l).into_iter().any(|s| always_unblocks(s, unblocks)))
     };
-    match stmt.kind() {
+    match stmt.kind_name() {
         "send_statement"
         | "expression_statement"
         | "defer_statement"
@@ -255,16 +257,20 @@ fn always_unblocks(stmt: Node, unblocks: &[Node]) -> bool {
         "select_statement" | "expression_switch_statement" | "type_switch_statement" => {
             let cases: Vec<Node> = go::named_children(stmt)
                 .into_iter()
-                .filter(|c| matches!(c.kind(), "communication_case" | "default_case" | "expression_case" | "type_case"))
+                .filter(|c| {
+                    matches!(c.kind_name(), "communication_case" | "default_case" | "expression_case" | "type_case")
+                })
                 .collect();
-            let exhaustive = stmt.kind() == "select_statement" || cases.iter().any(|c| c.kind() == "default_case");
+            let exhaustive =
+                stmt.kind_name() == "select_statement" || cases.iter().any(|c| c.kind_name() == "default_case");
             let unblocking = |c: &Node| {
                 c.child_by_field_name("communication").is_some_and(|comm| unblocks.contains(&comm)) || list_unblocks(*c)
             };
             // A case sending on another channel is no way of giving up (as `ctx.Done()`,
             // a timer or `default` are): we assume the send on this channel is the one taken.
-            let other_send =
-                |c: &Node| c.child_by_field_name("communication").is_some_and(|comm| comm.kind() == "send_statement");
+            let other_send = |c: &Node| {
+                c.child_by_field_name("communication").is_some_and(|comm| comm.kind_name() == "send_statement")
+            };
             exhaustive && cases.iter().any(unblocking) && cases.iter().all(|c| unblocking(c) || other_send(c))
         }
         _ => false,
@@ -274,14 +280,14 @@ fn always_unblocks(stmt: Node, unblocks: &[Node]) -> bool {
 /// Whether control cannot run past the statement: a `return`, a call that ends
 /// the goroutine, a loop with no way out, or an `if`/`else` whose branches all end.
 fn terminates(stmt: Node, src: &str) -> bool {
-    match stmt.kind() {
+    match stmt.kind_name() {
         "return_statement" | "goto_statement" => true,
         "expression_statement" => stmt.named_child(0).is_some_and(|c| go::is_exiting_call(c, src)),
         "for_statement" => go::loop_never_exits(stmt, src),
         "block" => go::named_children(stmt)
             .into_iter()
-            .find(|c| c.kind() == "statement_list")
-            .and_then(|l| go::named_children(l).into_iter().rev().find(|s| s.kind() != "comment"))
+            .find(|c| c.kind_name() == "statement_list")
+            .and_then(|l| go::named_children(l).into_iter().rev().find(|s| s.kind_name() != "comment"))
             .is_some_and(|last| terminates(last, src)),
         "if_statement" => {
             stmt.child_by_field_name("consequence").is_some_and(|c| terminates(c, src))
@@ -306,7 +312,7 @@ fn signal_fix(cx: &FileContext, func: Node, body: Node, chan: &MadeChannel, uses
     let unblocks: Vec<&Use> = uses.uses.iter().filter(|u| matches!(u.op, Op::Send | Op::Close)).collect();
     if unblocks.is_empty()
         || go::in_loop_within(chan.statement, body)
-        || chan.statement.parent().is_none_or(|p| p.kind() != "statement_list")
+        || chan.statement.parent().is_none_or(|p| p.kind_name() != "statement_list")
     {
         return None;
     }
@@ -317,12 +323,13 @@ fn signal_fix(cx: &FileContext, func: Node, body: Node, chan: &MadeChannel, uses
         }
         let stmt = match u.op {
             Op::Send if is_signal_value(u.node, src) => u.node,
-            Op::Close => u.node.parent().filter(|p| p.kind() == "expression_statement")?,
+            Op::Close => u.node.parent().filter(|p| p.kind_name() == "expression_statement")?,
             _ => return None,
         };
         // Deleting the only statement of a branch would leave an empty `if` behind.
-        let alone_in_block =
-            stmt.parent().is_some_and(|l| go::named_children(l).iter().filter(|s| s.kind() != "comment").count() == 1);
+        let alone_in_block = stmt
+            .parent()
+            .is_some_and(|l| go::named_children(l).iter().filter(|s| s.kind_name() != "comment").count() == 1);
         if !last_before_return(stmt, body) || (alone_in_block && stmt.parent().and_then(|l| l.parent()) != Some(body)) {
             return None;
         }
@@ -333,7 +340,9 @@ fn signal_fix(cx: &FileContext, func: Node, body: Node, chan: &MadeChannel, uses
     edits.push(TextEdit::insert(at, format!("{indent}defer close({name})\n")));
     // Defers registered after the make would now run before the close instead of after the signal.
     let mut later_defer = false;
-    go::walk_own(body, |n| later_defer |= n.kind() == "defer_statement" && n.start_byte() > chan.statement.end_byte());
+    go::walk_own(body, |n| {
+        later_defer |= n.kind_name() == "defer_statement" && n.start_byte() > chan.statement.end_byte()
+    });
     // On the paths that used to leak, the receiver now goes on past its receive:
     // harmless only when all it does then is return (running its defers).
     let receivers_just_return =
@@ -351,14 +360,14 @@ fn signal_fix(cx: &FileContext, func: Node, body: Node, chan: &MadeChannel, uses
 fn ends_its_function(recv: Node) -> bool {
     let stmt = match select_case(recv) {
         Some(case) => {
-            let empty = go::named_children(case).iter().all(|c| c.kind() != "statement_list");
+            let empty = go::named_children(case).iter().all(|c| c.kind_name() != "statement_list");
             match case.parent() {
                 Some(select) if empty => select,
                 _ => return false,
             }
         }
         None => match recv.parent() {
-            Some(p) if p.kind() == "expression_statement" => p,
+            Some(p) if p.kind_name() == "expression_statement" => p,
             _ => return false,
         },
     };
@@ -369,7 +378,7 @@ fn ends_its_function(recv: Node) -> bool {
         .is_some_and(|(block, f)| go::body(f) == Some(block));
     let mut next = go::next_statement(stmt);
     while let Some(n) = next {
-        if n.kind() != "return_statement" || n.named_child_count() > 0 {
+        if n.kind_name() != "return_statement" || n.named_child_count() > 0 {
             return false;
         }
         next = go::next_statement(n);
@@ -380,8 +389,8 @@ fn ends_its_function(recv: Node) -> bool {
 /// `<-ch` as a statement or as `case <-ch:`.
 fn discards_value(recv: Node) -> bool {
     match recv.parent() {
-        Some(p) if p.kind() == "expression_statement" => true,
-        Some(p) if p.kind() == "receive_statement" => p.child_by_field_name("left").is_none(),
+        Some(p) if p.kind_name() == "expression_statement" => true,
+        Some(p) if p.kind_name() == "receive_statement" => p.child_by_field_name("left").is_none(),
         _ => false,
     }
 }
@@ -402,12 +411,12 @@ fn last_before_return(stmt: Node, body: Node) -> bool {
             return false;
         };
         // `if cond { ch <- x }` is last only when nothing but returns follows the `if`.
-        match parent.kind() {
+        match parent.kind_name() {
             "statement_list" => {
                 let mut next = go::next_statement(cur);
                 while let Some(n) = next {
                     let has_call = !go::descendants_of_kind(n, "call_expression").is_empty();
-                    if n.kind() != "return_statement" || has_call {
+                    if n.kind_name() != "return_statement" || has_call {
                         return false;
                     }
                     next = go::next_statement(n);

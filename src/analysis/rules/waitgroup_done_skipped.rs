@@ -2,6 +2,7 @@
 //! `wg.Wait()` inside the loop that starts the goroutines it waits for. Either way
 //! `Wait` blocks forever.
 
+use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -60,7 +61,7 @@ impl<'a, 't> WaitGroups<'a, 't> {
             let (Some(name), Some(ty)) = (spec.child_by_field_name("name"), spec.child_by_field_name("type")) else {
                 continue;
             };
-            if ty.kind() != "struct_type" {
+            if ty.kind_name() != "struct_type" {
                 continue;
             }
             for field in go::descendants_of_kind(ty, "field_declaration") {
@@ -76,7 +77,7 @@ impl<'a, 't> WaitGroups<'a, 't> {
                 }
             }
         }
-        for decl in go::named_children(root).into_iter().filter(|n| n.kind() == "var_declaration") {
+        for decl in go::named_children(root).into_iter().filter(|n| n.kind_name() == "var_declaration") {
             for spec in go::descendants_of_kind(decl, "var_spec") {
                 if spec.child_by_field_name("type").is_some_and(|t| groups.is_waitgroup_type(text(t, src))) {
                     let mut cursor = spec.walk();
@@ -95,10 +96,10 @@ impl<'a, 't> WaitGroups<'a, 't> {
     /// `sync.WaitGroup{}`, `&sync.WaitGroup{}` or `new(sync.WaitGroup)`.
     fn is_waitgroup_value(&self, value: Node) -> bool {
         let value = go::unparen(value);
-        let address_of = value.kind() == "unary_expression"
-            && value.child_by_field_name("operator").is_some_and(|o| o.kind() == "&");
+        let address_of = value.kind_name() == "unary_expression"
+            && value.child_by_field_name("operator").is_some_and(|o| o.kind_name() == "&");
         let value = if address_of { value.child_by_field_name("operand").unwrap_or(value) } else { value };
-        match value.kind() {
+        match value.kind_name() {
             "composite_literal" => {
                 value.child_by_field_name("type").is_some_and(|t| self.is_waitgroup_type(text(t, self.src)))
             }
@@ -114,7 +115,7 @@ impl<'a, 't> WaitGroups<'a, 't> {
     /// or parameter of `func` or the functions around it, a package variable, or a
     /// field of a struct of this file reached through a parameter or receiver.
     fn is_waitgroup(&self, expr: Node, func: Node) -> bool {
-        match expr.kind() {
+        match expr.kind_name() {
             "identifier" => {
                 let name = text(expr, self.src);
                 go::nesting(func).any(|f| self.declares_waitgroup(f, name)) || self.globals.contains(&name)
@@ -125,7 +126,7 @@ impl<'a, 't> WaitGroups<'a, 't> {
                 else {
                     return false;
                 };
-                if operand.kind() != "identifier" {
+                if operand.kind_name() != "identifier" {
                     return false;
                 }
                 let holder = text(operand, self.src);
@@ -149,7 +150,7 @@ impl<'a, 't> WaitGroups<'a, 't> {
             return false;
         };
         let mut found = false;
-        go::walk_own(body, |n| match n.kind() {
+        go::walk_own(body, |n| match n.kind_name() {
             "var_spec" => {
                 let mut cursor = n.walk();
                 let named = n.children_by_field_name("name", &mut cursor).any(|i| text(i, self.src) == name);
@@ -172,7 +173,7 @@ impl<'a, 't> WaitGroups<'a, 't> {
     fn method_may_touch(&self, method: &str, field: &str) -> bool {
         let decls: Vec<Node> = go::named_children(self.root)
             .into_iter()
-            .filter(|n| n.kind() == "method_declaration" && go::function_name(*n, self.src) == Some(method))
+            .filter(|n| n.kind_name() == "method_declaration" && go::function_name(*n, self.src) == Some(method))
             .collect();
         if decls.is_empty() {
             return true;
@@ -185,7 +186,7 @@ impl<'a, 't> WaitGroups<'a, 't> {
             go::descendants_of_kind(body, "selector_expression").iter().any(|sel| {
                 let field_name = sel.child_by_field_name("field").map(|f| text(f, self.src));
                 let on_recv = sel.child_by_field_name("operand").is_some_and(|o| go::is_ident(o, self.src, recv));
-                let called = sel.parent().is_some_and(|p| p.kind() == "call_expression");
+                let called = sel.parent().is_some_and(|p| p.kind_name() == "call_expression");
                 field_name == Some(field) || (on_recv && called)
             })
         })
@@ -210,14 +211,14 @@ impl<'a, 't> WaitGroups<'a, 't> {
                 Some((holder, field)) => {
                     if go::is_ident(n, src, holder) {
                         let sel = n.parent().filter(|p| {
-                            p.kind() == "selector_expression" && p.child_by_field_name("operand") == Some(n)
+                            p.kind_name() == "selector_expression" && p.child_by_field_name("operand") == Some(n)
                         });
                         found = match sel {
                             None => true,
                             Some(sel) => {
                                 let name = sel.child_by_field_name("field").map_or("", |f| text(f, src));
                                 let called = sel.parent().is_some_and(|c| {
-                                    c.kind() == "call_expression" && c.child_by_field_name("function") == Some(sel)
+                                    c.kind_name() == "call_expression" && c.child_by_field_name("function") == Some(sel)
                                 });
                                 (name == field && !is_add_or_wait_operand(sel, src))
                                     || (called && self.method_may_touch(name, field))
@@ -241,8 +242,8 @@ fn is_add_or_wait_operand(node: Node, src: &str) -> bool {
 fn method_called_on<'s>(node: Node, src: &'s str) -> Option<&'s str> {
     let sel = node
         .parent()
-        .filter(|p| p.kind() == "selector_expression" && p.child_by_field_name("operand") == Some(node))?;
-    sel.parent().filter(|c| c.kind() == "call_expression" && c.child_by_field_name("function") == Some(sel))?;
+        .filter(|p| p.kind_name() == "selector_expression" && p.child_by_field_name("operand") == Some(node))?;
+    sel.parent().filter(|c| c.kind_name() == "call_expression" && c.child_by_field_name("function") == Some(sel))?;
     sel.child_by_field_name("field").map(|f| text(f, src))
 }
 
@@ -254,7 +255,7 @@ struct WaitGroupRef {
 
 impl WaitGroupRef {
     fn of(expr: Node, src: &str) -> Option<Self> {
-        match expr.kind() {
+        match expr.kind_name() {
             "identifier" => Some(WaitGroupRef { text: text(expr, src).to_string(), field: None }),
             "selector_expression" => {
                 let holder = text(expr.child_by_field_name("operand")?, src).to_string();
@@ -283,7 +284,7 @@ fn waitgroup_calls<'t>(
     go::walk(node, |n| {
         let function = n
             .child_by_field_name("function")
-            .filter(|f| n.kind() == "call_expression" && f.kind() == "selector_expression");
+            .filter(|f| n.kind_name() == "call_expression" && f.kind_name() == "selector_expression");
         let named = function.and_then(|f| f.child_by_field_name("field")).is_some_and(|f| text(f, src) == method);
         if let Some(operand) = function.and_then(|f| f.child_by_field_name("operand")).filter(|_| named)
             && groups.is_waitgroup(operand, go::enclosing_function(n).unwrap_or(func))
@@ -298,7 +299,7 @@ fn waitgroup_calls<'t>(
 fn check_goroutine<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func: Node<'t>, out: &mut Vec<Finding>) {
     let src = cx.source;
     let Some(body) = go::body(func) else { return };
-    let Some(list) = go::named_children(body).into_iter().find(|n| n.kind() == "statement_list") else {
+    let Some(list) = go::named_children(body).into_iter().find(|n| n.kind_name() == "statement_list") else {
         return;
     };
     let dones = waitgroup_calls(groups, func, body, "Done");
@@ -358,11 +359,11 @@ fn check_goroutine<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func: 
 /// goroutine defers other calls: `Done` now runs after them, and one that waits
 /// for whoever waits on the group would deadlock.
 fn defer_done_fix(src: &str, body: Node, list: Node, done: Node, wg: &WaitGroupRef) -> Option<Fix> {
-    let stmt = done.parent().filter(|s| matches!(s.kind(), "expression_statement" | "defer_statement"))?;
-    let last = go::named_children(list).into_iter().rev().find(|n| n.kind() != "comment")?;
-    let ends_goroutine = match stmt.kind() {
+    let stmt = done.parent().filter(|s| matches!(s.kind_name(), "expression_statement" | "defer_statement"))?;
+    let last = go::named_children(list).into_iter().rev().find(|n| n.kind_name() != "comment")?;
+    let ends_goroutine = match stmt.kind_name() {
         "defer_statement" => stmt.parent() == Some(list),
-        _ => last == stmt || go::next_statement(stmt).is_some_and(|n| n.kind() == "return_statement"),
+        _ => last == stmt || go::next_statement(stmt).is_some_and(|n| n.kind_name() == "return_statement"),
     };
     if !ends_goroutine {
         return None;
@@ -372,7 +373,7 @@ fn defer_done_fix(src: &str, body: Node, list: Node, done: Node, wg: &WaitGroupR
     let first = go::named_children(list).into_iter().next()?;
     let indent = go::indent_at(src, first.start_byte());
     let mut other_defers = false;
-    go::walk_own(body, |n| other_defers |= n.kind() == "defer_statement" && n != stmt);
+    go::walk_own(body, |n| other_defers |= n.kind_name() == "defer_statement" && n != stmt);
     Some(Fix {
         title: format!("Call `{}.Done()` with defer at the start of the goroutine", wg.text),
         edits: vec![TextEdit::insert(open_line_end, format!("{indent}defer {}.Done()\n", wg.text)), removal],
@@ -388,7 +389,7 @@ fn check_never_done<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func:
     let src = cx.source;
     let Some(body) = go::body(func) else { return };
     let mut declared = Vec::new();
-    go::walk_own(body, |n| match n.kind() {
+    go::walk_own(body, |n| match n.kind_name() {
         "var_spec"
             if n.child_by_field_name("value").is_none()
                 && n.child_by_field_name("type").is_some_and(|t| groups.is_waitgroup_type(text(t, src))) =>
@@ -427,7 +428,7 @@ fn check_never_done<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func:
                     // `Add(len(xs))` never lowers the count.
                     let length = arg.is_some_and(|a| matches!(go::callee(a, src), Some((None, "len"))));
                     match (call, arg) {
-                        (Some(c), Some(a)) if a.kind() == "int_literal" && text(a, src) != "0" => adds.push(c),
+                        (Some(c), Some(a)) if a.kind_name() == "int_literal" && text(a, src) != "0" => adds.push(c),
                         (Some(_), Some(_)) if length => {}
                         _ => other = true,
                     }
@@ -472,11 +473,14 @@ fn check_wait_in_loop<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, fun
             continue;
         };
         // Only a Wait that runs on every iteration: a statement of the loop body itself.
-        let Some(stmt) = wait.parent().filter(|s| s.kind() == "expression_statement") else {
+        let Some(stmt) = wait.parent().filter(|s| s.kind_name() == "expression_statement") else {
             continue;
         };
-        let Some(loop_stmt) =
-            stmt.parent().and_then(|l| l.parent()).and_then(|b| b.parent()).filter(|l| l.kind() == "for_statement")
+        let Some(loop_stmt) = stmt
+            .parent()
+            .and_then(|l| l.parent())
+            .and_then(|b| b.parent())
+            .filter(|l| l.kind_name() == "for_statement")
         else {
             continue;
         };
@@ -514,7 +518,7 @@ fn goroutines_using<'t>(groups: &WaitGroups<'_, 't>, loop_stmt: Node<'t>, wg: &W
     let src = groups.src;
     let mut out = Vec::new();
     go::walk_own(loop_stmt, |n| {
-        if n.kind() != "go_statement" {
+        if n.kind_name() != "go_statement" {
             return;
         }
         let mentions = match &wg.field {
@@ -532,8 +536,8 @@ fn goroutines_using<'t>(groups: &WaitGroups<'_, 't>, loop_stmt: Node<'t>, wg: &W
 /// iterations now run at once.
 fn wait_after_loop_fix(src: &str, stmt: Node, loop_stmt: Node, wg: &WaitGroupRef) -> Option<Fix> {
     let removal = remove_statement(src, stmt)?;
-    let outer = loop_stmt.parent().filter(|p| p.kind() == "labeled_statement").unwrap_or(loop_stmt);
-    if outer.parent().map(|p| p.kind()) != Some("statement_list") {
+    let outer = loop_stmt.parent().filter(|p| p.kind_name() == "labeled_statement").unwrap_or(loop_stmt);
+    if outer.parent().map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
     let after = go::after_line_of(src, outer)?;
