@@ -192,7 +192,7 @@ mod tests {
         let tree = parse_go(main, None);
         let packages = Packages::default();
         let cx = FileContext::new(main, &tree, Some(&path), None, Some(&packages));
-        let found: Vec<_> = cx.go_statements.iter().map(|g| remote_goroutine(&cx, *g)).collect();
+        let found: Vec<_> = cx.go_statements().iter().map(|g| remote_goroutine(&cx, *g)).collect();
         let drain = found[0].as_ref().unwrap();
         assert_eq!(drain.function.name, "Drain");
         assert!(drain.param(0).unwrap().effects.ranges);
@@ -201,10 +201,10 @@ mod tests {
         assert!(awaited.param(0).unwrap().effects.only_receives());
         assert!(found[2].is_none(), "functions of this file are the rules' own business");
 
-        let starved: Vec<_> = cx.go_statements.iter().map(|g| starved_argument(&cx, *g).map(|s| s.index)).collect();
+        let starved: Vec<_> = cx.go_statements().iter().map(|g| starved_argument(&cx, *g).map(|s| s.index)).collect();
         assert_eq!(starved, vec![None, Some(0), None]);
-        let owner = cx.functions.iter().copied().find(|f| go::function_name(*f, main) == Some("main")).unwrap();
-        let unclosed = unclosed_range(&cx, owner, cx.go_statements[0]).unwrap();
+        let owner = cx.functions().iter().copied().find(|f| go::function_name(*f, main) == Some("main")).unwrap();
+        let unclosed = unclosed_range(&cx, owner, cx.go_statements()[0]).unwrap();
         assert_eq!((unclosed.name.as_str(), unclosed.index, unclosed.single_producer), ("jobs", 0, true));
         assert!(unclosed.remote.function.file.ends_with("internal/queue/q.go"));
     }

@@ -106,26 +106,28 @@ impl MadeChannel<'_> {
     }
 }
 
-/// The channels made in `func`'s own body (not in nested function literals).
-pub fn made_channels<'t>(func: Node<'t>, src: &str) -> Vec<MadeChannel<'t>> {
+/// The channels made by a function's own calls (see `FileContext::own_calls`):
+/// `ch := make(chan T)` and `var ch = make(chan T)`, in source order.
+pub fn made_channels<'t>(own_calls: impl IntoIterator<Item = Node<'t>>, src: &str) -> Vec<MadeChannel<'t>> {
     let mut out = Vec::new();
-    let Some(body) = go::body(func) else {
-        return out;
-    };
-    go::walk_own(body, |n| {
-        if !matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
-            return;
-        }
-        for (ident, value) in go::declared(n) {
-            let Some(value) = value.map(go::unparen) else {
-                continue;
-            };
-            if ident.kind_name() == "identifier" && text(ident, src) != "_" && is_chan_make(value, src) {
-                out.push(MadeChannel { ident, make: value, statement: n });
+    for call in own_calls.into_iter().filter(|c| is_chan_make(*c, src)) {
+        let Some(statement) = declaring_statement(call) else { continue };
+        for (ident, value) in go::declared(statement) {
+            if value.map(go::unparen) == Some(call) && ident.kind_name() == "identifier" && text(ident, src) != "_" {
+                out.push(MadeChannel { ident, make: call, statement });
             }
         }
-    });
+    }
     out
+}
+
+/// The `:=` or `var` statement whose value `expr` is.
+fn declaring_statement(expr: Node) -> Option<Node> {
+    let mut cur = expr.parent()?;
+    while matches!(cur.kind_name(), "parenthesized_expression" | "expression_list" | "var_spec" | "var_spec_list") {
+        cur = cur.parent()?;
+    }
+    matches!(cur.kind_name(), "short_var_declaration" | "var_declaration").then_some(cur)
 }
 
 /// Whether `node` is `make(chan T)` or `make(chan T, n)`.
@@ -385,13 +387,15 @@ pub fn method_started_literal<'t>(lit: Node<'t>, src: &str) -> Option<Node<'t>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::rules::FileContext;
     use crate::syntax::parse_go;
 
     fn uses_of(src: &str, func_name: &str) -> Vec<(Op, String, &'static str)> {
         let tree = parse_go(src, None);
         let root = tree.root_node();
-        let func = go::functions(root).into_iter().find(|f| go::function_name(*f, src) == Some(func_name)).unwrap();
-        let chan = made_channels(func, src)[0];
+        let cx = FileContext::new(src, &tree, None, None, None);
+        let func = cx.functions().iter().copied().find(|f| go::function_name(*f, src) == Some(func_name)).unwrap();
+        let chan = made_channels(cx.own_calls(func), src)[0];
         let uses = local_uses(root, src, func, &chan);
         assert!(uses.escape.is_none(), "unexpected escape at {:?}", uses.escape.map(|e| text(e, src)));
         uses.uses
@@ -436,8 +440,9 @@ mod tests {
             let src = format!("package p\nfunc f() chan int {{\n\tch := make(chan int)\n\t{body}\n\treturn nil\n}}\n");
             let tree = parse_go(&src, None);
             let root = tree.root_node();
-            let func = go::functions(root)[0];
-            let chan = made_channels(func, &src)[0];
+            let cx = FileContext::new(&src, &tree, None, None, None);
+            let func = cx.functions()[0];
+            let chan = made_channels(cx.own_calls(func), &src)[0];
             assert!(local_uses(root, &src, func, &chan).escape.is_some(), "{body} should escape");
         }
     }

@@ -10,6 +10,17 @@ use tree_sitter::Node;
 
 /// The source text of a node. Invalid ranges (never produced by tree-sitter on the
 /// text it parsed) give "" rather than a panic.
+/// Whether the text may hold a `go` statement: the word `go` followed by white
+/// space or `(` (in a comment or string too, which only costs a closer look).
+pub fn mentions_go_statement(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    memchr::memmem::find_iter(bytes, b"go").any(|at| {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        let word_start = !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+        word_start && bytes.get(at + 2).is_some_and(|b| b.is_ascii_whitespace() || *b == b'(')
+    })
+}
+
 /// Every node kind's name, by kind id.
 static KIND_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     let go = crate::syntax::parse::go_language();

@@ -201,7 +201,7 @@ fn declaration(cx: &FileContext, decl: Node, findings: &[Finding], summary: Func
         summary,
         declared: declared_names(decl, cx.source),
         named_starts: cx
-            .go_statements
+            .go_statements()
             .iter()
             .filter(|g| !starts_a_literal(**g))
             .map(|n| n.byte_range())

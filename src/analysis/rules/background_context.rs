@@ -32,7 +32,7 @@ impl Rule for BackgroundContext {
         if cx.imports.context.is_empty() {
             return;
         }
-        for &call in &cx.calls {
+        for &call in cx.calls() {
             if go::is_pkg_call(call, cx.source, &cx.imports.context, &["Background", "TODO"])
                 && go::call_args(call).is_empty()
             {

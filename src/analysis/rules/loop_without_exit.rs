@@ -28,7 +28,7 @@ impl Rule for LoopWithoutExit {
         let src = cx.source;
         let root = cx.tree.root_node();
         let mut goroutines: Vec<(Node, Vec<Node>)> = Vec::new();
-        for &start in &cx.goroutine_starts {
+        for &start in cx.goroutine_starts() {
             let Some(func) = channels::started_function(root, src, start).filter(|f| cx.in_focus(*f)) else {
                 continue;
             };

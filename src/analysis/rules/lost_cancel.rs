@@ -33,7 +33,7 @@ impl Rule for LostCancel {
         }
         let src = cx.source;
         let root = cx.tree.root_node();
-        for &func in &cx.functions {
+        for &func in cx.functions() {
             // Process exit cancels everything `main` derives.
             if go::is_process_entry(func, root, src) && go::function_name(func, src) == Some("main") {
                 continue;

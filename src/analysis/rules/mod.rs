@@ -1,6 +1,7 @@
 //! The leak rules, one file each, and their registry.
 
 use crate::analysis::go::NodeKind;
+use std::cell::OnceCell;
 use std::path::Path;
 
 use tree_sitter::Tree;
@@ -43,7 +44,8 @@ pub struct RuleMeta {
 /// A cheap necessary condition for a rule to report in a file.
 #[derive(Debug, Clone, Copy)]
 pub struct Requires {
-    /// The file has at least one `go` statement.
+    /// The file has at least one `go` statement (by its text, so that no walk
+    /// is needed to tell: see `go::mentions_go_statement`).
     pub goroutines: bool,
     /// The source text contains at least one of these (empty: no condition).
     pub any_text: &'static [&'static str],
@@ -53,7 +55,7 @@ impl Requires {
     pub const NOTHING: Requires = Requires { goroutines: false, any_text: &[] };
 
     pub fn met_by(&self, cx: &FileContext) -> bool {
-        (!self.goroutines || !cx.go_statements.is_empty())
+        (!self.goroutines || go::mentions_go_statement(cx.source))
             && (self.any_text.is_empty() || self.any_text.iter().any(|t| cx.source.contains(t)))
     }
 }
@@ -73,18 +75,41 @@ pub struct FileContext<'a> {
     /// the focused declarations' functions and calls are listed below, and only
     /// findings inside them (or outside every function) are kept.
     pub focus: Option<Vec<tree_sitter::Node<'a>>>,
-    /// Every function declaration, method and function literal in focus, in
-    /// source order: found in one walk, shared by the rules.
-    pub functions: Vec<tree_sitter::Node<'a>>,
-    /// Every `go` statement of the file, in source order. With a focus, those
-    /// in focus and those elsewhere that start a named function or method (rules
-    /// ask which functions run as goroutines).
-    pub go_statements: Vec<tree_sitter::Node<'a>>,
-    /// Every goroutine start: the `go` statements and the `x.Go(func...)` calls of
-    /// errgroup and `sync.WaitGroup`, in source order (with a focus, as above).
-    pub goroutine_starts: Vec<tree_sitter::Node<'a>>,
-    /// Every call expression in focus.
-    pub calls: Vec<tree_sitter::Node<'a>>,
+    /// The functions, calls and goroutine starts, found in one walk the first
+    /// time a rule asks (files no rule is interested in are never walked).
+    lists: OnceCell<Lists<'a>>,
+}
+
+#[derive(Default)]
+struct Lists<'a> {
+    functions: Vec<tree_sitter::Node<'a>>,
+    go_statements: Vec<tree_sitter::Node<'a>>,
+    goroutine_starts: Vec<tree_sitter::Node<'a>>,
+    calls: Vec<tree_sitter::Node<'a>>,
+}
+
+impl<'a> Lists<'a> {
+    /// Adds the functions, calls and goroutine starts under `node`, in one walk.
+    fn collect(&mut self, node: tree_sitter::Node<'a>, source: &str) {
+        go::walk(node, |n| {
+            match n.kind_name() {
+                "call_expression" => self.calls.push(n),
+                "go_statement" => {
+                    self.go_statements.push(n);
+                    self.goroutine_starts.push(n);
+                }
+                "func_literal" => {
+                    self.functions.push(n);
+                    self.goroutine_starts.extend(channels::method_started_literal(n, source));
+                }
+                _ if go::is_function(n) => self.functions.push(n),
+                _ => {}
+            }
+            go::Walk::Continue
+        });
+        // A `x.Go(...)` call is listed when its literal is met, after the call's own start.
+        self.goroutine_starts.sort_by_key(|n| n.start_byte());
+    }
 }
 
 /// What a focused analysis already knows of the declarations out of focus: their
@@ -104,68 +129,81 @@ impl<'a> FileContext<'a> {
         packages: Option<&'a Packages>,
     ) -> Self {
         let imports = Imports::of(tree.root_node(), source);
-        let mut cx = FileContext {
-            source,
-            tree,
-            path,
-            go_version,
-            imports,
-            packages,
-            focus: None,
-            functions: Vec::new(),
-            go_statements: Vec::new(),
-            goroutine_starts: Vec::new(),
-            calls: Vec::new(),
-        };
-        cx.collect(tree.root_node());
-        cx
+        FileContext { source, tree, path, go_version, imports, packages, focus: None, lists: OnceCell::new() }
     }
 
     /// The context for some top-level declarations of a file (see [`FileContext::focus`]).
     pub fn focused(input: &AnalysisInput<'a>, focus: Vec<tree_sitter::Node<'a>>, elsewhere: OutOfFocus<'a>) -> Self {
         let root = input.tree.root_node();
-        let mut cx = FileContext {
+        let mut lists = Lists {
+            go_statements: elsewhere.named_starts.clone(),
+            goroutine_starts: elsewhere.named_starts,
+            ..Lists::default()
+        };
+        for &decl in &focus {
+            lists.collect(decl, input.source);
+        }
+        lists.go_statements.sort_by_key(|n| n.start_byte());
+        lists.goroutine_starts.sort_by_key(|n| n.start_byte());
+        FileContext {
             source: input.source,
             tree: input.tree,
             path: input.path,
             go_version: input.go_version,
             imports: Imports::of(root, input.source),
             packages: input.packages,
-            focus: None,
-            functions: Vec::new(),
-            go_statements: elsewhere.named_starts.clone(),
-            goroutine_starts: elsewhere.named_starts,
-            calls: Vec::new(),
-        };
-        for &decl in &focus {
-            cx.collect(decl);
+            focus: Some(focus),
+            lists: OnceCell::from(lists),
         }
-        cx.go_statements.sort_by_key(|n| n.start_byte());
-        cx.goroutine_starts.sort_by_key(|n| n.start_byte());
-        cx.focus = Some(focus);
-        cx
     }
 
-    /// Lists the functions, calls and goroutine starts under `node`, in one walk.
-    fn collect(&mut self, node: tree_sitter::Node<'a>) {
-        go::walk(node, |n| {
-            match n.kind_name() {
-                "call_expression" => self.calls.push(n),
-                "go_statement" => {
-                    self.go_statements.push(n);
-                    self.goroutine_starts.push(n);
-                }
-                "func_literal" => {
-                    self.functions.push(n);
-                    self.goroutine_starts.extend(channels::method_started_literal(n, self.source));
-                }
-                _ if go::is_function(n) => self.functions.push(n),
-                _ => {}
-            }
-            go::Walk::Continue
-        });
-        // A `x.Go(...)` call is listed when its literal is met, after the call's own start.
-        self.goroutine_starts.sort_by_key(|n| n.start_byte());
+    fn lists(&self) -> &Lists<'a> {
+        self.lists.get_or_init(|| {
+            let mut lists = Lists::default();
+            lists.collect(self.tree.root_node(), self.source);
+            lists
+        })
+    }
+
+    /// Every function declaration, method and function literal (in focus), in source order.
+    pub fn functions(&self) -> &[tree_sitter::Node<'a>] {
+        &self.lists().functions
+    }
+
+    /// Every `go` statement of the file, in source order. With a focus, those
+    /// in focus and those elsewhere that start a named function or method (rules
+    /// ask which functions run as goroutines).
+    pub fn go_statements(&self) -> &[tree_sitter::Node<'a>] {
+        &self.lists().go_statements
+    }
+
+    /// Every goroutine start: the `go` statements and the `x.Go(func...)` calls of
+    /// errgroup and `sync.WaitGroup`, in source order (with a focus, as above).
+    pub fn goroutine_starts(&self) -> &[tree_sitter::Node<'a>] {
+        &self.lists().goroutine_starts
+    }
+
+    /// Every call expression (in focus), in source order.
+    pub fn calls(&self) -> &[tree_sitter::Node<'a>] {
+        &self.lists().calls
+    }
+
+    /// The listed calls inside `node` (the calls list is in source order, so
+    /// a subtree's calls are one run of it).
+    pub fn calls_in(&self, node: tree_sitter::Node) -> &[tree_sitter::Node<'a>] {
+        let calls = self.calls();
+        let from = calls.partition_point(|c| c.start_byte() < node.start_byte());
+        let to = calls.partition_point(|c| c.start_byte() < node.end_byte());
+        &calls[from..to.max(from)]
+    }
+
+    /// The listed calls in `func`'s own code, not in function literals nested in it.
+    pub fn own_calls(&self, func: tree_sitter::Node) -> impl Iterator<Item = tree_sitter::Node<'a>> + '_ {
+        let functions = self.functions();
+        let from = functions.partition_point(|f| f.start_byte() <= func.start_byte());
+        let nested: Vec<std::ops::Range<usize>> =
+            functions[from..].iter().take_while(|f| f.start_byte() < func.end_byte()).map(|f| f.byte_range()).collect();
+        self.calls_in(func).iter().copied().filter(move |c| !nested.iter().any(|r| r.contains(&c.start_byte())))
     }
 
     /// Whether `node` lies in a focused declaration (always, without a focus).

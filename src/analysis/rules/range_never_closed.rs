@@ -28,15 +28,15 @@ impl Rule for RangeNeverClosed {
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
         let root = cx.tree.root_node();
-        for &func in &cx.functions {
-            for chan in channels::made_channels(func, cx.source) {
+        for &func in cx.functions() {
+            for chan in channels::made_channels(cx.own_calls(func), cx.source) {
                 check_local(cx, func, &chan, out);
             }
         }
         for field in chan_fields(root, cx.source) {
             check_field(cx, &field, out);
         }
-        for &go_stmt in cx.go_statements.iter().filter(|g| cx.in_focus(**g)) {
+        for &go_stmt in cx.go_statements().iter().filter(|g| cx.in_focus(**g)) {
             let Some(owner) = go::enclosing_function(go_stmt) else { continue };
             if let Some(unclosed) = callees::unclosed_range(cx, owner, go_stmt) {
                 out.push(remote_finding(cx, owner, go_stmt, &unclosed));

@@ -30,7 +30,7 @@ impl Rule for TickerNotStopped {
         let src = cx.source;
         let root = cx.tree.root_node();
         let package = go::package_name(root, src);
-        for &func in &cx.functions {
+        for &func in cx.functions() {
             let name = go::function_name(func, src);
             // The process's lifetime is the ticker's lifetime there.
             if func.kind_name() == "function_declaration"

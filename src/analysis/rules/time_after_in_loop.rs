@@ -38,7 +38,7 @@ impl Rule for TimeAfterInLoop {
         let src = cx.source;
         // Names given to new locals, per function.
         let mut names = HashMap::new();
-        for &call in &cx.calls {
+        for &call in cx.calls() {
             if !go::is_pkg_call(call, src, &cx.imports.time, &["After"]) {
                 continue;
             }

@@ -40,7 +40,7 @@ impl Rule for TimeTickLeak {
         let package = go::package_name(root, src);
         // Names given to new locals, per function.
         let mut names = HashMap::new();
-        for &call in &cx.calls {
+        for &call in cx.calls() {
             if !go::is_pkg_call(call, src, &cx.imports.time, &["Tick"]) {
                 continue;
             }

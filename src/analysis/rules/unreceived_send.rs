@@ -32,9 +32,9 @@ impl Rule for UnreceivedSend {
     }
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
-        for &func in &cx.functions {
+        for &func in cx.functions() {
             let Some(body) = go::body(func) else { continue };
-            for chan in unbuffered_channels(body, cx.source) {
+            for chan in unbuffered_channels(cx, func) {
                 check_channel(cx, func, body, &chan, out);
             }
         }
@@ -50,20 +50,13 @@ struct MadeChannel<'t> {
     make: Node<'t>,
 }
 
-fn unbuffered_channels<'t>(body: Node<'t>, src: &str) -> Vec<MadeChannel<'t>> {
-    let mut out = Vec::new();
-    go::walk_own(body, |n| {
-        if !matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
-            return;
-        }
-        for (ident, value) in go::declared(n) {
-            let Some(value) = value.map(go::unparen) else { continue };
-            if ident.kind_name() == "identifier" && text(ident, src) != "_" && is_unbuffered_make(value, src) {
-                out.push(MadeChannel { name: text(ident, src).to_string(), ident, make: value });
-            }
-        }
-    });
-    out
+fn unbuffered_channels<'t>(cx: &FileContext<'t>, func: Node<'t>) -> Vec<MadeChannel<'t>> {
+    let src = cx.source;
+    channels::made_channels(cx.own_calls(func), src)
+        .into_iter()
+        .filter(|m| is_unbuffered_make(m.make, src))
+        .map(|m| MadeChannel { name: m.name(src).to_string(), ident: m.ident, make: m.make })
+        .collect()
 }
 
 fn is_unbuffered_make(node: Node, src: &str) -> bool {
@@ -515,7 +508,8 @@ fn signals_senders_done<'t>(
     if go::in_loop_within(select, body) || senders.iter().any(|s| s.sends_many(src)) {
         return false;
     }
-    let Some(made) = channels::made_channels(func, src).into_iter().find(|m| m.name(src) == signal) else {
+    let Some(made) = channels::made_channels(cx.own_calls(func), src).into_iter().find(|m| m.name(src) == signal)
+    else {
         return false;
     };
     let uses = channels::local_uses(cx.tree.root_node(), src, func, &made);

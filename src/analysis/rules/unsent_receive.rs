@@ -26,12 +26,12 @@ impl Rule for UnsentReceive {
     }
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
-        for &func in &cx.functions {
-            for chan in channels::made_channels(func, cx.source) {
+        for &func in cx.functions() {
+            for chan in channels::made_channels(cx.own_calls(func), cx.source) {
                 check_channel(cx, func, &chan, out);
             }
         }
-        for &go_stmt in cx.go_statements.iter().filter(|g| cx.in_focus(**g)) {
+        for &go_stmt in cx.go_statements().iter().filter(|g| cx.in_focus(**g)) {
             if let Some(starved) = callees::starved_argument(cx, go_stmt) {
                 out.push(starved_finding(cx, go_stmt, &starved));
             }

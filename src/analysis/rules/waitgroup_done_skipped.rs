@@ -30,8 +30,8 @@ impl Rule for WaitgroupDoneSkipped {
         }
         let src = cx.source;
         let groups = WaitGroups::of(cx);
-        let entries = GoroutineEntries::of(&cx.go_statements, src);
-        for &func in &cx.functions {
+        let entries = GoroutineEntries::of(cx.go_statements(), src);
+        for &func in cx.functions() {
             if entries.runs_as_goroutine(func, src) {
                 check_goroutine(cx, &groups, func, out);
             }
@@ -272,27 +272,25 @@ impl WaitGroupRef {
     }
 }
 
-/// Calls `X.<method>()` in `node` whose `X` is a WaitGroup, with that `X`.
+/// Calls `X.<method>()` among `calls` (those in `func` or in a part of it) whose
+/// `X` is a WaitGroup, with that `X`.
 fn waitgroup_calls<'t>(
     groups: &WaitGroups<'_, 't>,
     func: Node<'t>,
-    node: Node<'t>,
+    calls: &[Node<'t>],
     method: &str,
 ) -> Vec<(Node<'t>, Node<'t>)> {
     let src = groups.src;
     let mut out = Vec::new();
-    go::walk(node, |n| {
-        let function = n
-            .child_by_field_name("function")
-            .filter(|f| n.kind_name() == "call_expression" && f.kind_name() == "selector_expression");
+    for &n in calls {
+        let function = n.child_by_field_name("function").filter(|f| f.kind_name() == "selector_expression");
         let named = function.and_then(|f| f.child_by_field_name("field")).is_some_and(|f| text(f, src) == method);
         if let Some(operand) = function.and_then(|f| f.child_by_field_name("operand")).filter(|_| named)
             && groups.is_waitgroup(operand, go::enclosing_function(n).unwrap_or(func))
         {
             out.push((n, operand));
         }
-        go::Walk::Continue
-    });
+    }
     out
 }
 
@@ -302,7 +300,7 @@ fn check_goroutine<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func: 
     let Some(list) = go::named_children(body).into_iter().find(|n| n.kind_name() == "statement_list") else {
         return;
     };
-    let dones = waitgroup_calls(groups, func, body, "Done");
+    let dones = waitgroup_calls(groups, func, cx.calls_in(body), "Done");
     let mut seen: Vec<String> = Vec::new();
     for &(_, operand) in &dones {
         let Some(wg) = WaitGroupRef::of(operand, src) else {
@@ -465,9 +463,9 @@ fn check_wait_in_loop<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, fun
     let Some(body) = go::body(func) else { return };
     let own = |n: &Node| go::enclosing_function(*n) == Some(func);
     let waits: Vec<(Node, Node)> =
-        waitgroup_calls(groups, func, body, "Wait").into_iter().filter(|(c, _)| own(c)).collect();
+        waitgroup_calls(groups, func, cx.calls_in(body), "Wait").into_iter().filter(|(c, _)| own(c)).collect();
     let adds: Vec<(Node, Node)> =
-        waitgroup_calls(groups, func, body, "Add").into_iter().filter(|(c, _)| own(c)).collect();
+        waitgroup_calls(groups, func, cx.calls_in(body), "Add").into_iter().filter(|(c, _)| own(c)).collect();
     for (wait, operand) in waits {
         let Some(wg) = WaitGroupRef::of(operand, src) else {
             continue;
