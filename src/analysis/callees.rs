@@ -2,9 +2,9 @@
 //! arguments, when `f` lives in another file of the package or in another
 //! package of the module: answered from package summaries, without that file's tree.
 
-use super::go::NodeKind;
 use tree_sitter::Node;
 
+use super::go::NodeKind;
 use super::go::{self, text};
 use super::rules::FileContext;
 use super::summary::FunctionSummary;

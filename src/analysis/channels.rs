@@ -9,9 +9,9 @@
 //! re-assigned, passed to an unknown function) makes the result an escape, and the
 //! rules stay silent.
 
-use super::go::NodeKind;
 use tree_sitter::Node;
 
+use super::go::NodeKind;
 use super::go::{self, text};
 
 /// How deep calls into functions of the same file are followed.

@@ -12,15 +12,18 @@
 //!   of `go worker(ch)` counts as a change of `worker` and `ch`);
 //! - its text mentions the name (or receiver type) of an edited function, or,
 //!   transitively, of another function being redone (a call into an edited
-//!   function reads the edited body).
+//!   function reads the edited body);
+//! - the edited code mentions its name (a rule may look at where it is started);
+//! - one of its findings points into the edited text, or names a line number
+//!   ("the return on line 17") and lines were added or removed.
 //!
+//! A function's doc comment counts as part of it (rules read "runs forever" there).
 //! Everything that is not a function or method declaration (package clause,
 //! imports, types, variables) is analysed every time, and an edit to it, a change
 //! of settings or of the package summaries of other files, or an edit spanning
 //! many functions, redoes the whole file. `tests/incremental.rs` compares this
 //! with a whole-file analysis over random edits of every fixture.
 
-use super::go::NodeKind;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::ops::Range;
@@ -31,6 +34,7 @@ use tree_sitter::{Node, Tree};
 use super::engine::{AnalysisInput, RuleSettings, finish, is_generated, run_rules};
 use super::finding::Finding;
 use super::go;
+use super::go::NodeKind;
 use super::gomod::GoVersion;
 use super::rules::{FileContext, OutOfFocus};
 use super::summary::{FunctionSummary, PackageSummary, base_type_name, summarize_function};
@@ -70,9 +74,9 @@ struct LastRun {
     settings: RuleSettings,
     go_version: Option<GoVersion>,
     path: Option<PathBuf>,
-    /// The package summaries' generation the findings rest on (None without
-    /// summaries), or None in `reusable` when they changed under the analysis.
+    /// The package summaries' generation the findings rest on (None without summaries).
     generation: Option<u64>,
+    /// False when the summaries changed while the analysis ran: nothing can be reused.
     reusable: bool,
     decls: Vec<Declaration>,
 }

@@ -4,12 +4,12 @@
 //! files of a package let rules follow `go pkg.Drain(jobs)` into another file or
 //! package without keeping that file's tree.
 
-use super::go::NodeKind;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use tree_sitter::{Node, Tree};
 
+use super::go::NodeKind;
 use super::go::{self, text};
 
 /// What a function does with one parameter.

@@ -3,11 +3,11 @@
 //! scope, so nothing can stop the goroutine; and, at a lower severity, calls that
 //! drop the context in scope the same way.
 
-use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, text};
 
 pub struct BackgroundContext;

@@ -2,11 +2,11 @@
 //! receive on a channel that is nil for its whole scope, and an empty `for {}` in
 //! a goroutine.
 
-use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, GoroutineEntries, text};
 
 pub struct BlockedForever;

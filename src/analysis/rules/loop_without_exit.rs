@@ -1,12 +1,12 @@
 //! `loop-without-exit`: a goroutine whose loop can never end: `for range t.C`,
 //! or `for { ... }` that waits on channels with no case that returns or breaks out.
 
-use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::channels;
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, text};
 
 pub struct LoopWithoutExit;

@@ -2,11 +2,11 @@
 //! `WithDeadline` (or a `Cause` variant) is discarded, or a path leaves without
 //! calling it. `go vet`'s lostcancel reports the same; this rule exists for its fix.
 
-use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, Skip, text};
 
 pub struct LostCancel;

@@ -1,6 +1,5 @@
 //! The leak rules, one file each, and their registry.
 
-use crate::analysis::go::NodeKind;
 use std::cell::OnceCell;
 use std::path::Path;
 
@@ -9,7 +8,7 @@ use tree_sitter::Tree;
 use super::channels;
 use super::engine::AnalysisInput;
 use super::finding::{Finding, Severity};
-use super::go::{self, Imports};
+use super::go::{self, Imports, NodeKind};
 use super::gomod::GoVersion;
 use super::packages::Packages;
 use super::summary::FunctionSummary;

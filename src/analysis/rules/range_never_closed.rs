@@ -2,13 +2,13 @@
 //! (`for v := range ch`, or `v, ok := <-ch` with `if !ok { return }`), over a
 //! channel that nothing closes.
 
-use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::callees;
 use crate::analysis::channels::{self, MadeChannel, Op, Runner, Use, Uses};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, text};
 
 pub struct RangeNeverClosed;

@@ -1,11 +1,11 @@
 //! `ticker-not-stopped`: a `time.NewTicker` (or `time.NewTimer`) held in a local
 //! that nothing stops, or that a `return` can skip the only `Stop` of.
 
-use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, text};
 
 pub struct TickerNotStopped;

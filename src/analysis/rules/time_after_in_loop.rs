@@ -2,13 +2,13 @@
 //! module for a Go version before 1.23, where every pass that another case wins
 //! leaves a timer in memory until it fires.
 
-use crate::analysis::go::NodeKind;
 use std::collections::HashMap;
 
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, text};
 
 pub struct TimeAfterInLoop;

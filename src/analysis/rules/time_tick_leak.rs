@@ -2,13 +2,13 @@
 //! version before 1.23, where the ticker it starts can never be stopped nor
 //! garbage collected.
 
-use crate::analysis::go::NodeKind;
 use std::collections::HashMap;
 
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, text};
 
 pub struct TimeTickLeak;

@@ -8,12 +8,12 @@
 //! the owner takes ("double send"), and a producer looping over items while its
 //! consumer can stop on a context or a done channel.
 
-use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::channels;
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, text};
 
 pub struct UnreceivedSend;

@@ -1,13 +1,13 @@
 //! `unsent-receive`: a goroutine waits once on a channel that the function which
 //! made it can return without sending on or closing.
 
-use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::callees;
 use crate::analysis::channels::{self, MadeChannel, Op, Runner, Use, Uses};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, text};
 
 pub struct UnsentReceive;

@@ -2,11 +2,11 @@
 //! `wg.Wait()` inside the loop that starts the goroutines it waits for. Either way
 //! `Wait` blocks forever.
 
-use crate::analysis::go::NodeKind;
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, GoroutineEntries, Skip, text};
 
 pub struct WaitgroupDoneSkipped;
