@@ -111,6 +111,14 @@ async fn loaded_dump_annotates_lines_beside_static_findings() {
     assert_eq!(lenses.len(), 1);
     assert_eq!(lenses[0]["range"]["start"]["line"], 9, "on `func fetchWithTimeout`");
     assert!(lenses[0]["command"]["title"].as_str().unwrap().starts_with("3 goroutines waiting in this function"));
+    // Running the lens (as Neovim's `vim.lsp.codelens.run()` does) lists the lines.
+    let command = &lenses[0]["command"];
+    let listing = client
+        .request("workspace/executeCommand", json!({"command": command["command"], "arguments": command["arguments"]}))
+        .await;
+    let listing = listing.as_str().unwrap();
+    assert!(listing.starts_with("Goroutines waiting in fetchWithTimeout:"), "{listing}");
+    assert!(listing.contains(&format!("line {SEND_LINE}: ")), "{listing}");
 
     let hover = client
         .request(

@@ -195,7 +195,7 @@ const LOAD_DUMP: &str = "leakls.loadDump";
 const WATCH: &str = "leakls.watch";
 const STOP_WATCHING: &str = "leakls.stopWatching";
 const CLEAR_DUMP: &str = "leakls.clearDump";
-const COMMANDS: [&str; 4] = [LOAD_DUMP, WATCH, STOP_WATCHING, CLEAR_DUMP];
+const COMMANDS: [&str; 5] = [LOAD_DUMP, WATCH, STOP_WATCHING, CLEAR_DUMP, runtime::SHOW_GOROUTINES];
 
 /// Where dump frames are mapped: the workspace folders, or, for a client that
 /// sent none, the modules of the open documents.
@@ -579,6 +579,26 @@ impl LanguageServer for Backend {
                 self.state.runtime.clear();
                 Ok(Some(self.runtime_changed().await))
             }
+            runtime::SHOW_GOROUTINES => {
+                let uri = args.first().and_then(|a| a.as_str()).and_then(|u| u.parse::<Uri>().ok());
+                let line = args.get(1).and_then(|a| a.as_u64()).and_then(|l| u32::try_from(l).ok());
+                let (Some(uri), Some(line)) = (uri, line) else {
+                    return Err(Error::invalid_params("leakls.showGoroutines takes a document URI and a line"));
+                };
+                let Some((open, annotator)) = self.annotated(&uri) else {
+                    return Err(Error::invalid_params(format!("{} is not open", uri.as_str())));
+                };
+                let listing = guarded("listing goroutines", || {
+                    open.path
+                        .as_deref()
+                        .and_then(|p| annotator.file(p))
+                        .and_then(|a| runtime::function_goroutines(&open, a, line))
+                })?;
+                let message =
+                    listing.unwrap_or_else(|| "No goroutines from the loaded dumps wait in this function.".to_string());
+                self.client.show_message(MessageType::INFO, &message).await;
+                Ok(Some(serde_json::Value::String(message)))
+            }
             other => Err(Error::invalid_params(format!("unknown command {other}"))),
         }
     }
@@ -598,7 +618,10 @@ impl LanguageServer for Backend {
         let Some((open, annotator)) = self.annotated(&params.text_document.uri) else { return Ok(None) };
         let enc = read(&self.state.encoding);
         guarded("code lenses", || {
-            open.path.as_deref().and_then(|p| annotator.file(p)).map(|a| runtime::code_lenses(&open, a, enc))
+            open.path
+                .as_deref()
+                .and_then(|p| annotator.file(p))
+                .map(|a| runtime::code_lenses(&params.text_document.uri, &open, a, enc))
         })
     }
 

@@ -265,16 +265,18 @@ pub fn inlay_hints(
         .collect()
 }
 
-/// A lens on each function declaration holding annotated lines, with its total.
-pub fn code_lenses(open: &OpenDocument, annotations: &FileAnnotations, enc: PositionEncoding) -> Vec<CodeLens> {
-    let current = current_lines(open, annotations);
+/// The annotated lines of each function declaration, by the declaration's start byte.
+fn lines_by_function<'a>(
+    open: &OpenDocument,
+    annotations: &'a FileAnnotations,
+) -> Vec<(usize, Vec<(u32, &'a LineAnnotation)>)> {
     let text = open.doc.text();
     let index = open.doc.line_index();
-    let mut lenses: Vec<(usize, u64, usize)> = Vec::new(); // (declaration start byte, goroutines, lines)
-    for (line, a) in &current {
-        let Some(span) = index.line(*line) else { continue };
-        let offset = usize::from(span.start())
-            + (text[usize::from(span.start())..].len() - text[usize::from(span.start())..].trim_start().len());
+    let mut functions: Vec<(usize, Vec<(u32, &LineAnnotation)>)> = Vec::new();
+    for (line, a) in current_lines(open, annotations) {
+        let Some(span) = index.line(line) else { continue };
+        let start = usize::from(span.start());
+        let offset = start + (text[start..].len() - text[start..].trim_start().len());
         let Some(node) = open.doc.tree().root_node().descendant_for_byte_range(offset, offset) else { continue };
         let mut decl = Some(node);
         while let Some(n) = decl {
@@ -284,31 +286,67 @@ pub fn code_lenses(open: &OpenDocument, annotations: &FileAnnotations, enc: Posi
             decl = n.parent();
         }
         let Some(decl) = decl else { continue };
-        match lenses.iter_mut().find(|(start, _, _)| *start == decl.start_byte()) {
-            Some(entry) => {
-                entry.1 += a.count;
-                entry.2 += 1;
-            }
-            None => lenses.push((decl.start_byte(), a.count, 1)),
+        match functions.iter_mut().find(|(start, _)| *start == decl.start_byte()) {
+            Some((_, lines)) => lines.push((line, a)),
+            None => functions.push((decl.start_byte(), vec![(line, a)])),
         }
     }
-    lenses
+    functions
+}
+
+/// The command a runtime code lens runs, with the document's URI and the line
+/// of the function declaration: the server shows [`function_goroutines`].
+pub const SHOW_GOROUTINES: &str = "leakls.showGoroutines";
+
+/// A lens on each function declaration holding annotated lines, with its total;
+/// running it lists the lines ([`function_goroutines`]).
+pub fn code_lenses(
+    uri: &Uri,
+    open: &OpenDocument,
+    annotations: &FileAnnotations,
+    enc: PositionEncoding,
+) -> Vec<CodeLens> {
+    let (text, index) = (open.doc.text(), open.doc.line_index());
+    lines_by_function(open, annotations)
         .into_iter()
-        .map(|(start, count, lines)| {
+        .map(|(start, lines)| {
+            let count = lines.iter().map(|(_, a)| a.count).fold(0, u64::saturating_add);
             let pos = super::convert::to_position(text, index, start, enc);
             let title = format!(
-                "{} goroutines waiting in this function ({lines} line{})",
+                "{} goroutines waiting in this function ({} line{})",
                 thousands(count),
-                if lines == 1 { "" } else { "s" }
+                lines.len(),
+                if lines.len() == 1 { "" } else { "s" }
             );
+            let arguments = vec![serde_json::json!(uri.as_str()), serde_json::json!(pos.line)];
             CodeLens {
                 range: Range { start: pos, end: pos },
-                // A title-only lens: there is nothing to run, the count is the point.
-                command: Some(Command { title, command: String::new(), arguments: None }),
+                command: Some(Command { title, command: SHOW_GOROUTINES.to_string(), arguments: Some(arguments) }),
                 data: None,
             }
         })
         .collect()
+}
+
+/// What waits in the function declared on `line` (0-based), one annotated line
+/// per row; None when nothing does.
+pub fn function_goroutines(open: &OpenDocument, annotations: &FileAnnotations, line: u32) -> Option<String> {
+    let index = open.doc.line_index();
+    let (start, lines) = lines_by_function(open, annotations)
+        .into_iter()
+        .find(|(start, _)| index.line_col(line_index::TextSize::new(*start as u32)).line == line)?;
+    let root = open.doc.tree().root_node();
+    let mut cursor = root.walk();
+    let name = root
+        .named_children(&mut cursor)
+        .find(|d| d.start_byte() == start)
+        .and_then(|d| d.child_by_field_name("name"))
+        .map_or("this function", |n| &open.doc.text()[n.byte_range()]);
+    let mut out = format!("Goroutines waiting in {name}:");
+    for (line, a) in lines {
+        out.push_str(&format!("\n  line {}: {}", line + 1, a.message));
+    }
+    Some(out)
 }
 
 pub fn hover(open: &OpenDocument, annotations: &FileAnnotations, position: Position) -> Option<Hover> {
