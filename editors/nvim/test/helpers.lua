@@ -28,6 +28,16 @@ function M.setup()
     table.insert(M.notifications, { message = message, level = level })
     M.log('notify[%s]: %s', level or vim.log.levels.INFO, message)
   end
+  -- Neovim echoes a server's non-error window/showMessage instead of notifying.
+  local echo = vim.api.nvim_echo
+  vim.api.nvim_echo = function(chunks, history, opts)
+    local text = table.concat(vim.tbl_map(function(chunk)
+      return chunk[1]
+    end, chunks))
+    table.insert(M.notifications, { message = text, level = vim.log.levels.INFO })
+    M.log('echo: %s', text)
+    return echo(chunks, history, opts)
+  end
   -- Only the binary under test differs from lsp/leakls.lua.
   vim.lsp.config('leakls', { cmd = { M.leakls, 'serve' } })
   vim.lsp.enable('leakls')

@@ -53,6 +53,26 @@ t.wait('an inlay hint on the blocked send', function()
   end
 end)
 
+vim.lsp.codelens.refresh({ bufnr = buf })
+local lens = t.wait('a code lens on the function', function()
+  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+    if l.command and l.command.title:find('goroutines waiting', 1, true) then
+      return l
+    end
+  end
+end)
+-- Running the lens on its line asks the server, which shows the function's lines.
+vim.api.nvim_win_set_cursor(0, { lens.range.start.line + 1, 0 })
+vim.lsp.codelens.run()
+local listing = t.wait("the listing of the function's goroutines", function()
+  for _, n in ipairs(t.notifications) do
+    if n.message:find('Goroutines waiting in', 1, true) then
+      return n
+    end
+  end
+end)
+t.expect(listing.message:find(('line %d: '):format(send_line + 1), 1, true), 'listing lacks the send: ' .. listing.message)
+
 vim.cmd('LeaklsClear')
 t.wait('the runtime diagnostics to go', function()
   return #t.diagnostics(buf, 'leakls-runtime') == 0
