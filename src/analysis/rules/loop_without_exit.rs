@@ -460,6 +460,8 @@ fn receive_communication(stmt: Node, src: &str) -> Option<String> {
 struct Reindented<'s> {
     /// A comment that followed the loop's `{` on its line, kept after the new `for {`.
     comment: &'s str,
+    /// A comment that followed the skipped first statement, kept after its `case`.
+    case_comment: &'s str,
     /// The body lines (after the first statement when that became the case),
     /// indented one level deeper.
     lines: String,
@@ -488,18 +490,19 @@ fn reindented_lines<'s>(src: &'s str, body: Node, skip: Option<Node>) -> Option<
     if multi_line_raw {
         return None;
     }
-    let from = match skip {
+    let (from, case_comment) = match skip {
         Some(first) => {
             let end = go::line_end(src, first.end_byte() - 1);
-            if !src[first.end_byte()..end].trim().is_empty()
+            let rest = src[first.end_byte()..end].trim();
+            if !(rest.is_empty() || rest.starts_with("//"))
                 || go::line_start(src, first.start_byte()) + go::indent_at(src, first.start_byte()).len()
                     != first.start_byte()
             {
                 return None;
             }
-            end
+            (end, rest)
         }
-        None => open_line_end,
+        None => (open_line_end, ""),
     };
     let mut lines = String::new();
     for line in src[from..close_line].split_inclusive('\n') {
@@ -510,16 +513,17 @@ fn reindented_lines<'s>(src: &'s str, body: Node, skip: Option<Node>) -> Option<
             lines.push_str(line);
         }
     }
-    Some(Reindented { comment: after_open, lines })
+    Some(Reindented { comment: after_open, case_comment, lines })
 }
 
 /// `for { select { case <-ctx.Done(): return; case <comm>: <body> } }` at the loop's indentation.
 fn select_loop(src: &str, for_stmt: Node, ctx: &str, comm: &str, body: Reindented) -> String {
     let indent = go::indent_at(src, for_stmt.start_byte());
-    let comment = if body.comment.is_empty() { String::new() } else { format!(" {}", body.comment) };
+    let after = |comment: &str| if comment.is_empty() { String::new() } else { format!(" {comment}") };
+    let (comment, case_comment) = (after(body.comment), after(body.case_comment));
     let lines = body.lines;
     format!(
-        "for {{{comment}\n{indent}\tselect {{\n{indent}\tcase <-{ctx}.Done():\n{indent}\t\treturn\n{indent}\tcase {comm}:\n{lines}{indent}\t}}\n{indent}}}"
+        "for {{{comment}\n{indent}\tselect {{\n{indent}\tcase <-{ctx}.Done():\n{indent}\t\treturn\n{indent}\tcase {comm}:{case_comment}\n{lines}{indent}\t}}\n{indent}}}"
     )
 }
 

@@ -69,6 +69,16 @@ func consume(ctx context.Context, inbox <-chan string) {
 	}()
 }
 
+// A trailing comment on the receive stays with it, after the new case.
+func consumeNotes(ctx context.Context, notes <-chan string) {
+	go func() {
+		for { // want `goroutine loops forever`
+			note := <-notes // one per request
+			log.Println("note", note)
+		}
+	}()
+}
+
 // time.Tick in a goroutine: no fix, since the select would re-create it.
 func reportStats(ctx context.Context, stats func() int) {
 	go func() {
