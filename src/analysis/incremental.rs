@@ -221,7 +221,7 @@ struct Plan<'t> {
     focus: Vec<Node<'t>>,
     /// Functions kept from the last run: their node now and their record.
     kept: Vec<(Node<'t>, usize)>,
-    edit: TextEdit,
+    edit: ChangedSpan,
 }
 
 impl LastRun {
@@ -235,7 +235,7 @@ impl LastRun {
         if !same_ground {
             return None;
         }
-        let edit = TextEdit::between(&self.text, input.source);
+        let edit = ChangedSpan::between(&self.text, input.source);
         let new_root = input.tree.root_node();
         let old_decls = go::named_children(self.tree.root_node());
         let new_decls = go::named_children(new_root);
@@ -513,7 +513,7 @@ fn starts_a_literal(go_statement: Node) -> bool {
 }
 
 /// A kept declaration's record, with every offset moved by the edit.
-fn moved_declaration(decl: &Declaration, edit: &TextEdit) -> Declaration {
+fn moved_declaration(decl: &Declaration, edit: &ChangedSpan) -> Declaration {
     let at = |x: usize| edit.moved(x, &decl.range).expect("kept findings point outside the edit");
     let range_at = |r: &Range<usize>| at(r.start)..at(r.end);
     let mut moved = decl.clone();
@@ -552,7 +552,7 @@ fn offsets(f: &Finding) -> impl Iterator<Item = usize> + '_ {
 /// The edit between two texts, as the span that differs: bytes before it are
 /// unchanged, bytes after it moved by the change in length.
 #[derive(Debug, Clone, Copy)]
-struct TextEdit {
+struct ChangedSpan {
     /// Length of the common prefix.
     start: usize,
     /// End of the differing span in the old text.
@@ -561,13 +561,13 @@ struct TextEdit {
     delta: isize,
 }
 
-impl TextEdit {
-    fn between(old: &str, new: &str) -> TextEdit {
+impl ChangedSpan {
+    fn between(old: &str, new: &str) -> ChangedSpan {
         let (a, b) = (old.as_bytes(), new.as_bytes());
         let start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
         let room = a.len().min(b.len()) - start;
         let suffix = a.iter().rev().zip(b.iter().rev()).take(room).take_while(|(x, y)| x == y).count();
-        TextEdit { start, old_end: a.len() - suffix, delta: b.len() as isize - a.len() as isize }
+        ChangedSpan { start, old_end: a.len() - suffix, delta: b.len() as isize - a.len() as isize }
     }
 
     /// Whether the edit added or removed line breaks.
@@ -609,12 +609,12 @@ mod tests {
 
     #[test]
     fn the_edit_is_the_differing_span() {
-        let e = TextEdit::between("abcdef", "abXYef");
+        let e = ChangedSpan::between("abcdef", "abXYef");
         assert_eq!((e.start, e.old_end, e.delta), (2, 4, 0));
-        let e = TextEdit::between("aaaa", "aaaaa");
+        let e = ChangedSpan::between("aaaa", "aaaaa");
         assert_eq!((e.start, e.old_end, e.delta), (4, 4, 1));
         assert_eq!(e.unchanged(0..4), Some(0..4));
-        let e = TextEdit::between("ab", "aXb");
+        let e = ChangedSpan::between("ab", "aXb");
         assert_eq!(e.moved(1, &(0..1)), Some(1), "an insertion after a range leaves its end");
         assert_eq!(e.moved(1, &(1..2)), Some(2), "and moves a range that starts there");
         assert_eq!(e.unchanged(1..2), Some(2..3));
