@@ -89,7 +89,7 @@ fn incremental_analysis_matches_whole_file_analysis_under_random_edits() {
                 );
             }
             assert_eq!(
-                analysed.summary,
+                *analysed.summary,
                 whole_file_summary(&text, &tree, path),
                 "summaries differ ({:?}): {}",
                 analysed.redone,

@@ -302,9 +302,14 @@ pub fn import_specs(root: Node) -> Vec<Node> {
 /// The type specs of the file's top-level `type` declarations (types declared
 /// inside functions are left out: looking for them would cost a walk of the whole tree).
 pub fn top_level_type_specs(root: Node) -> Vec<Node> {
+    type_specs_in(&named_children(root))
+}
+
+/// The type specs of those of `decls` that are type declarations.
+pub fn type_specs_in<'t>(decls: &[Node<'t>]) -> Vec<Node<'t>> {
     let mut out = Vec::new();
-    for decl in named_children(root).into_iter().filter(|n| n.kind_name() == "type_declaration") {
-        out.extend(named_children(decl).into_iter().filter(|n| n.kind_name() == "type_spec"));
+    for decl in decls.iter().filter(|n| n.kind_name() == "type_declaration") {
+        out.extend(named_children(*decl).into_iter().filter(|n| n.kind_name() == "type_spec"));
     }
     out
 }

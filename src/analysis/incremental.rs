@@ -24,10 +24,11 @@
 //! many functions, redoes the whole file. `tests/incremental.rs` compares this
 //! with a whole-file analysis over random edits of every fixture.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::BuildHasher;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 
@@ -54,7 +55,7 @@ pub struct Analysed {
     /// As [`super::analyze`] would return them.
     pub findings: Vec<Finding>,
     /// The file's function summaries (see [`PackageSummary::add_file`]).
-    pub summary: PackageSummary,
+    pub summary: Arc<PackageSummary>,
     /// Whether what the summary says changed, not only where: files that use
     /// this one need a new look.
     pub summary_facts_changed: bool,
@@ -78,7 +79,24 @@ struct LastRun {
     generation: Option<u64>,
     /// False when the summaries changed while the analysis ran: nothing can be reused.
     reusable: bool,
+    /// Every top-level declaration (comments included), in source order.
+    top_level: Vec<TopLevel>,
     decls: Vec<Declaration>,
+}
+
+/// Where a top-level declaration was, and what kind it was.
+#[derive(Clone)]
+struct TopLevel {
+    /// Its range, for a function widened to the comments right above it.
+    extent: Range<usize>,
+    kind: u16,
+}
+
+/// The top-level declarations of a tree with their extents.
+fn top_level_of(tree: &Tree) -> Vec<(Node<'_>, Range<usize>)> {
+    let decls = go::named_children(tree.root_node());
+    let extents = with_comments_above(&decls);
+    decls.into_iter().zip(extents).collect()
 }
 
 /// A top-level function or method declaration and what was found in it.
@@ -110,7 +128,8 @@ impl IncrementalAnalysis {
     /// run, since they look functions up there).
     pub fn analyze(&mut self, input: &AnalysisInput) -> Analysed {
         let seen = input.packages.map(|p| p.generation());
-        let prepared = self.last.as_ref().and_then(|last| prepare(last, last.plan(input, seen)?));
+        let top_level = top_level_of(input.tree);
+        let prepared = self.last.as_ref().and_then(|last| prepare(last, last.plan(input, &top_level, seen)?));
         let path = input.path.unwrap_or(Path::new(""));
         let mut summaries: Vec<(usize, FunctionSummary)> = match &prepared {
             Some(p) => {
@@ -124,13 +143,13 @@ impl IncrementalAnalysis {
                 .collect(),
         };
         summaries.sort_by_key(|(start, _)| *start);
-        let summary = PackageSummary {
+        let summary = Arc::new(PackageSummary {
             name: go::package_name(input.tree.root_node(), input.source).unwrap_or_default().to_string(),
             functions: summaries.into_iter().map(|(_, s)| s).collect(),
-        };
+        });
         let (mut generation, mut reusable, mut summary_facts_changed) = (seen, true, false);
         if let (Some(packages), Some(path)) = (input.packages, input.path) {
-            let update = packages.set_open_file(path, summary.clone());
+            let update = packages.set_open_file(path, Arc::clone(&summary));
             summary_facts_changed = update.facts_changed;
             match update.generation_before {
                 None => {}
@@ -139,11 +158,14 @@ impl IncrementalAnalysis {
                 Some(_) => reusable = false,
             }
         }
-        let by_start: HashMap<usize, &FunctionSummary> =
-            summary.functions.iter().map(|f| (f.name_range.start, f)).collect();
+        // Summaries are in source order, so by where their names start.
+        let functions = &summary.functions;
         let summary_of = |decl: Node| {
-            let known = decl.child_by_field_name("name").and_then(|n| by_start.get(&n.start_byte()));
-            known.map(|f| (*f).clone()).unwrap_or_else(|| summarize_function(decl, input.source, path))
+            let known = decl.child_by_field_name("name").and_then(|n| {
+                let i = functions.partition_point(|f| f.name_range.start < n.start_byte());
+                functions.get(i).filter(|f| f.name_range.start == n.start_byte())
+            });
+            known.cloned().unwrap_or_else(|| summarize_function(decl, input.source, path))
         };
         let (findings, decls, redone) = match prepared {
             Some(p) => {
@@ -164,6 +186,10 @@ impl IncrementalAnalysis {
             path: input.path.map(Path::to_path_buf),
             generation,
             reusable,
+            top_level: top_level
+                .iter()
+                .map(|(d, extent)| TopLevel { extent: extent.clone(), kind: d.kind_id() })
+                .collect(),
             decls,
         });
         let findings = if is_generated(input.source) { Vec::new() } else { finish(input.source, input.tree, findings) };
@@ -190,26 +216,30 @@ fn whole_file<'t>(
     summary_of: impl Fn(Node<'t>) -> FunctionSummary,
 ) -> (Vec<Finding>, Vec<Declaration>) {
     let cx = FileContext::new(input.source, input.tree, input.path, input.go_version, input.packages);
-    let findings = if is_generated(input.source) { Vec::new() } else { run_rules(&cx, input.settings) };
+    let mut findings = if is_generated(input.source) { Vec::new() } else { run_rules(&cx, input.settings) };
+    findings.sort_by_key(|f| f.range.start);
     let decls =
         top_level_functions(input.tree).into_iter().map(|d| declaration(&cx, d, &findings, summary_of(d))).collect();
     (findings, decls)
 }
 
 /// The record of `decl` from a run whose context and findings cover it.
+/// The record of `decl` from a run whose context and findings cover it (the
+/// findings sorted by where they start).
 fn declaration(cx: &FileContext, decl: Node, findings: &[Finding], summary: FunctionSummary) -> Declaration {
     let range = decl.byte_range();
-    let inside = |r: &Range<usize>| range.start <= r.start && r.start < range.end;
+    let findings_from = findings.partition_point(|f| f.range.start < range.start);
+    let go_statements = cx.go_statements();
+    let starts_from = go_statements.partition_point(|g| g.start_byte() < range.start);
     Declaration {
-        findings: findings.iter().filter(|f| inside(&f.range)).cloned().collect(),
+        findings: findings[findings_from..].iter().take_while(|f| f.range.start < range.end).cloned().collect(),
         summary,
         declared: declared_names(decl, cx.source),
-        named_starts: cx
-            .go_statements()
+        named_starts: go_statements[starts_from..]
             .iter()
+            .take_while(|g| g.start_byte() < range.end)
             .filter(|g| !starts_a_literal(**g))
-            .map(|n| n.byte_range())
-            .filter(inside)
+            .map(|g| g.byte_range())
             .collect(),
         range,
     }
@@ -226,7 +256,12 @@ struct Plan<'t> {
 
 impl LastRun {
     /// None when the whole file must be analysed again.
-    fn plan<'t>(&self, input: &AnalysisInput<'t>, generation: Option<u64>) -> Option<Plan<'t>> {
+    fn plan<'t>(
+        &self,
+        input: &AnalysisInput<'t>,
+        top_level: &[(Node<'t>, Range<usize>)],
+        generation: Option<u64>,
+    ) -> Option<Plan<'t>> {
         let same_ground = self.reusable
             && generation == self.generation
             && *input.settings == self.settings
@@ -236,34 +271,32 @@ impl LastRun {
             return None;
         }
         let edit = ChangedSpan::between(&self.text, input.source);
-        let new_root = input.tree.root_node();
-        let old_decls = go::named_children(self.tree.root_node());
-        let new_decls = go::named_children(new_root);
+        let old_top = &self.top_level;
         let mut kept: Vec<(Node, usize)> = Vec::new();
         let mut edited_new: Vec<Node> = Vec::new();
-        let mut matched_old = vec![false; old_decls.len()];
+        let mut matched_old = vec![false; old_top.len()];
         // Both lists are in source order and unchanged declarations keep theirs: one merge.
-        // A function's doc comment is part of it (rules read "runs forever" there).
-        let old_extents = with_comments_above(&old_decls);
-        let new_extents = with_comments_above(&new_decls);
         let (mut old, mut record) = (0, 0);
-        for (&decl, range) in new_decls.iter().zip(&new_extents) {
-            while old < old_decls.len()
-                && edit.unchanged(old_extents[old].clone()).is_none_or(|r| r.start < range.start)
+        for (decl, extent) in top_level {
+            let decl = *decl;
+            while old < old_top.len()
+                && edit.unchanged(old_top[old].extent.clone()).is_none_or(|r| r.start < extent.start)
             {
                 old += 1;
             }
-            let same = old < old_decls.len()
-                && edit.unchanged(old_extents[old].clone()).as_ref() == Some(range)
-                && old_decls[old].kind_id() == decl.kind_id();
+            let same = old < old_top.len()
+                && edit.unchanged(old_top[old].extent.clone()).as_ref() == Some(extent)
+                && old_top[old].kind == decl.kind_id();
             if same {
                 matched_old[old] = true;
                 if is_function_declaration(decl) {
-                    let old_start = old_decls[old].start_byte();
-                    while self.decls.get(record).is_some_and(|d| d.range.start < old_start) {
+                    // The same text: the declaration ends its extent, at the same length.
+                    let old_end = old_top[old].extent.end;
+                    let old_range = old_end - (decl.end_byte() - decl.start_byte())..old_end;
+                    while self.decls.get(record).is_some_and(|d| d.range.start < old_range.start) {
                         record += 1;
                     }
-                    self.decls.get(record).filter(|d| d.range == old_decls[old].byte_range())?;
+                    self.decls.get(record).filter(|d| d.range == old_range)?;
                     kept.push((decl, record));
                 }
             } else if is_function_declaration(decl) {
@@ -272,7 +305,11 @@ impl LastRun {
                 return None;
             }
         }
-        let edited_old: Vec<Node> = old_decls.iter().zip(&matched_old).filter(|(_, m)| !**m).map(|(d, _)| *d).collect();
+        let old_root = self.tree.root_node();
+        let mut edited_old = Vec::new();
+        for (i, _) in matched_old.iter().enumerate().filter(|(_, m)| !**m) {
+            edited_old.push(old_root.named_child(i)?);
+        }
         if edited_old.iter().any(|d| !is_function_declaration(*d) && !is_neutral(*d))
             || edited_new.len().max(edited_old.len()) > MAX_EDITED_FUNCTIONS
         {
@@ -306,7 +343,7 @@ impl LastRun {
         spread(input.source, &kept, &declared, &mut redo, names);
         let mut focus: Vec<Node> = edited_new;
         focus.extend(kept.iter().zip(&redo).filter(|(_, r)| **r).map(|((n, _), _)| *n));
-        focus.extend(new_decls.iter().filter(|d| !is_function_declaration(**d) && !is_neutral(**d)));
+        focus.extend(top_level.iter().map(|(d, _)| *d).filter(|d| !is_function_declaration(*d) && !is_neutral(*d)));
         focus.sort_by_key(|n| n.start_byte());
         let kept = kept.into_iter().zip(redo).filter(|(_, r)| !r).map(|(k, _)| k).collect();
         Some(Plan { focus, kept, edit })
@@ -479,7 +516,8 @@ fn focused<'t>(
 ) -> (Vec<Finding>, Vec<Declaration>) {
     let Prepared { focus, kept, elsewhere } = prepared;
     let cx = FileContext::focused(input, focus.clone(), elsewhere);
-    let fresh = if is_generated(input.source) { Vec::new() } else { run_rules(&cx, input.settings) };
+    let mut fresh = if is_generated(input.source) { Vec::new() } else { run_rules(&cx, input.settings) };
+    fresh.sort_by_key(|f| f.range.start);
     // Findings in functions out of focus come from the last run.
     let kept_starts: Vec<usize> = kept.iter().map(|(n, _)| n.start_byte()).collect();
     let out_of_focus = |f: &Finding| {

@@ -120,14 +120,14 @@ impl Packages {
     }
 
     /// Records an open editor buffer's summary.
-    pub fn set_open_file(&self, file: &Path, summary: PackageSummary) -> OpenFileUpdate {
+    pub fn set_open_file(&self, file: &Path, summary: Arc<PackageSummary>) -> OpenFileUpdate {
         self.open.insert(file.to_path_buf(), ());
         let old = self.by_file.get(file).map(|s| s.clone());
-        if old.as_deref() == Some(&summary) {
+        if old.as_deref() == Some(&*summary) {
             return OpenFileUpdate { facts_changed: false, generation_before: None };
         }
         let facts_changed = old.is_none_or(|old| !old.same_facts(&summary));
-        self.by_file.insert(file.to_path_buf(), Arc::new(summary));
+        self.by_file.insert(file.to_path_buf(), summary);
         self.forget_dir(file);
         OpenFileUpdate { facts_changed, generation_before: Some(self.changed()) }
     }
@@ -298,7 +298,7 @@ mod tests {
         let summary_of = |text: &str| {
             let mut summary = PackageSummary::default();
             summary.add_file(text, &parse_go(text, None), &file);
-            summary
+            Arc::new(summary)
         };
         let before = packages.generation();
         let receiving = summary_of("package a\n\nfunc F(c chan int) { <-c }\n");

@@ -5,7 +5,8 @@
 //! package without keeping that file's tree.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 
@@ -56,7 +57,8 @@ pub struct FunctionSummary {
     /// The receiver's type name without `*`, for methods.
     pub receiver: Option<String>,
     pub params: Vec<ParamSummary>,
-    pub file: PathBuf,
+    /// Shared: every function of a file names the same path.
+    pub file: Arc<Path>,
     /// The function's name in its file, for related locations.
     pub name_range: Range<usize>,
 }
@@ -127,7 +129,7 @@ pub fn summarize_function(decl: Node, src: &str, path: &Path) -> FunctionSummary
         name: name_node.map(|n| text(n, src).to_string()).unwrap_or_default(),
         receiver: go::receiver(decl, src).map(|r| base_type_name(r.ty).to_string()),
         params,
-        file: path.to_path_buf(),
+        file: Arc::from(path),
         name_range: name_node.map(|n| n.byte_range()).unwrap_or(0..0),
     }
 }

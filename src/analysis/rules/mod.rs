@@ -187,6 +187,15 @@ impl<'a> FileContext<'a> {
         &self.lists().calls
     }
 
+    /// The file's top-level type specs. With a focus, those of the focused
+    /// declarations, which hold every declaration that is not a function.
+    pub fn type_specs(&self) -> Vec<tree_sitter::Node<'a>> {
+        match &self.focus {
+            Some(decls) => go::type_specs_in(decls),
+            None => go::top_level_type_specs(self.tree.root_node()),
+        }
+    }
+
     /// The listed calls inside `node` (the calls list is in source order, so
     /// a subtree's calls are one run of it).
     pub fn calls_in(&self, node: tree_sitter::Node) -> &[tree_sitter::Node<'a>] {

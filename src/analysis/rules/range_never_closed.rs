@@ -27,13 +27,12 @@ impl Rule for RangeNeverClosed {
     }
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
-        let root = cx.tree.root_node();
         for &func in cx.functions() {
             for chan in channels::made_channels(cx.own_calls(func), cx.source) {
                 check_local(cx, func, &chan, out);
             }
         }
-        for field in chan_fields(root, cx.source) {
+        for field in chan_fields(cx) {
             check_field(cx, &field, out);
         }
         for &go_stmt in cx.go_statements().iter().filter(|g| cx.in_focus(**g)) {
@@ -65,7 +64,7 @@ fn remote_finding(cx: &FileContext, owner: Node, go_stmt: Node, unclosed: &calle
     .with_related(unclosed.make.byte_range(), format!("`{}` is made here", unclosed.name));
     if let Some(site) = &param.blocking_site {
         finding.related.push(crate::analysis::Related {
-            path: Some(remote.function.file.clone()),
+            path: Some(remote.function.file.to_path_buf()),
             range: site.clone(),
             message: format!("`{}` ranges over `{}` here", remote.function.name, param.name),
         });
@@ -369,9 +368,10 @@ struct ChanField<'t> {
     decl: Node<'t>,
 }
 
-fn chan_fields<'t>(root: Node<'t>, src: &'t str) -> Vec<ChanField<'t>> {
+fn chan_fields<'t>(cx: &FileContext<'t>) -> Vec<ChanField<'t>> {
+    let src = cx.source;
     let mut out = Vec::new();
-    for spec in go::top_level_type_specs(root) {
+    for spec in cx.type_specs() {
         let (Some(name), Some(ty)) = (spec.child_by_field_name("name"), spec.child_by_field_name("type")) else {
             continue;
         };

@@ -57,7 +57,7 @@ fn starved_finding(cx: &FileContext, go_stmt: Node, starved: &callees::StarvedAr
     );
     if let Some(site) = &param.blocking_site {
         finding.related.push(crate::analysis::Related {
-            path: Some(remote.function.file.clone()),
+            path: Some(remote.function.file.to_path_buf()),
             range: site.clone(),
             message: format!("`{}` waits on `{}` here", remote.function.name, param.name),
         });

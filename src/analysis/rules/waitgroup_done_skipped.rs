@@ -57,7 +57,7 @@ impl<'a, 't> WaitGroups<'a, 't> {
         let src = cx.source;
         let root = cx.tree.root_node();
         let mut groups = WaitGroups { src, root, sync: &cx.imports.sync, fields: Vec::new(), globals: Vec::new() };
-        for spec in go::top_level_type_specs(root) {
+        for spec in cx.type_specs() {
             let (Some(name), Some(ty)) = (spec.child_by_field_name("name"), spec.child_by_field_name("type")) else {
                 continue;
             };
