@@ -84,6 +84,35 @@ struct LastRun {
     decls: Vec<Declaration>,
 }
 
+/// What a function declaration says of itself, whatever else the file holds.
+struct OwnFacts {
+    /// Where the declaration started when the summary was made: its offsets
+    /// move with the declaration.
+    start: usize,
+    summary: FunctionSummary,
+    /// Its name and receiver type: what other functions reach it by.
+    declared: Vec<String>,
+}
+
+impl Declaration {
+    fn declared(&self) -> &[String] {
+        &self.own.declared
+    }
+
+    /// The summary, at the declaration's current place.
+    fn summary(&self) -> FunctionSummary {
+        let mut summary = self.own.summary.clone();
+        if self.range.start != self.own.start {
+            let at = |x: usize| x + self.range.start - self.own.start;
+            summary.name_range = at(summary.name_range.start)..at(summary.name_range.end);
+            for p in &mut summary.params {
+                p.blocking_site = p.blocking_site.as_ref().map(|r| at(r.start)..at(r.end));
+            }
+        }
+        summary
+    }
+}
+
 /// Where a top-level declaration was, and what kind it was.
 #[derive(Clone)]
 struct TopLevel {
@@ -105,9 +134,8 @@ struct Declaration {
     range: Range<usize>,
     /// The rules' findings located here, before [`finish`].
     findings: Vec<Finding>,
-    summary: FunctionSummary,
-    /// Its name and receiver type: what other functions reach it by.
-    declared: Vec<String>,
+    /// What it says of itself, shared between runs while its text stays put.
+    own: Arc<OwnFacts>,
     /// Its `go` statements that start a named function or method: from outside
     /// the focus, only those can start a function in focus (a started literal
     /// lies in the same declaration as its start).
@@ -133,7 +161,7 @@ impl IncrementalAnalysis {
         let path = input.path.unwrap_or(Path::new(""));
         let mut summaries: Vec<(usize, FunctionSummary)> = match &prepared {
             Some(p) => {
-                let kept = p.kept.iter().map(|(_, d)| (d.range.start, d.summary.clone()));
+                let kept = p.kept.iter().map(|(_, d)| (d.range.start, d.summary()));
                 let redone = p.focus.iter().filter(|d| is_function_declaration(**d));
                 kept.chain(redone.map(|d| (d.start_byte(), summarize_function(*d, input.source, path)))).collect()
             }
@@ -233,8 +261,7 @@ fn declaration(cx: &FileContext, decl: Node, findings: &[Finding], summary: Func
     let starts_from = go_statements.partition_point(|g| g.start_byte() < range.start);
     Declaration {
         findings: findings[findings_from..].iter().take_while(|f| f.range.start < range.end).cloned().collect(),
-        summary,
-        declared: declared_names(decl, cx.source),
+        own: Arc::new(OwnFacts { start: range.start, summary, declared: declared_names(decl, cx.source) }),
         named_starts: go_statements[starts_from..]
             .iter()
             .take_while(|g| g.start_byte() < range.end)
@@ -334,12 +361,12 @@ impl LastRun {
                 .any(|f| (lines_moved && names_a_line(f)) || offsets(f).any(|x| edit.moved(x, &decl.range).is_none()));
             // The edited code names this function: its analysis may look at where
             // and how it is called or started (in `main`? with a context in scope?).
-            redo[k] |= decl.declared.iter().any(|n| mentioned.contains(n.as_str()));
+            redo[k] |= decl.declared().iter().any(|n| mentioned.contains(n.as_str()));
             if redo[k] {
-                names.extend(decl.declared.iter().cloned());
+                names.extend(decl.declared().iter().cloned());
             }
         }
-        let declared: Vec<&[String]> = kept.iter().map(|(_, record)| self.decls[*record].declared.as_slice()).collect();
+        let declared: Vec<&[String]> = kept.iter().map(|(_, record)| self.decls[*record].declared()).collect();
         spread(input.source, &kept, &declared, &mut redo, names);
         let mut focus: Vec<Node> = edited_new;
         focus.extend(kept.iter().zip(&redo).filter(|(_, r)| **r).map(|((n, _), _)| *n));
@@ -550,7 +577,8 @@ fn starts_a_literal(go_statement: Node) -> bool {
     call.and_then(|c| c.child_by_field_name("function")).is_some_and(|f| go::unparen(f).kind_name() == "func_literal")
 }
 
-/// A kept declaration's record, with every offset moved by the edit.
+/// A kept declaration's record, with every offset moved by the edit (its own
+/// facts move with its range).
 fn moved_declaration(decl: &Declaration, edit: &ChangedSpan) -> Declaration {
     let at = |x: usize| edit.moved(x, &decl.range).expect("kept findings point outside the edit");
     let range_at = |r: &Range<usize>| at(r.start)..at(r.end);
@@ -564,10 +592,6 @@ fn moved_declaration(decl: &Declaration, edit: &ChangedSpan) -> Declaration {
         for e in f.fixes.iter_mut().flat_map(|fix| fix.edits.iter_mut()) {
             e.range = range_at(&e.range);
         }
-    }
-    moved.summary.name_range = range_at(&decl.summary.name_range);
-    for p in &mut moved.summary.params {
-        p.blocking_site = p.blocking_site.as_ref().map(range_at);
     }
     moved.named_starts = decl.named_starts.iter().map(range_at).collect();
     moved
