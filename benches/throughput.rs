@@ -79,6 +79,9 @@ fn main() {
     let sources: Vec<String> = files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).collect();
     let bytes: usize = sources.iter().map(String::len).sum();
     println!("corpus: {} ({} files, {:.1} MB)", root.display(), sources.len(), bytes as f64 / 1e6);
+    if smoke_test() {
+        println!("(a smoke test on the rule fixtures, unoptimised: the figures below say nothing about speed)");
+    }
     let runs = if smoke_test() {
         1
     } else {
