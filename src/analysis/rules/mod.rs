@@ -70,9 +70,9 @@ pub struct FileContext<'a> {
     /// Summaries of this and other packages of the module, when the caller has them.
     pub packages: Option<&'a Packages>,
     /// The top-level declarations whose findings are wanted, or None for the
-    /// whole file. Rules look anywhere in the file for what they need, but only
-    /// the focused declarations' functions and calls are listed below, and only
-    /// findings inside them (or outside every function) are kept.
+    /// whole file. Rules look anywhere in the file for what they need, but
+    /// [`FileContext::functions`] and [`FileContext::calls`] list only those of
+    /// the focused declarations, and only findings inside them are kept.
     pub focus: Option<Vec<tree_sitter::Node<'a>>>,
     /// The functions, calls and goroutine starts, found in one walk the first
     /// time a rule asks (files no rule is interested in are never walked).
