@@ -26,18 +26,14 @@ impl RemoteGoroutine<'_> {
 
 /// The arguments of the call a `go` statement makes.
 fn go_arguments(go_stmt: Node) -> Vec<Node> {
-    go::named_children(go_stmt)
-        .into_iter()
-        .find(|n| n.kind_name() == "call_expression")
-        .map(go::call_args)
-        .unwrap_or_default()
+    go::go_call(go_stmt).map(go::call_args).unwrap_or_default()
 }
 
 /// Resolves `go_stmt`'s callee through the package summaries. Functions of this
 /// very file are left to the rules' own tree-based analysis, so None for them.
 pub fn remote_goroutine<'t>(cx: &FileContext<'t>, go_stmt: Node<'t>) -> Option<RemoteGoroutine<'t>> {
     let src = cx.source;
-    let call = go::named_children(go_stmt).into_iter().find(|n| n.kind_name() == "call_expression")?;
+    let call = go::go_call(go_stmt)?;
     let function = call.child_by_field_name("function").map(go::unparen)?;
     let arguments = go::call_args(call);
     let function = match function.kind_name() {

@@ -363,7 +363,7 @@ pub fn resolve_call<'t>(root: Node<'t>, src: &str, call: Node<'t>) -> Option<Nod
 /// its body: a function literal, or a function or method of this file.
 pub fn started_function<'t>(root: Node<'t>, src: &str, start: Node<'t>) -> Option<Node<'t>> {
     let call = if start.kind_name() == "go_statement" {
-        go::named_children(start).into_iter().find(|n| n.kind_name() == "call_expression")?
+        go::go_call(start)?
     } else {
         let lit = go::call_args(start).into_iter().next().map(go::unparen)?;
         return (lit.kind_name() == "func_literal").then_some(lit);

@@ -57,8 +57,7 @@ pub fn analyze(input: &AnalysisInput) -> Vec<Finding> {
 }
 
 /// The enabled rules' findings over `cx`, at the configured severities, before
-/// [`finish`]. With a focus, only findings inside the focused declarations or
-/// outside every function are kept.
+/// [`finish`].
 pub(crate) fn run_rules(cx: &FileContext, settings: &RuleSettings) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in all_rules() {

@@ -14,10 +14,21 @@ use tree_sitter::Node;
 /// space or `(` (in a comment or string too, which only costs a closer look).
 pub fn mentions_go_statement(source: &str) -> bool {
     let bytes = source.as_bytes();
-    memchr::memmem::find_iter(bytes, b"go").any(|at| {
+    word_occurrences(source, "go").any(|at| {
+        let selector = at.checked_sub(1).is_some_and(|i| bytes[i] == b'.');
+        !selector && bytes.get(at + 2).is_some_and(|b| b.is_ascii_whitespace() || *b == b'(')
+    })
+}
+
+/// Byte offsets where `word` occurs in `source` as a whole word (comments and
+/// strings included).
+pub fn word_occurrences<'s>(source: &'s str, word: &'s str) -> impl Iterator<Item = usize> + 's {
+    let bytes = source.as_bytes();
+    let in_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    memchr::memmem::find_iter(bytes, word.as_bytes()).filter(move |&at| {
         let before = at.checked_sub(1).map(|i| bytes[i]);
-        let word_start = !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
-        word_start && bytes.get(at + 2).is_some_and(|b| b.is_ascii_whitespace() || *b == b'(')
+        let after = bytes.get(at + word.len()).copied();
+        !before.is_some_and(in_word) && !after.is_some_and(in_word)
     })
 }
 
@@ -258,12 +269,8 @@ pub fn has_results(func: Node) -> bool {
     func.child_by_field_name("result").is_some()
 }
 
-/// Local names under which the file imports package `path` (usually one; the last
+/// Local names under which `specs` import package `path` (usually one; the last
 /// path element unless aliased). Blank and dot imports give no name.
-pub fn import_names(root: Node, src: &str, path: &str) -> Vec<String> {
-    names_importing(&import_specs(root), src, path)
-}
-
 fn names_importing(specs: &[Node], src: &str, path: &str) -> Vec<String> {
     let mut out = Vec::new();
     for &spec in specs {
@@ -692,6 +699,11 @@ pub fn is_test_entry(func: Node, src: &str) -> bool {
     testing_param && ["Test", "Benchmark", "Fuzz"].iter().any(|prefix| name.starts_with(prefix))
 }
 
+/// The call a `go` statement makes.
+pub fn go_call(go_statement: Node) -> Option<Node> {
+    named_children(go_statement).into_iter().find(|n| n.kind_name() == "call_expression")
+}
+
 /// The `go` statement that runs the literal `func`: `go func(...) { ... }(...)`.
 pub fn go_statement_of(func: Node) -> Option<Node> {
     if func.kind_name() != "func_literal" {
@@ -717,7 +729,7 @@ impl<'s> GoroutineEntries<'s> {
     pub fn of(go_statements: &[Node], src: &'s str) -> Self {
         let mut entries = GoroutineEntries::default();
         for &stmt in go_statements {
-            let Some(call) = named_children(stmt).into_iter().find(|n| n.kind_name() == "call_expression") else {
+            let Some(call) = go_call(stmt) else {
                 continue;
             };
             let Some(function) = call.child_by_field_name("function").map(unparen) else {

@@ -220,7 +220,7 @@ impl IncrementalAnalysis {
                 .collect(),
             decls,
         });
-        let findings = if is_generated(input.source) { Vec::new() } else { finish(input.source, input.tree, findings) };
+        let findings = finish(input.source, input.tree, findings);
         Analysed { findings, summary, summary_facts_changed, redone }
     }
 }
@@ -239,19 +239,27 @@ fn is_neutral(node: Node) -> bool {
     node.kind_name() == "comment"
 }
 
+/// The rules' findings over `cx`, sorted by where they start (none in generated files).
+fn rule_findings(input: &AnalysisInput, cx: &FileContext) -> Vec<Finding> {
+    if is_generated(input.source) {
+        return Vec::new();
+    }
+    let mut findings = run_rules(cx, input.settings);
+    findings.sort_by_key(|f| f.range.start);
+    findings
+}
+
 fn whole_file<'t>(
     input: &AnalysisInput<'t>,
     summary_of: impl Fn(Node<'t>) -> FunctionSummary,
 ) -> (Vec<Finding>, Vec<Declaration>) {
     let cx = FileContext::new(input.source, input.tree, input.path, input.go_version, input.packages);
-    let mut findings = if is_generated(input.source) { Vec::new() } else { run_rules(&cx, input.settings) };
-    findings.sort_by_key(|f| f.range.start);
+    let findings = rule_findings(input, &cx);
     let decls =
         top_level_functions(input.tree).into_iter().map(|d| declaration(&cx, d, &findings, summary_of(d))).collect();
     (findings, decls)
 }
 
-/// The record of `decl` from a run whose context and findings cover it.
 /// The record of `decl` from a run whose context and findings cover it (the
 /// findings sorted by where they start).
 fn declaration(cx: &FileContext, decl: Node, findings: &[Finding], summary: FunctionSummary) -> Declaration {
@@ -407,7 +415,8 @@ fn spread(source: &str, kept: &[(Node, usize)], declared: &[&[String]], redo: &m
     while searched < names.len() {
         let name = names[searched].clone();
         searched += 1;
-        for at in mentions(source, &name) {
+        // Comments and strings count too, which only redoes more than needed.
+        for at in go::word_occurrences(source, &name) {
             let Some(k) = starts.partition_point(|s| *s <= at).checked_sub(1) else { continue };
             if redo[k] || at >= kept[k].0.end_byte() {
                 continue;
@@ -420,18 +429,6 @@ fn spread(source: &str, kept: &[(Node, usize)], declared: &[&[String]], redo: &m
             }
         }
     }
-}
-
-/// Byte offsets where `name` occurs as a whole word (comments and strings
-/// included, which only redoes more than needed).
-fn mentions<'s>(source: &'s str, name: &'s str) -> impl Iterator<Item = usize> + 's {
-    let bytes = source.as_bytes();
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    memchr::memmem::find_iter(bytes, name.as_bytes()).filter(move |&at| {
-        let before = at.checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(at + name.len()).copied();
-        !before.is_some_and(word) && !after.is_some_and(word)
-    })
 }
 
 /// The names other functions can reach `decl` by: its own, and its receiver's type.
@@ -543,8 +540,7 @@ fn focused<'t>(
 ) -> (Vec<Finding>, Vec<Declaration>) {
     let Prepared { focus, kept, elsewhere } = prepared;
     let cx = FileContext::focused(input, focus.clone(), elsewhere);
-    let mut fresh = if is_generated(input.source) { Vec::new() } else { run_rules(&cx, input.settings) };
-    fresh.sort_by_key(|f| f.range.start);
+    let fresh = rule_findings(input, &cx);
     // Findings in functions out of focus come from the last run.
     let kept_starts: Vec<usize> = kept.iter().map(|(n, _)| n.start_byte()).collect();
     let out_of_focus = |f: &Finding| {
@@ -573,8 +569,8 @@ fn node_at<'t>(within: Node<'t>, range: Range<usize>, kind: &str) -> Option<Node
 
 /// `go func() { ... }()`: a `go` statement that starts a function literal.
 fn starts_a_literal(go_statement: Node) -> bool {
-    let call = go::named_children(go_statement).into_iter().find(|n| n.kind_name() == "call_expression");
-    call.and_then(|c| c.child_by_field_name("function")).is_some_and(|f| go::unparen(f).kind_name() == "func_literal")
+    let function = go::go_call(go_statement).and_then(|c| c.child_by_field_name("function"));
+    function.is_some_and(|f| go::unparen(f).kind_name() == "func_literal")
 }
 
 /// A kept declaration's record, with every offset moved by the edit (its own
@@ -685,6 +681,6 @@ mod tests {
     #[test]
     fn mentions_are_whole_words() {
         let src = "worker(x); workers; _worker; worker";
-        assert_eq!(mentions(src, "worker").collect::<Vec<_>>(), vec![0, 29]);
+        assert_eq!(go::word_occurrences(src, "worker").collect::<Vec<_>>(), vec![0, 29]);
     }
 }

@@ -128,7 +128,10 @@ impl Packages {
         }
         let facts_changed = old.is_none_or(|old| !old.same_facts(&summary));
         self.by_file.insert(file.to_path_buf(), summary);
-        self.forget_dir(file);
+        // The directory's index holds function names only: moving them keeps it.
+        if facts_changed {
+            self.forget_dir(file);
+        }
         OpenFileUpdate { facts_changed, generation_before: Some(self.changed()) }
     }
 

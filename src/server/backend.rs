@@ -96,11 +96,9 @@ impl Backend {
         let state = self.state.clone();
         let client = self.client.clone();
         tokio::spawn(async move {
-            let mut analysis = Some(IncrementalAnalysis::default());
+            let mut analysis = IncrementalAnalysis::default();
             while rx.recv().await.is_some() {
-                // A failed analysis (a panic) loses what was kept: start over.
-                let kept = analysis.take().unwrap_or_default();
-                analysis = analyze_and_publish(&state, &client, &uri, kept).await;
+                analysis = analyze_and_publish(&state, &client, &uri, analysis).await;
             }
         });
     }
@@ -137,14 +135,15 @@ impl Backend {
 
 /// Analyses the current version off the async executor and publishes, unless the
 /// document moved on meanwhile (the pending wake-up will analyse the new one).
-/// Returns the analysis to keep for the next version.
+/// Returns the analysis to keep for the next version (a fresh one after a
+/// failure, which loses what was kept).
 async fn analyze_and_publish(
     state: &Arc<State>,
     client: &Client,
     uri: &Uri,
     mut analysis: IncrementalAnalysis,
-) -> Option<IncrementalAnalysis> {
-    let Some(open) = state.docs.get(uri) else { return Some(analysis) };
+) -> IncrementalAnalysis {
+    let Some(open) = state.docs.get(uri) else { return analysis };
     let contexts = read(&state.contexts);
     let enc = read(&state.encoding);
     let version = open.doc.version();
@@ -182,11 +181,11 @@ async fn analyze_and_publish(
             if state.docs.version(uri) == Some(version) {
                 client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
             }
-            Some(analysis)
+            analysis
         }
         Err(e) => {
             client.log_message(MessageType::ERROR, format!("leakls: analysis of {} failed: {e}", uri.as_str())).await;
-            None
+            IncrementalAnalysis::default()
         }
     }
 }

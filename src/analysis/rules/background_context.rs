@@ -247,7 +247,7 @@ fn goroutine_of(call: Node) -> Option<Use> {
                 }
             }
             "go_statement" => {
-                let go_call = go::named_children(n).into_iter().find(|c| c.kind_name() == "call_expression")?;
+                let go_call = go::go_call(n)?;
                 let args = go_call.child_by_field_name("arguments")?;
                 return go::contains(args, call).then_some(Use::GoArgument(n));
             }
@@ -287,7 +287,7 @@ fn detach_fix(cx: &FileContext, call: Node, go_stmt: Node, use_site: &Use, ctx: 
     };
     let declaration =
         format!("{detached}, {cancel} := {pkg}.WithTimeout({pkg}.WithoutCancel({}), {time_pkg}.Minute)", ctx.expr);
-    let go_call = go::named_children(go_stmt).into_iter().find(|c| c.kind_name() == "call_expression")?;
+    let go_call = go::go_call(go_stmt)?;
     let function = go_call.child_by_field_name("function")?;
     let mut edits: Vec<TextEdit> = import_edit.into_iter().collect();
     if function.kind_name() == "func_literal" {

@@ -291,7 +291,7 @@ fn sender<'t>(
 ) -> Option<Option<Sender<'t>>> {
     let src = cx.source;
     let name = chan.name.as_str();
-    let call = go::named_children(go_stmt).into_iter().find(|n| n.kind_name() == "call_expression")?;
+    let call = go::go_call(go_stmt)?;
     let function = call.child_by_field_name("function").map(go::unparen)?;
     let args = go::call_args(call);
     // The channel's name inside the goroutine: a captured variable, or the
