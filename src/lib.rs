@@ -7,5 +7,6 @@
 pub mod analysis;
 pub mod cli;
 pub mod runtime;
+pub mod semantic;
 pub mod server;
 pub mod syntax;

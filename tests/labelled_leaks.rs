@@ -57,12 +57,19 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("commonpatterns.go", "func timeout(", "ch <- struct{}{}", "unreceived-send"),
 ];
 
+/// Findings on operations that are not the labelled leak but can block for good
+/// on another path of the same code (`docs/triage/labelled-leaks.md` says why).
+const ALSO_REPORTED: &[(&str, &str, &str, &str)] = &[
+    // `AddToQueue` after `Stop` waits for a receiver that has returned.
+    ("commonpatterns.go", "func (w worker) AddToQueue(", "w.ch <- item", "partner-stops-first"),
+];
+
 #[test]
 fn the_runtime_labelled_leaks_in_reach_are_reported_and_nothing_else() {
     let dir = leak_programs();
     let files = ["simple.go", "commonpatterns.go"];
     let mut expected = BTreeSet::new();
-    for (file, func, statement, rule) in EXPECTED {
+    for (file, func, statement, rule) in EXPECTED.iter().chain(ALSO_REPORTED) {
         let source =
             std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(file).display()));
         expected.insert((file.to_string(), line_of(&source, func, statement), rule.to_string()));

@@ -53,16 +53,31 @@ pub fn analyze(input: &AnalysisInput) -> Vec<Finding> {
         return Vec::new();
     }
     let cx = FileContext::new(input.source, input.tree, input.path, input.go_version, input.packages);
-    finish(input.source, input.tree, run_rules(&cx, input.settings))
+    finish(input.source, input.tree, run_rules(&cx, input.settings, Rules::All))
+}
+
+/// Which rules a run takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rules {
+    All,
+    /// Those whose findings in a function depend only on what its analysis looks at.
+    FunctionLocal,
+    /// Those that query the package model (see [`crate::analysis::Rule::package_wide`]).
+    PackageWide,
 }
 
 /// The enabled rules' findings over `cx`, at the configured severities, before
 /// [`finish`].
-pub(crate) fn run_rules(cx: &FileContext, settings: &RuleSettings) -> Vec<Finding> {
+pub(crate) fn run_rules(cx: &FileContext, settings: &RuleSettings, which: Rules) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in all_rules() {
         let meta = rule.meta();
-        if !settings.is_enabled(meta.name) || !meta.requires.met_by(cx) {
+        let wanted = match which {
+            Rules::All => true,
+            Rules::FunctionLocal => !rule.package_wide(),
+            Rules::PackageWide => rule.package_wide(),
+        };
+        if !wanted || !settings.is_enabled(meta.name) || !meta.requires.met_by(cx) {
             continue;
         }
         let start = findings.len();

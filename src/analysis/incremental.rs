@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 
-use super::engine::{AnalysisInput, RuleSettings, finish, is_generated, run_rules};
+use super::engine::{AnalysisInput, RuleSettings, Rules, finish, is_generated, run_rules};
 use super::finding::Finding;
 use super::go;
 use super::go::NodeKind;
@@ -195,7 +195,7 @@ impl IncrementalAnalysis {
             });
             known.cloned().unwrap_or_else(|| summarize_function(decl, input.source, path))
         };
-        let (findings, decls, redone) = match prepared {
+        let (mut findings, decls, redone) = match prepared {
             Some(p) => {
                 let redone = Redone::Functions(p.focus.iter().filter(|d| is_function_declaration(**d)).count());
                 let (findings, decls) = focused(input, p, summary_of);
@@ -220,6 +220,7 @@ impl IncrementalAnalysis {
                 .collect(),
             decls,
         });
+        findings.extend(package_findings(input));
         let findings = finish(input.source, input.tree, findings);
         Analysed { findings, summary, summary_facts_changed, redone }
     }
@@ -244,9 +245,19 @@ fn rule_findings(input: &AnalysisInput, cx: &FileContext) -> Vec<Finding> {
     if is_generated(input.source) {
         return Vec::new();
     }
-    let mut findings = run_rules(cx, input.settings);
+    let mut findings = run_rules(cx, input.settings, Rules::FunctionLocal);
     findings.sort_by_key(|f| f.range.start);
     findings
+}
+
+/// The package-wide rules' findings over the whole file: they rest on the
+/// package model, which any edit of the file may change.
+fn package_findings(input: &AnalysisInput) -> Vec<Finding> {
+    if is_generated(input.source) {
+        return Vec::new();
+    }
+    let cx = FileContext::new(input.source, input.tree, input.path, input.go_version, input.packages);
+    run_rules(&cx, input.settings, Rules::PackageWide)
 }
 
 fn whole_file<'t>(

@@ -8,9 +8,11 @@ pub mod config;
 pub mod engine;
 pub mod files;
 pub mod finding;
-pub mod go;
 pub mod gomod;
+/// Syntax helpers live under `syntax`; the rules reach them by this name.
+pub use crate::syntax::go;
 pub mod incremental;
+pub mod model_support;
 pub mod packages;
 pub mod rules;
 pub mod summary;

@@ -17,6 +17,7 @@ use dashmap::DashMap;
 use super::gomod::GoModule;
 use super::summary::{FunctionSummary, PackageSummary};
 
+use crate::semantic::{FileFacts, file_facts};
 use crate::syntax::parse_go;
 
 /// Files larger than this are not summarised (generated tables, not goroutine code).
@@ -41,6 +42,9 @@ pub struct Packages {
     /// Per directory: which files declare a package-level function of each name,
     /// read from the text (`func Name(` lines) without parsing.
     declarations: DashMap<PathBuf, Arc<HashMap<String, Vec<PathBuf>>>>,
+    /// One file's semantic facts by path, for the package models of the files
+    /// beside it (read from disk when first needed; open buffers stand in).
+    facts: DashMap<PathBuf, Arc<FileFacts>>,
     /// Counts changes to what lookups can answer (not lazy loads from disk, which
     /// always answer the same): an analysis that saw one generation can reuse
     /// its results while the generation stays put.
@@ -119,6 +123,43 @@ impl Packages {
         Some(summary)
     }
 
+    /// The facts of the files of `file`'s package: `own` (the file as analysed)
+    /// first, then every other `.go` file of its directory with the same package
+    /// clause, from the cache, open buffers or disk.
+    pub fn package_facts(&self, file: &Path, own: Arc<FileFacts>) -> Vec<Arc<FileFacts>> {
+        let package = own.package.clone();
+        let mut out = vec![own];
+        let Some(dir) = file.parent() else { return out };
+        for sibling in go_files_in(dir) {
+            if sibling == file {
+                continue;
+            }
+            if let Some(facts) = self.file_facts(&sibling)
+                && facts.package == package
+            {
+                out.push(facts);
+            }
+        }
+        out
+    }
+
+    /// Records a file's facts as analysed (an open buffer's, or a file `check`
+    /// has parsed), so that the files beside it need not read it again.
+    pub fn record_facts(&self, file: &Path, facts: Arc<FileFacts>) {
+        self.facts.insert(file.to_path_buf(), facts);
+    }
+
+    fn file_facts(&self, file: &Path) -> Option<Arc<FileFacts>> {
+        if let Some(hit) = self.facts.get(file) {
+            return Some(hit.clone());
+        }
+        let text = std::fs::read_to_string(file).ok()?;
+        let tree = parse_go(&text, None);
+        let facts = Arc::new(file_facts(&text, &tree, Arc::from(file)));
+        self.facts.insert(file.to_path_buf(), facts.clone());
+        Some(facts)
+    }
+
     /// Records an open editor buffer's summary.
     pub fn set_open_file(&self, file: &Path, summary: Arc<PackageSummary>) -> OpenFileUpdate {
         self.open.insert(file.to_path_buf(), ());
@@ -155,6 +196,7 @@ impl Packages {
     pub fn invalidate(&self, file: &Path) {
         if !self.open.contains_key(file) {
             self.by_file.remove(file);
+            self.facts.remove(file);
         }
         self.forget_dir(file);
         self.changed();
@@ -169,6 +211,7 @@ impl Packages {
     pub fn clear(&self) {
         self.declarations.clear();
         self.by_file.retain(|f, _| self.open.contains_key(f));
+        self.facts.retain(|f, _| self.open.contains_key(f));
         self.changed();
     }
 }

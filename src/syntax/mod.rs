@@ -4,6 +4,7 @@
 //! client's line/column encoding happens only at the LSP boundary via [`position`].
 
 pub mod document;
+pub mod go;
 pub mod parse;
 pub mod position;
 

@@ -2,6 +2,7 @@
 
 use std::cell::OnceCell;
 use std::path::Path;
+use std::sync::Arc;
 
 use tree_sitter::Tree;
 
@@ -12,15 +13,20 @@ use super::go::{self, Imports, NodeKind};
 use super::gomod::GoVersion;
 use super::packages::Packages;
 use super::summary::FunctionSummary;
+use crate::semantic::{self, Package};
 
 mod background_context;
 mod blocked_forever;
+mod cancel_never_called;
 mod loop_without_exit;
 mod lost_cancel;
+mod nil_field_channel;
+mod partner_stops_first;
 mod range_never_closed;
 mod ticker_not_stopped;
 mod time_after_in_loop;
 mod time_tick_leak;
+mod unmatched_field_channel;
 mod unreceived_send;
 mod unsent_receive;
 mod waitgroup_done_skipped;
@@ -77,6 +83,8 @@ pub struct FileContext<'a> {
     /// The functions, calls and goroutine starts, found in one walk the first
     /// time a rule asks (files no rule is interested in are never walked).
     lists: OnceCell<Lists<'a>>,
+    /// The semantic model of the file's package, built the first time a rule asks.
+    model: OnceCell<Package>,
 }
 
 #[derive(Default)]
@@ -128,7 +136,17 @@ impl<'a> FileContext<'a> {
         packages: Option<&'a Packages>,
     ) -> Self {
         let imports = Imports::of(tree.root_node(), source);
-        FileContext { source, tree, path, go_version, imports, packages, focus: None, lists: OnceCell::new() }
+        FileContext {
+            source,
+            tree,
+            path,
+            go_version,
+            imports,
+            packages,
+            focus: None,
+            lists: OnceCell::new(),
+            model: OnceCell::new(),
+        }
     }
 
     /// The context for some top-level declarations of a file (see [`FileContext::focus`]).
@@ -153,6 +171,7 @@ impl<'a> FileContext<'a> {
             packages: input.packages,
             focus: Some(focus),
             lists: OnceCell::from(lists),
+            model: OnceCell::new(),
         }
     }
 
@@ -162,6 +181,30 @@ impl<'a> FileContext<'a> {
             lists.collect(self.tree.root_node(), self.source);
             lists
         })
+    }
+
+    /// The semantic model of this file's package: this file as analysed (file 0
+    /// of the model) and, through `packages`, the other files of its directory
+    /// with the same package clause.
+    pub fn package_model(&self) -> &Package {
+        self.model.get_or_init(|| {
+            let path: Arc<Path> = Arc::from(self.path.unwrap_or(Path::new("")));
+            let own = Arc::new(semantic::file_facts(self.source, self.tree, path));
+            let files = match (self.packages, self.path) {
+                (Some(packages), Some(path)) => {
+                    packages.record_facts(path, own.clone());
+                    packages.package_facts(path, own)
+                }
+                _ => vec![own],
+            };
+            Package::new(files)
+        })
+    }
+
+    /// The package model when every file of it could be read whole: rules that
+    /// reason about what the package does not do say nothing otherwise.
+    pub fn complete_package_model(&self) -> Option<&Package> {
+        Some(self.package_model()).filter(|pkg| !pkg.truncated)
     }
 
     /// Every function declaration, method and function literal (in focus), in source order.
@@ -251,6 +294,12 @@ impl<'a> FileContext<'a> {
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>);
+    /// Whether the rule's findings rest on the package model (any function or
+    /// file of the package may change them), so an incremental analysis runs
+    /// it over the whole file every time instead of over the edited functions.
+    fn package_wide(&self) -> bool {
+        false
+    }
 }
 
 static RULES: &[&dyn Rule] = &[
@@ -265,6 +314,10 @@ static RULES: &[&dyn Rule] = &[
     &loop_without_exit::LoopWithoutExit,
     &time_tick_leak::TimeTickLeak,
     &time_after_in_loop::TimeAfterInLoop,
+    &cancel_never_called::CancelNeverCalled,
+    &unmatched_field_channel::UnmatchedFieldChannel,
+    &nil_field_channel::NilFieldChannel,
+    &partner_stops_first::PartnerStopsFirst,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {

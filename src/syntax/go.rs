@@ -1,6 +1,6 @@
-//! Helpers over tree-sitter-go syntax trees shared by the rules.
+//! Helpers over tree-sitter-go syntax trees shared by the semantic model and the rules.
 //!
-//! The rules are syntactic: they see names, not types. These helpers keep the
+//! They see names, not types. These helpers keep the
 //! name-based reasoning in one place (which identifier is a use of which local,
 //! which call is `time.NewTicker` under the file's import name for `time`).
 

@@ -1,0 +1,3 @@
+module example.com/fixtures/cancelnevercalled
+
+go 1.25

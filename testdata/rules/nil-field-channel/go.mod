@@ -1,0 +1,3 @@
+module example.com/fixtures/nilfieldchannel
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/fixtures/partnerstopsfirst
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/fixtures/unmatchedfieldchannel
+
+go 1.25
