@@ -149,25 +149,73 @@ impl std::fmt::Display for FileError {
 
 /// Reads, parses and analyses one file.
 pub fn analyze_path(path: &Path, contexts: &ContextCache, packages: &Packages) -> Result<FileReport, FileError> {
+    Ok(analyze_parsed(parse_path(path)?, contexts, packages))
+}
+
+/// A file read and parsed, not yet analysed.
+struct Parsed {
+    path: PathBuf,
+    source: String,
+    tree: tree_sitter::Tree,
+    parse_time: Duration,
+}
+
+fn parse_path(path: &Path) -> Result<Parsed, FileError> {
     let bytes = std::fs::read(path).map_err(|e| FileError::Unreadable(path.to_path_buf(), e))?;
     let source = String::from_utf8(bytes).map_err(|_| FileError::NotUtf8(path.to_path_buf()))?;
-    let dir = contexts.context_for(path);
-    let go_version = dir.module.and_then(|m| m.go_version);
-    let settings = &*dir.settings;
     let started = Instant::now();
     let tree = parse_go(&source, None);
-    let parse_time = started.elapsed();
+    Ok(Parsed { path: path.to_path_buf(), source, tree, parse_time: started.elapsed() })
+}
+
+fn analyze_parsed(parsed: Parsed, contexts: &ContextCache, packages: &Packages) -> FileReport {
+    let Parsed { path, source, tree, parse_time } = parsed;
+    let dir = contexts.context_for(&path);
+    let go_version = dir.module.and_then(|m| m.go_version);
     let started = Instant::now();
     let findings = analyze(&AnalysisInput {
         source: &source,
         tree: &tree,
-        path: Some(path),
+        path: Some(&path),
         go_version,
-        settings,
+        settings: &dir.settings,
         packages: Some(packages),
     });
-    let analysis_time = started.elapsed();
-    Ok(FileReport { path: path.to_path_buf(), source, findings, parse_time, analysis_time })
+    FileReport { path, source, findings, parse_time, analysis_time: started.elapsed() }
+}
+
+/// Analyses `files` in parallel, in their order. A directory's files are
+/// parsed first and then analysed one after the other: the package model of
+/// the directory is built from those trees (no file is parsed twice) and shared
+/// by its files, and both are dropped once the directory is done.
+pub fn analyze_paths(
+    files: &[PathBuf],
+    contexts: &ContextCache,
+    packages: &Packages,
+) -> Vec<Result<FileReport, FileError>> {
+    use rayon::prelude::*;
+    // Paths sort a directory's files around its subdirectories: group by parent.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by(|&a, &b| (files[a].parent(), &files[a]).cmp(&(files[b].parent(), &files[b])));
+    let mut results: Vec<_> = order
+        .chunk_by(|&a, &b| files[a].parent() == files[b].parent())
+        .collect::<Vec<_>>()
+        .par_iter()
+        .flat_map_iter(|dir_files| {
+            let parsed: Vec<_> = dir_files.iter().map(|&i| (i, parse_path(&files[i]))).collect();
+            for p in parsed.iter().filter_map(|(_, p)| p.as_ref().ok()) {
+                packages.offer_parsed(&p.path, &p.source, &p.tree);
+            }
+            let reports: Vec<_> =
+                parsed.into_iter().map(|(i, p)| (i, p.map(|p| analyze_parsed(p, contexts, packages)))).collect();
+            if let Some(dir) = files[dir_files[0]].parent() {
+                packages.release_dir(dir);
+            }
+            reports
+        })
+        .collect();
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]

@@ -1,15 +1,12 @@
 //! What the package-wide rules share when they turn the semantic model's
-//! answers into findings: which file of the model is the analysed one, and
-//! related locations that may point into the package's other files.
+//! answers into findings: the operations on a channel by kind, and related
+//! locations that may point into the package's other files.
 
 use std::ops::Range;
 
 use super::finding::Related;
 use super::rules::FileContext;
 use crate::semantic::{FuncRef, Op, OpKind, OpRef, Package, Place, ReceiveForm};
-
-/// The analysed file's index in [`FileContext::package_model`].
-pub const OWN_FILE: u32 = 0;
 
 /// A related location at `(file, range)` of the model: in the analysed file,
 /// or in another file of the package by its path.
@@ -20,7 +17,7 @@ pub fn related_in(
     message: impl Into<String>,
 ) -> Option<Related> {
     let (file, range) = at?;
-    let path = if file == OWN_FILE {
+    let path = if file == cx.model_file() {
         None
     } else {
         let other = pkg.files.get(file as usize)?;
@@ -68,10 +65,11 @@ pub fn channel_ops(pkg: &Package, place: &Place) -> ChannelOps {
     ops
 }
 
-/// The struct-field channels of the package, with their operations.
-pub fn field_channels(pkg: &Package) -> Vec<(&Place, ChannelOps)> {
-    pkg.places()
-        .into_iter()
+/// The struct-field channels of the package with an operation in the analysed
+/// file, with their operations.
+pub fn field_channels<'p>(cx: &FileContext, pkg: &'p Package) -> Vec<(&'p Place, ChannelOps)> {
+    pkg.places_touching(cx.model_file())
+        .iter()
         .filter(|p| matches!(p, Place::Field { .. }))
         .filter(|p| pkg.place_type(p).is_some_and(|t| t.is_chan()))
         .map(|p| (p, channel_ops(pkg, p)))

@@ -17,7 +17,7 @@ use dashmap::DashMap;
 use super::gomod::GoModule;
 use super::summary::{FunctionSummary, PackageSummary};
 
-use crate::semantic::{FileFacts, file_facts};
+use crate::semantic::{FileFacts, Package, file_facts, source_hash};
 use crate::syntax::parse_go;
 
 /// Files larger than this are not summarised (generated tables, not goroutine code).
@@ -33,6 +33,9 @@ pub struct OpenFileUpdate {
     pub generation_before: Option<u64>,
 }
 
+/// A package model and the facts of the files it was built from.
+type BuiltModel = (Vec<Arc<FileFacts>>, Arc<Package>);
+
 #[derive(Default)]
 pub struct Packages {
     /// One file's summary by path: files read from disk, and open editor buffers,
@@ -45,6 +48,12 @@ pub struct Packages {
     /// One file's semantic facts by path, for the package models of the files
     /// beside it (read from disk when first needed; open buffers stand in).
     facts: DashMap<PathBuf, Arc<FileFacts>>,
+    /// The last model built per directory and package clause, with the facts
+    /// it was built from: reused while every file's facts stay the same.
+    models: DashMap<(PathBuf, String), BuiltModel>,
+    /// Files `check` has parsed and is about to analyse: their facts are read
+    /// from these trees instead of parsing the files again.
+    parsed: DashMap<PathBuf, (Arc<str>, tree_sitter::Tree)>,
     /// Counts changes to what lookups can answer (not lazy loads from disk, which
     /// always answer the same): an analysis that saw one generation can reuse
     /// its results while the generation stays put.
@@ -114,48 +123,92 @@ impl Packages {
         if let Some(hit) = self.by_file.get(file) {
             return Some(hit.clone());
         }
-        let text = std::fs::read_to_string(file).ok()?;
-        let tree = parse_go(&text, None);
         let mut summary = PackageSummary::default();
-        summary.add_file(&text, &tree, file);
+        match self.parsed.get(file) {
+            Some(lent) => summary.add_file(&lent.0, &lent.1, file),
+            None => {
+                let text = std::fs::read_to_string(file).ok()?;
+                summary.add_file(&text, &parse_go(&text, None), file);
+            }
+        }
         let summary = Arc::new(summary);
         self.by_file.insert(file.to_path_buf(), summary.clone());
         Some(summary)
     }
 
-    /// The facts of the files of `file`'s package: `own` (the file as analysed)
-    /// first, then every other `.go` file of its directory with the same package
-    /// clause, from the cache, open buffers or disk.
-    pub fn package_facts(&self, file: &Path, own: Arc<FileFacts>) -> Vec<Arc<FileFacts>> {
-        let package = own.package.clone();
-        let mut out = vec![own];
-        let Some(dir) = file.parent() else { return out };
-        for sibling in go_files_in(dir) {
-            if sibling == file {
-                continue;
+    /// The semantic model of the package of `file`, whose text (`source`, parsed
+    /// as `tree`) may be an editor buffer's: the files of its directory with the
+    /// same package clause, in path order, and the index of `file` among them.
+    /// Facts of files not open in an editor are cached by text, so that the
+    /// files of a directory checked one after the other share one model.
+    pub fn package_model(&self, file: &Path, source: &str, tree: &tree_sitter::Tree) -> (Arc<Package>, u32) {
+        let hash = source_hash(source);
+        let own = match self.facts.get(file) {
+            Some(hit) if hit.source_hash == hash => hit.clone(),
+            _ => {
+                let facts = Arc::new(file_facts(source, tree, Arc::from(file)));
+                self.facts.insert(file.to_path_buf(), facts.clone());
+                facts
             }
-            if let Some(facts) = self.file_facts(&sibling)
+        };
+        let package = own.package.clone();
+        let Some(dir) = file.parent() else {
+            return (Arc::new(Package::new(vec![own])), 0);
+        };
+        let mut files = Vec::new();
+        let mut own_index = None;
+        for path in go_files_in(dir) {
+            if path == file {
+                own_index = Some(files.len() as u32);
+                files.push(own.clone());
+            } else if let Some(facts) = self.file_facts(&path)
                 && facts.package == package
             {
-                out.push(facts);
+                files.push(facts);
             }
         }
-        out
+        // A file not on disk (a new buffer) or too large to list still comes first.
+        let own_index = own_index.unwrap_or_else(|| {
+            files.insert(0, own);
+            0
+        });
+        let key = (dir.to_path_buf(), package);
+        if let Some(hit) = self.models.get(&key)
+            && hit.0.len() == files.len()
+            && hit.0.iter().zip(&files).all(|(a, b)| Arc::ptr_eq(a, b))
+        {
+            return (hit.1.clone(), own_index);
+        }
+        let model = Arc::new(Package::new(files.clone()));
+        self.models.insert(key, (files, model.clone()));
+        (model, own_index)
     }
 
-    /// Records a file's facts as analysed (an open buffer's, or a file `check`
-    /// has parsed), so that the files beside it need not read it again.
-    pub fn record_facts(&self, file: &Path, facts: Arc<FileFacts>) {
-        self.facts.insert(file.to_path_buf(), facts);
+    /// Lends a parsed file, for the facts of its package (see `release_dir`).
+    pub fn offer_parsed(&self, file: &Path, source: &str, tree: &tree_sitter::Tree) {
+        self.parsed.insert(file.to_path_buf(), (Arc::from(source), tree.clone()));
+    }
+
+    /// Forgets the facts, models and lent trees of a directory's files that no
+    /// editor has open (`check` is done with the directory).
+    pub fn release_dir(&self, dir: &Path) {
+        self.parsed.retain(|f, _| f.parent() != Some(dir));
+        self.facts.retain(|f, _| f.parent() != Some(dir) || self.open.contains_key(f));
+        self.models.retain(|(d, _), _| d != dir);
     }
 
     fn file_facts(&self, file: &Path) -> Option<Arc<FileFacts>> {
         if let Some(hit) = self.facts.get(file) {
             return Some(hit.clone());
         }
-        let text = std::fs::read_to_string(file).ok()?;
-        let tree = parse_go(&text, None);
-        let facts = Arc::new(file_facts(&text, &tree, Arc::from(file)));
+        let facts = match self.parsed.get(file) {
+            Some(lent) => Arc::new(file_facts(&lent.0, &lent.1, Arc::from(file))),
+            None => {
+                let text = std::fs::read_to_string(file).ok()?;
+                let tree = parse_go(&text, None);
+                Arc::new(file_facts(&text, &tree, Arc::from(file)))
+            }
+        };
         self.facts.insert(file.to_path_buf(), facts.clone());
         Some(facts)
     }
@@ -198,6 +251,9 @@ impl Packages {
             self.by_file.remove(file);
             self.facts.remove(file);
         }
+        if let Some(dir) = file.parent() {
+            self.models.retain(|(d, _), _| d != dir);
+        }
         self.forget_dir(file);
         self.changed();
     }
@@ -212,6 +268,7 @@ impl Packages {
         self.declarations.clear();
         self.by_file.retain(|f, _| self.open.contains_key(f));
         self.facts.retain(|f, _| self.open.contains_key(f));
+        self.models.clear();
         self.changed();
     }
 }

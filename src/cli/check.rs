@@ -9,11 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::output::Style;
-use crate::analysis::files::{ContextCache, FileReport, analyze_path, go_files};
+use crate::analysis::files::{ContextCache, FileReport, analyze_path, analyze_paths, go_files};
 use crate::analysis::packages::Packages;
 use crate::analysis::{Applicability, Finding, Related, apply_fixes};
 
@@ -65,7 +64,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let contexts = ContextCache::new(overlay);
     // Shared by every file: a package is summarised once, when a rule first needs it.
     let packages = Packages::default();
-    let results: Vec<_> = files.par_iter().map(|f| analyze_path(f, &contexts, &packages)).collect();
+    let results = analyze_paths(&files, &contexts, &packages);
     let config_problems = contexts.problems();
     for p in &config_problems {
         eprintln!("leakls: config: {p}");

@@ -37,6 +37,7 @@ pub fn file_facts(source: &str, tree: &Tree, path: Arc<Path>) -> FileFacts {
         src: source,
         facts: FileFacts {
             path,
+            source_hash: source_hash(source),
             package: go::package_name(root, source).unwrap_or_default().to_string(),
             imports,
             types: Vec::new(),
@@ -404,11 +405,18 @@ impl<'s> Extractor<'s> {
                 {
                     return Value::Imported { package: path.to_string(), name: field };
                 }
-                match self.value(operand) {
-                    Value::Unknown => Value::Unknown,
-                    base => Value::Select(Box::new(base), field),
-                }
+                // An unknown base is kept: the package counts selections it
+                // cannot resolve, which may be of any of its fields of that name.
+                Value::Select(Box::new(self.value(operand)), field)
             }
+            "type_assertion_expression" => match node.child_by_field_name("type") {
+                Some(t) => Value::Typed(self.ty(t)),
+                None => Value::Unknown,
+            },
+            "index_expression" => match node.child_by_field_name("operand") {
+                Some(o) => Value::Elem(Box::new(self.value(o))),
+                None => Value::Unknown,
+            },
             "call_expression" => {
                 let callee = self.callee(node);
                 match &callee {
@@ -682,7 +690,15 @@ impl<'s> Extractor<'s> {
             }
         }
         if matches!(place, Value::Local(_) | Value::Select(..) | Value::Global(_)) {
-            let kind = assignment_kind(value.as_ref().map(|v| self.through_fresh_local(v)));
+            let mut kind = assignment_kind(value.as_ref());
+            // A fresh local cancel func stored away is the cancel func itself; a
+            // local channel stored away is another name for one channel (not followed).
+            if kind == OpKind::Assign
+                && let Some(v) = value.as_ref()
+                && assignment_kind(Some(self.through_fresh_local(v))) == OpKind::AssignCancel
+            {
+                kind = OpKind::AssignCancel;
+            }
             self.op(kind, place, stmt);
         } else if target.kind_name() == "unary_expression" {
             // `*p = v`: every field of what p points at.
@@ -729,9 +745,11 @@ impl<'s> Extractor<'s> {
                             x.loops.pop();
                         }
                         if let Some(left) = child.child_by_field_name("left") {
-                            for name in go::named_children(left) {
+                            let ranged = child.child_by_field_name("right").map(|r| Box::new(x.value(r)));
+                            for (i, name) in go::named_children(left).into_iter().enumerate() {
                                 if name.kind_name() == "identifier" {
-                                    x.declare(name, None, None);
+                                    let init = ranged.clone().map(if i == 0 { Value::RangeKey } else { Value::Elem });
+                                    x.declare(name, None, init);
                                 }
                             }
                         }
@@ -771,9 +789,15 @@ impl<'s> Extractor<'s> {
                         .and_then(|c| c.child_by_field_name("channel"))
                         .map(|ch| self.value(ch));
                     let body_start = comm.map(|c| c.end_byte()).unwrap_or(case.start_byte());
-                    let within = |r: &std::ops::Range<usize>| r.start >= body_start && r.end <= case.end_byte();
-                    let leaves_loop = exits.iter().any(within);
-                    let leaves_function = case_returns(case, body_start, self.src);
+                    let own = case_statements(case, body_start);
+                    let leaves_function = own.iter().any(|s| s.kind_name() == "return_statement");
+                    let jumps = own.iter().filter(|s| {
+                        matches!(
+                            s.kind_name(),
+                            "return_statement" | "break_statement" | "goto_statement" | "continue_statement"
+                        )
+                    });
+                    let leaves_loop = jumps.into_iter().any(|s| exits.contains(&s.byte_range()));
                     let header_end = comm.map(|c| c.end_byte() + 1).unwrap_or(case.start_byte()).min(case.end_byte());
                     cases.push(Case {
                         range: case.start_byte()..header_end,
@@ -859,36 +883,57 @@ impl<'s> Extractor<'s> {
     fn composite(&mut self, node: Node, d: usize) {
         self.children(node, d);
         let Some(ty) = node.child_by_field_name("type").map(|t| self.ty(t)) else { return };
-        let Some(body) = node.child_by_field_name("body") else { return };
+        if let Some(body) = node.child_by_field_name("body") {
+            self.literal_elements(body, ty, 0);
+        }
+    }
+
+    /// The elements of a composite literal of type `ty`: a struct's fields
+    /// set by name or all at once, or, for slices, arrays and maps, the
+    /// elements whose type is elided (`[]T{{done: make(chan bool)}}`).
+    fn literal_elements(&mut self, body: Node, ty: Ty, depth: usize) {
+        if depth > MAX_DEPTH {
+            self.facts.truncated = true;
+            return;
+        }
+        let element_ty = ty.pointee().element();
         let fresh = Value::New(ty);
         for element in go::named_children(body) {
-            match element.kind_name() {
-                "keyed_element" => {
-                    let parts = go::named_children(element);
-                    let (Some(key), Some(value)) = (parts.first(), parts.get(1)) else { continue };
-                    let key = go::named_children(*key).into_iter().next().unwrap_or(*key);
-                    if !matches!(key.kind_name(), "identifier" | "field_identifier") {
-                        continue; // a map or slice literal
-                    }
-                    let value = go::named_children(*value).into_iter().next().unwrap_or(*value);
+            let parts = go::named_children(element);
+            let (key, value) = match element.kind_name() {
+                "keyed_element" => (parts.first().copied(), parts.get(1).copied()),
+                "literal_element" => (None, Some(element)),
+                _ => continue,
+            };
+            let Some(value) = value.map(|v| go::named_children(v).into_iter().next().unwrap_or(v)) else { continue };
+            if let Some(elem) = &element_ty {
+                if value.kind_name() == "literal_value" {
+                    self.literal_elements(value, elem.clone(), depth + 1);
+                } else if Self::is_trackable(value) {
+                    self.op(OpKind::Escape, self.value(value), value);
+                }
+                continue;
+            }
+            match key.map(|k| go::named_children(k).into_iter().next().unwrap_or(k)) {
+                Some(key) if matches!(key.kind_name(), "identifier" | "field_identifier") => {
                     let target = Value::Select(Box::new(fresh.clone()), text(key, self.src).to_string());
                     let kind = assignment_kind(Some(&self.value(value)));
                     self.op(kind, target, element);
-                    if Self::is_trackable(value) {
-                        self.op(OpKind::Escape, self.value(value), value);
-                    }
                 }
-                "literal_element" => {
-                    let value = go::named_children(element).into_iter().next().unwrap_or(element);
-                    if Self::is_trackable(value) {
-                        self.op(OpKind::Escape, self.value(value), value);
-                    }
-                    self.op(OpKind::AssignAll, fresh.clone(), element);
-                }
-                _ => {}
+                Some(_) => continue,
+                None => self.op(OpKind::AssignAll, fresh.clone(), element),
+            }
+            if Self::is_trackable(value) {
+                self.op(OpKind::Escape, self.value(value), value);
             }
         }
     }
+}
+
+/// A hash of a file's text (see [`FileFacts::source_hash`]).
+pub fn source_hash(source: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x1ea6).hash_one(source)
 }
 
 /// What assigning `value` does to its target.
@@ -911,14 +956,16 @@ fn is_sync_method(name: &str) -> bool {
     matches!(name, "Stop" | "Reset" | "Add" | "Done" | "Wait" | "Go" | "Lock" | "Unlock" | "RLock" | "RUnlock")
 }
 
-/// Whether the statements of a select case after `body_start` return or end the goroutine.
-fn case_returns(case: Node, body_start: usize, src: &str) -> bool {
-    let mut found = false;
-    go::walk_own(case, |n| {
-        if found || n.start_byte() < body_start {
-            return;
+/// The statements of a select case's own body (after its communication), not
+/// those nested in an `if` or a loop inside it.
+fn case_statements(case: Node, body_start: usize) -> Vec<Node> {
+    let mut out = Vec::new();
+    for child in go::named_children(case).into_iter().filter(|c| c.start_byte() >= body_start) {
+        if child.kind_name() == "statement_list" {
+            out.extend(go::named_children(child));
+        } else {
+            out.push(child);
         }
-        found = n.kind_name() == "return_statement" || go::is_exiting_call(n, src);
-    });
-    found
+    }
+    out
 }

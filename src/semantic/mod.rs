@@ -18,7 +18,7 @@ mod extract;
 mod model;
 mod package;
 
-pub use extract::file_facts;
+pub use extract::{file_facts, source_hash};
 pub use model::*;
 pub use package::{CallRef, Initialisations, OpRef, Package, Place, Uses, is_exported};
 

@@ -32,6 +32,56 @@ pub enum ChanDir {
 }
 
 impl Ty {
+    /// A type from its text, as far as the model needs it: pointers, channels
+    /// and the names of the package's own types (qualified names keep the
+    /// qualifier as written).
+    pub fn parse(text: &str) -> Ty {
+        let text = text.trim();
+        if let Some(rest) = text.strip_prefix('*') {
+            return Ty::Pointer(Box::new(Ty::parse(rest)));
+        }
+        for (prefix, dir) in [("<-chan ", ChanDir::Receive), ("chan<- ", ChanDir::Send), ("chan ", ChanDir::Both)] {
+            if let Some(elem) = text.strip_prefix(prefix) {
+                return Ty::Chan { dir, elem: elem.trim().to_string() };
+            }
+        }
+        let base = text.split('[').next().unwrap_or(text);
+        let is_name = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
+        match base.split_once('.') {
+            None if is_name(base) && !base.is_empty() => Ty::Named { package: None, name: base.to_string() },
+            Some((p, n)) if is_name(p) && is_name(n) => Ty::Named { package: Some(p.to_string()), name: n.to_string() },
+            _ => Ty::Other(text.to_string()),
+        }
+    }
+
+    /// The element type of a channel, slice, array or map type.
+    pub fn element(&self) -> Option<Ty> {
+        match self {
+            Ty::Chan { elem, .. } => Some(Ty::parse(elem)),
+            Ty::Other(text) => {
+                let rest = if let Some(inner) = text.strip_prefix("map[") {
+                    // Past the key's closing bracket.
+                    let mut depth = 1;
+                    let end = inner.char_indices().find_map(|(i, c)| {
+                        depth += match c {
+                            '[' => 1,
+                            ']' => -1,
+                            _ => 0,
+                        };
+                        (depth == 0).then_some(i)
+                    })?;
+                    &inner[end + 1..]
+                } else if text.starts_with('[') {
+                    &text[text.find(']')? + 1..]
+                } else {
+                    return None;
+                };
+                Some(Ty::parse(rest))
+            }
+            _ => None,
+        }
+    }
+
     /// The type behind any number of pointers.
     pub fn pointee(&self) -> &Ty {
         match self {
@@ -202,6 +252,14 @@ pub enum Value {
     Make(Ty, Capacity),
     /// `T{...}`, `&T{...}`, `new(T)`: a fresh value of a type.
     New(Ty),
+    /// Some value of a type, not a fresh one: a type assertion `x.(*T)`.
+    Typed(Ty),
+    /// An element of a slice, array or map (`s[i]`, the second variable of
+    /// `for _, v := range s`).
+    Elem(Box<Value>),
+    /// The first variable of `for x := range v`: an element when `v` is a
+    /// channel, an index or key otherwise.
+    RangeKey(Box<Value>),
     /// A value of an imported package's member (`time.Second`, `pkg.Var`).
     Imported {
         package: String,
@@ -321,10 +379,12 @@ pub struct Case {
     pub receives: Option<Value>,
     /// Sends: on what.
     pub sends: Option<Value>,
-    /// Its body leaves the innermost loop around the select (return, break to
-    /// the loop, a goroutine-ending call).
+    /// Its body always leaves the innermost loop around the select: one of its
+    /// own statements (not one nested in an `if`) is a `return` or a jump out
+    /// of the loop. Calls that end the goroutine or the process (`t.Fatal`,
+    /// `os.Exit`) do not count: they are failure paths, not a way to stop.
     pub leaves_loop: bool,
-    /// Its body returns from the function (or ends the goroutine).
+    /// Its body always returns from the function (as above).
     pub leaves_function: bool,
 }
 
@@ -363,6 +423,9 @@ pub enum CallMode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileFacts {
     pub path: Arc<Path>,
+    /// A hash of the text the facts were read from: facts cached for a file
+    /// are reused only for the same text.
+    pub source_hash: u64,
     pub package: String,
     pub imports: Vec<Import>,
     pub types: Vec<TypeDecl>,

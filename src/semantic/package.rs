@@ -86,8 +86,13 @@ pub struct Package {
     methods: HashMap<(String, String), Option<FuncRef>>,
     globals: HashMap<String, Option<(u32, u32)>>,
     by_place: HashMap<Place, Vec<OpRef>>,
+    /// Field names selected on values whose type the model cannot derive: any
+    /// field of that name may be operated on there, unseen.
+    unresolved_fields: HashSet<String>,
     /// Types some value of which is set whole (`T{a, b}`, `*p = v`): every field initialised.
     assigned_whole: HashSet<String>,
+    /// Per file, the synchronisation objects whose uses touch it.
+    touching: std::sync::OnceLock<Vec<Vec<Place>>>,
     /// Some file's nesting was too deep to follow.
     pub truncated: bool,
 }
@@ -110,6 +115,8 @@ impl Package {
             globals: HashMap::new(),
             by_place: HashMap::new(),
             assigned_whole: HashSet::new(),
+            unresolved_fields: HashSet::new(),
+            touching: std::sync::OnceLock::new(),
         };
         for (fi, file) in pkg.files.iter().enumerate() {
             let fi = fi as u32;
@@ -134,6 +141,7 @@ impl Package {
         }
         let mut by_place: HashMap<Place, Vec<OpRef>> = HashMap::new();
         let mut assigned_whole = HashSet::new();
+        let mut unresolved_fields = HashSet::new();
         for (fi, file) in pkg.files.iter().enumerate() {
             for (oi, op) in file.ops.iter().enumerate() {
                 if op.kind == OpKind::AssignAll {
@@ -144,13 +152,22 @@ impl Package {
                     }
                     continue;
                 }
-                if let Some(place) = pkg.place_of(fi as u32, &op.target) {
-                    by_place.entry(place).or_default().push(OpRef { file: fi as u32, op: oi as u32 });
+                match pkg.place_of(fi as u32, &op.target) {
+                    Some(place) => by_place.entry(place).or_default().push(OpRef { file: fi as u32, op: oi as u32 }),
+                    None => {
+                        if let Value::Select(base, name) = &op.target
+                            && !is_foreign(base)
+                            && pkg.type_of(fi as u32, base).is_none()
+                        {
+                            unresolved_fields.insert(name.clone());
+                        }
+                    }
                 }
             }
         }
         pkg.by_place = by_place;
         pkg.assigned_whole = assigned_whole;
+        pkg.unresolved_fields = unresolved_fields;
         pkg
     }
 
@@ -319,7 +336,12 @@ impl Package {
                 Some(field.ty.clone())
             }
             Value::Call(callee, index) => self.result_type(file, callee, *index, depth + 1),
-            Value::Make(ty, _) | Value::New(ty) => Some(ty.clone()),
+            Value::Make(ty, _) | Value::New(ty) | Value::Typed(ty) => Some(ty.clone()),
+            Value::Elem(of) => self.type_at(file, of, depth + 1)?.pointee().element(),
+            Value::RangeKey(of) => match self.type_at(file, of, depth + 1)? {
+                chan @ Ty::Chan { .. } => chan.element(),
+                _ => None,
+            },
             Value::Imported { .. } | Value::Literal(_) | Value::Unknown => None,
         }
     }
@@ -412,6 +434,29 @@ impl Package {
         self.by_place.get(place).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// The synchronisation objects (channels, contexts, cancel funcs, timers,
+    /// WaitGroups, mutexes) with an operation in `file`, directly or through a
+    /// call of the package, in a stable order: what a rule reporting in that
+    /// file looks at. Computed for every file at once, the first time.
+    pub fn places_touching(&self, file: u32) -> &[Place] {
+        let touching = self.touching.get_or_init(|| {
+            let mut per_file = vec![Vec::new(); self.files.len()];
+            for place in self.places() {
+                if self.place_type(place).and_then(|t| t.sync_kind()).is_none() {
+                    continue;
+                }
+                let mut files: Vec<u32> = self.uses(place).ops.iter().map(|r| r.file).collect();
+                files.sort_unstable();
+                files.dedup();
+                for f in files {
+                    per_file[f as usize].push(place.clone());
+                }
+            }
+            per_file
+        });
+        touching.get(file as usize).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// Every place with operations, in a stable order.
     pub fn places(&self) -> Vec<&Place> {
         let mut places: Vec<&Place> = self.by_place.keys().collect();
@@ -479,6 +524,25 @@ impl Package {
             .collect()
     }
 
+    /// Whether the package runs a function in a way it can see: a declared
+    /// function or method, or a literal that is called, deferred or started
+    /// right where it is written or through a local that holds it (and so do
+    /// the literals it is nested in). A literal handed to other code (a
+    /// callback, a field) runs at a time nobody here knows, maybe never.
+    pub fn runs_visibly(&self, f: FuncRef) -> bool {
+        let function = self.function(f);
+        if function.kind != FunctionKind::Literal {
+            return true;
+        }
+        let file = &self.files[f.file as usize];
+        let called = file.calls.iter().any(|c| match &c.callee {
+            Callee::Literal(i) => *i == f.func,
+            Callee::Local(r) => self.resolve_callee(f.file, &Callee::Local(*r)) == Some(f),
+            _ => c.mode == CallMode::GroupGo && c.args.first() == Some(&Value::Literal(f.func)),
+        });
+        called && function.parent.is_none_or(|p| self.runs_visibly(FuncRef { file: f.file, func: p }))
+    }
+
     /// Whether a function runs as a goroutine of its own (some `go` starts it).
     pub fn runs_as_goroutine(&self, f: FuncRef) -> bool {
         self.goroutine_starts().iter().any(|(_, started)| *started == Some(f))
@@ -538,10 +602,12 @@ impl Package {
         function.returns_field.is_some() && !function.name.as_deref().is_some_and(is_exported)
     }
 
-    /// Exported fields and variables can be used by other packages.
+    /// Exported fields and variables can be used by other packages, and a field
+    /// may be used where a value of unknown type selects its name.
     fn reachable_from_outside(&self, place: &Place) -> bool {
         match place {
-            Place::Field { name, .. } | Place::Global(name) => is_exported(name),
+            Place::Field { name, .. } => is_exported(name) || self.unresolved_fields.contains(name),
+            Place::Global(name) => is_exported(name),
             Place::TimerChannel(inner) | Place::Done(inner) => self.reachable_from_outside(inner),
             Place::Local { .. } => false,
         }
@@ -613,6 +679,16 @@ impl Package {
             Place::TimerChannel(_) => Some(Ty::Chan { dir: ChanDir::Receive, elem: "time.Time".into() }),
             Place::Done(_) => Some(Ty::Chan { dir: ChanDir::Receive, elem: "struct{}".into() }),
         }
+    }
+}
+
+/// Whether a value comes from another package (its fields are that package's).
+fn is_foreign(value: &Value) -> bool {
+    match value {
+        Value::Imported { .. } => true,
+        Value::Select(base, _) | Value::Elem(base) | Value::RangeKey(base) => is_foreign(base),
+        Value::Call(callee, _) => matches!(&**callee, Callee::Imported { .. }),
+        _ => false,
     }
 }
 

@@ -5,7 +5,7 @@
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go;
-use crate::analysis::model_support::{OWN_FILE, related_in};
+use crate::analysis::model_support::related_in;
 use crate::semantic::{OpKind, Package, Place, SyncKind};
 
 pub struct CancelNeverCalled;
@@ -32,7 +32,7 @@ impl Rule for CancelNeverCalled {
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
         let Some(pkg) = cx.complete_package_model() else { return };
-        for place in pkg.places() {
+        for place in pkg.places_touching(cx.model_file()) {
             let Place::Field { owner, name } = place else { continue };
             if pkg.place_type(place).and_then(|t| t.sync_kind()) != Some(SyncKind::CancelFunc) {
                 continue;
@@ -42,7 +42,7 @@ impl Rule for CancelNeverCalled {
             if uses.escapes || called {
                 continue;
             }
-            for r in uses.ops.iter().filter(|r| r.file == OWN_FILE) {
+            for r in uses.ops.iter().filter(|r| r.file == cx.model_file()) {
                 let op = pkg.op(*r);
                 if op.kind != OpKind::AssignCancel {
                     continue;
@@ -69,7 +69,7 @@ impl Rule for CancelNeverCalled {
 /// this file declares one with a named receiver.
 fn call_in_closer(cx: &FileContext, pkg: &Package, owner: &str, field: &str) -> Option<Fix> {
     let (method, closer) = CLOSERS.iter().find_map(|c| Some((*c, pkg.method(owner, c)?)))?;
-    if closer.file != OWN_FILE {
+    if closer.file != cx.model_file() {
         return None;
     }
     let function = pkg.function(closer);

@@ -83,8 +83,9 @@ pub struct FileContext<'a> {
     /// The functions, calls and goroutine starts, found in one walk the first
     /// time a rule asks (files no rule is interested in are never walked).
     lists: OnceCell<Lists<'a>>,
-    /// The semantic model of the file's package, built the first time a rule asks.
-    model: OnceCell<Package>,
+    /// The semantic model of the file's package and this file's index in it,
+    /// built the first time a rule asks.
+    model: OnceCell<(Arc<Package>, u32)>,
 }
 
 #[derive(Default)]
@@ -183,21 +184,25 @@ impl<'a> FileContext<'a> {
         })
     }
 
-    /// The semantic model of this file's package: this file as analysed (file 0
-    /// of the model) and, through `packages`, the other files of its directory
-    /// with the same package clause.
+    /// The semantic model of this file's package: this file as analysed and,
+    /// through `packages`, the other files of its directory with the same
+    /// package clause (see [`FileContext::model_file`]).
     pub fn package_model(&self) -> &Package {
-        self.model.get_or_init(|| {
-            let path: Arc<Path> = Arc::from(self.path.unwrap_or(Path::new("")));
-            let own = Arc::new(semantic::file_facts(self.source, self.tree, path));
-            let files = match (self.packages, self.path) {
-                (Some(packages), Some(path)) => {
-                    packages.record_facts(path, own.clone());
-                    packages.package_facts(path, own)
-                }
-                _ => vec![own],
-            };
-            Package::new(files)
+        &self.model().0
+    }
+
+    /// This file's index among the files of [`FileContext::package_model`].
+    pub fn model_file(&self) -> u32 {
+        self.model().1
+    }
+
+    fn model(&self) -> &(Arc<Package>, u32) {
+        self.model.get_or_init(|| match (self.packages, self.path) {
+            (Some(packages), Some(path)) => packages.package_model(path, self.source, self.tree),
+            _ => {
+                let path: Arc<Path> = Arc::from(self.path.unwrap_or(Path::new("")));
+                (Arc::new(Package::new(vec![Arc::new(semantic::file_facts(self.source, self.tree, path))])), 0)
+            }
         })
     }
 

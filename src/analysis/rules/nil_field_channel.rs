@@ -3,7 +3,7 @@
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Finding, Severity};
-use crate::analysis::model_support::{OWN_FILE, blocks, field_channels, related_in};
+use crate::analysis::model_support::{blocks, field_channels, related_in};
 use crate::semantic::Place;
 
 pub struct NilFieldChannel;
@@ -27,12 +27,12 @@ impl Rule for NilFieldChannel {
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
         let Some(pkg) = cx.complete_package_model() else { return };
-        for (place, ops) in field_channels(pkg) {
+        for (place, ops) in field_channels(cx, pkg) {
             let Place::Field { owner, name } = place else { continue };
             if ops.escapes || !pkg.initialisations(place).never() {
                 continue;
             }
-            for r in ops.sends.iter().chain(&ops.receives).filter(|r| r.file == OWN_FILE) {
+            for r in ops.sends.iter().chain(&ops.receives).filter(|r| r.file == cx.model_file()) {
                 let op = pkg.op(*r);
                 // In a `select`, a nil channel only disables its case (often on purpose).
                 if !blocks(op) {

@@ -7,7 +7,7 @@
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::{self, NodeKind};
-use crate::analysis::model_support::{OWN_FILE, blocks, channel_ops, describe, describe_place, related_in};
+use crate::analysis::model_support::{blocks, channel_ops, describe, describe_place, related_in};
 use crate::semantic::{FuncRef, OpKind, OpRef, Package, Place, ReceiveForm, SelectCase, SyncKind, Value};
 
 pub struct PartnerStopsFirst;
@@ -31,7 +31,7 @@ impl Rule for PartnerStopsFirst {
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
         let Some(pkg) = cx.complete_package_model() else { return };
-        for place in pkg.places() {
+        for place in pkg.places_touching(cx.model_file()) {
             if !matches!(place, Place::Field { .. } | Place::Local { .. })
                 || pkg.place_type(place).and_then(|t| t.sync_kind()) != Some(SyncKind::Channel)
                 || !pkg.initialisations(place).only_unbuffered_makes()
@@ -44,7 +44,7 @@ impl Rule for PartnerStopsFirst {
             }
             // The receiver stops first: every send that ignores its exit blocks.
             if let Some(partner) = stopping_partner(pkg, place, &ops.receives) {
-                for &r in ops.sends.iter().filter(|r| r.file == OWN_FILE) {
+                for &r in ops.sends.iter().filter(|r| r.file == cx.model_file()) {
                     if let Some(f) = report(cx, pkg, place, r, &partner, Side::Send) {
                         out.push(f);
                     }
@@ -55,7 +55,7 @@ impl Rule for PartnerStopsFirst {
             if ops.closes.is_empty()
                 && let Some(partner) = stopping_partner(pkg, place, &ops.sends)
             {
-                for &r in ops.receives.iter().filter(|r| r.file == OWN_FILE) {
+                for &r in ops.receives.iter().filter(|r| r.file == cx.model_file()) {
                     if let Some(f) = report(cx, pkg, place, r, &partner, Side::Receive) {
                         out.push(f);
                     }
@@ -124,6 +124,11 @@ fn report(cx: &FileContext, pkg: &Package, place: &Place, r: OpRef, partner: &Pa
         return None;
     }
     let own = pkg.op_function(r);
+    // A callback runs when its holder decides, which may be only while the
+    // partner lives; a partner in a callback may never run its loop at all.
+    if !pkg.runs_visibly(own) || partner.ops.iter().any(|p| !pkg.runs_visibly(pkg.op_function(*p))) {
+        return None;
+    }
     // One goroutine on both sides is not a partner that stops first.
     if partner.ops.iter().any(|p| pkg.op_function(*p) == own) {
         return None;

@@ -4,7 +4,7 @@
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Finding, Severity};
-use crate::analysis::model_support::{OWN_FILE, blocks, describe, field_channels, related_in};
+use crate::analysis::model_support::{blocks, describe, field_channels, related_in};
 use crate::semantic::Place;
 
 pub struct UnmatchedFieldChannel;
@@ -28,7 +28,7 @@ impl Rule for UnmatchedFieldChannel {
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
         let Some(pkg) = cx.complete_package_model() else { return };
-        for (place, ops) in field_channels(pkg) {
+        for (place, ops) in field_channels(cx, pkg) {
             let Place::Field { owner, name } = place else { continue };
             // Only channels the package makes itself: an assigned one may be
             // another channel whose partners work under another name.
@@ -41,7 +41,7 @@ impl Rule for UnmatchedFieldChannel {
                 _ => continue,
             };
             let mut reported_in = Vec::new();
-            for &r in blocked.iter().filter(|r| r.file == OWN_FILE) {
+            for &r in blocked.iter().filter(|r| r.file == cx.model_file()) {
                 let op = pkg.op(r);
                 // One finding per function: the first blocking operation.
                 if !blocks(op) || reported_in.contains(&op.func) {
