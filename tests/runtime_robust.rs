@@ -103,6 +103,8 @@ fn truncated_gzip_gives_a_partial_result_with_a_warning() {
     let source = load_bytes("cut.gz", &gz[..gz.len() / 2], Limits::default()).unwrap();
     assert!(source.info.goroutines > 100 && source.info.goroutines < 4219, "{}", source.info.goroutines);
     assert!(source.warnings.iter().any(|w| w.contains("input ends early")), "{:?}", source.warnings);
+    assert!(source.partial);
+    assert!(source.warnings.iter().any(|w| w.contains("gzip data is truncated")), "{:?}", source.warnings);
 }
 
 #[test]
@@ -156,4 +158,26 @@ fn fuzz_findings_stay_fixed() {
         seen += 1;
     }
     assert!(seen > 0, "no fuzz regressions in {}", dir.display());
+}
+
+/// The size cap stops a dump between goroutines: the one it cuts is left out
+/// (its half stack would be a group the program does not have), and the source
+/// says it is partial.
+#[test]
+fn the_size_cap_leaves_out_the_goroutine_it_cuts() {
+    let mut text = String::new();
+    for i in 0..2_000 {
+        text.push_str(&format!(
+            "goroutine {i} [chan send]:\nmain.worker()\n\t/src/main.go:10 +0x1\nmain.start()\n\t/src/main.go:123456 +0x2\n\n"
+        ));
+    }
+    for cut in [10_000u64, 10_050, 10_090, 33_333] {
+        let source = load_bytes("capped.txt", text.as_bytes(), Limits { max_bytes: cut, ..Limits::default() }).unwrap();
+        assert!(source.partial, "cut at {cut}");
+        assert_eq!(source.groups.len(), 1, "cut at {cut}: no phantom group: {:#?}", source.groups);
+        assert_eq!(source.groups[0].frames.len(), 2);
+        assert!(source.warnings.iter().any(|w| w.contains("partial")), "{:?}", source.warnings);
+    }
+    let whole = load_bytes("whole.txt", text.as_bytes(), Limits::default()).unwrap();
+    assert!(!whole.partial);
 }
