@@ -121,7 +121,7 @@ fn long_lines_binary_noise_and_bombs_are_bounded() {
 
     // 64 MiB of lines inflating from well under 1 MiB; the cap stops it early.
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(b"goroutine 1 [select]:\nmain.f()\n\t/src/main.go:3\n").unwrap();
+    enc.write_all(b"goroutine 1 [select]:\nmain.f()\n\t/src/main.go:3\n\ngoroutine 2 [select]:\nmain.f()\n").unwrap();
     let block = b"\tjunk\n".repeat(1 << 16);
     for _ in 0..(64 << 20) / block.len() {
         enc.write_all(&block).unwrap();
@@ -131,8 +131,9 @@ fn long_lines_binary_noise_and_bombs_are_bounded() {
     let started = Instant::now();
     let limits = Limits { max_bytes: 4 << 20, ..Limits::default() };
     let source = load_bytes("bomb.gz", &bomb, limits).unwrap();
-    assert_eq!(source.info.goroutines, 1);
-    assert!(source.warnings.iter().any(|w| w.contains("stopped reading")), "{:?}", source.warnings);
+    assert_eq!(source.info.goroutines, 1, "the goroutine the cap cuts is left out");
+    assert!(source.partial);
+    assert!(source.warnings.iter().any(|w| w.contains("read up to there only")), "{:?}", source.warnings);
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
@@ -180,4 +181,36 @@ fn the_size_cap_leaves_out_the_goroutine_it_cuts() {
     }
     let whole = load_bytes("whole.txt", text.as_bytes(), Limits::default()).unwrap();
     assert!(!whole.partial);
+}
+
+/// Binary noise is told from a profile on its first bytes, not read up to the
+/// size cap before protobuf decoding fails; a pipe that hands them over a byte
+/// at a time is sniffed the same way.
+#[test]
+fn binary_noise_is_refused_on_its_prefix() {
+    struct Noise<'a> {
+        served: &'a mut u64,
+        chunk: usize,
+    }
+    impl std::io::Read for Noise<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.chunk);
+            for b in &mut buf[..n] {
+                *self.served += 1;
+                // Starts 0xbb: not gzip's magic.
+                *b = (self.served.wrapping_mul(2_654_435_761) >> 13) as u8;
+            }
+            Ok(n)
+        }
+    }
+    for chunk in [1, 1 << 16] {
+        let mut served = 0;
+        let limits = Limits { max_bytes: 256 << 20, ..Limits::default() };
+        let result = leakls::runtime::load_reader("noise.bin", Noise { served: &mut served, chunk }, limits);
+        match result {
+            Err(LoadError::NotADump(why)) => assert!(why.starts_with("noise.bin: not a goroutine dump"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(served <= 1 << 20, "read {served} bytes of noise (chunks of {chunk})");
+    }
 }

@@ -152,6 +152,14 @@ pub(crate) fn describe(e: &io::Error) -> String {
     }
 }
 
+/// Reads up to `n` bytes (fewer only at the end of the input), however few
+/// each read returns.
+pub(crate) fn read_prefix<R: Read + ?Sized>(reader: &mut R, n: usize) -> io::Result<Vec<u8>> {
+    let mut prefix = Vec::with_capacity(n);
+    reader.take(n as u64).read_to_end(&mut prefix)?;
+    Ok(prefix)
+}
+
 /// Reads everything up to `limits.max_bytes` (for formats that need the whole
 /// input, i.e. protobuf). Returns the bytes and whether the cap cut them.
 pub(crate) fn read_capped<R: Read + ?Sized>(reader: &mut R, limits: Limits) -> io::Result<(Vec<u8>, bool)> {

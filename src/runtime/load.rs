@@ -129,14 +129,22 @@ pub fn load_reader(name: &str, reader: impl Read, limits: Limits) -> Result<Sour
 
 fn load_buffered(name: &str, reader: &mut dyn BufRead, limits: Limits) -> Result<Source, LoadError> {
     let classifier = FrameClassifier::default();
-    let head = reader.fill_buf().map_err(|e| LoadError::Io(named(name, "cannot read", e)))?;
-    if head.is_empty() {
+    // Decide on a real prefix: a pipe may hand over a few bytes at a time.
+    let prefix = input::read_prefix(reader, SNIFF_BYTES).map_err(|e| LoadError::Io(named(name, "cannot read", e)))?;
+    if prefix.is_empty() {
         return Err(LoadError::NotADump(format!("{name}: empty input")));
     }
-    let source = if looks_binary(head) {
-        load_proto(name, reader, limits, &classifier)?
+    let binary = looks_binary(&prefix);
+    if binary && !proto::plausible_prefix(&prefix, limits.max_bytes) {
+        return Err(LoadError::NotADump(format!(
+            "{name}: not a goroutine dump: binary data that is neither gzip nor a pprof profile"
+        )));
+    }
+    let mut joined = io::Cursor::new(prefix).chain(reader);
+    let source = if binary {
+        load_proto(name, &mut joined, limits, &classifier)?
     } else {
-        load_text(name, reader, limits, &classifier)?
+        load_text(name, &mut joined, limits, &classifier)?
     };
     if source.info.goroutines == 0 && source.groups.is_empty() {
         let what = match source.info.format {
@@ -152,6 +160,9 @@ fn load_buffered(name: &str, reader: &mut dyn BufRead, limits: Limits) -> Result
     }
     Ok(source)
 }
+
+/// Bytes looked at to tell text from a profile, and a profile from noise.
+const SNIFF_BYTES: usize = 4096;
 
 /// Control bytes other than tab, CR, LF and ESC in the first bytes: protobuf
 /// (or noise), not text.
