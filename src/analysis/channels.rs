@@ -384,7 +384,6 @@ mod tests {
 
     fn uses_of(src: &str, func_name: &str) -> Vec<(Op, String, &'static str)> {
         let tree = parse_go(src, None);
-        let root = tree.root_node();
         let cx = FileContext::new(src, &tree, None, None, None);
         let func = cx.functions().iter().copied().find(|f| go::function_name(*f, src) == Some(func_name)).unwrap();
         let chan = made_channels(cx.own_calls(func), src)[0];
@@ -431,7 +430,6 @@ mod tests {
         for body in ["return ch", "s.c = ch", "register(ch)", "other := ch; _ = other", "ch = nil"] {
             let src = format!("package p\nfunc f() chan int {{\n\tch := make(chan int)\n\t{body}\n\treturn nil\n}}\n");
             let tree = parse_go(&src, None);
-            let root = tree.root_node();
             let cx = FileContext::new(&src, &tree, None, None, None);
             let func = cx.functions()[0];
             let chan = made_channels(cx.own_calls(func), &src)[0];

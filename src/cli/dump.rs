@@ -307,7 +307,13 @@ fn write_text(
     let leaked: u64 = latest.groups.iter().map(|g| g.leaked).sum();
     let mut summary =
         format!("{} goroutines in {} groups", thousands(latest.total), thousands(latest.groups.len() as u64));
-    if series.snapshots.len() > 1 {
+    if series.dropped > 0 {
+        summary.push_str(&format!(
+            " (latest of the last {} snapshots; {} older ones dropped)",
+            series.snapshots.len(),
+            series.dropped
+        ));
+    } else if series.snapshots.len() > 1 {
         summary.push_str(&format!(" (latest of {} snapshots)", series.snapshots.len()));
     }
     if latest.leak_checked {

@@ -119,9 +119,19 @@ impl TrackKey {
     }
 }
 
+/// Snapshots a series keeps: a watch polling every 10 s covers the last 10
+/// minutes, and memory stays bounded however long it runs.
+pub const WINDOW: usize = 60;
+
+/// The latest [`WINDOW`] snapshots, in time order, and the groups followed
+/// across them. Pushing one more drops the oldest, with the counts it gave each
+/// track; a track absent from every snapshot left is forgotten. Verdicts are
+/// judged on the snapshots in the window.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Series {
     pub snapshots: Vec<Snapshot>,
+    /// Snapshots dropped from the front of the window so far.
+    pub dropped: usize,
     pub tracks: Vec<Track>,
     #[serde(skip)]
     by_key: HashMap<TrackKey, usize>,
@@ -147,6 +157,9 @@ impl Series {
 
     /// Appends the next snapshot in time and updates every verdict.
     pub fn push(&mut self, snapshot: Snapshot) {
+        if self.snapshots.len() == WINDOW {
+            self.drop_oldest();
+        }
         let at = self.snapshots.len();
         for track in &mut self.tracks {
             track.counts.push(0);
@@ -200,6 +213,22 @@ impl Series {
             let gb = &snapshots[b.last_seen.0].groups[b.last_seen.1];
             b.counts.last().cmp(&a.counts.last()).then_with(|| gb.count.cmp(&ga.count))
         });
+        self.reindex();
+    }
+
+    fn drop_oldest(&mut self) {
+        self.snapshots.remove(0);
+        self.dropped += 1;
+        self.tracks.retain(|t| t.last_seen.0 > 0);
+        for track in &mut self.tracks {
+            track.counts.remove(0);
+            track.minutes.remove(0);
+            track.last_seen.0 -= 1;
+        }
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
         self.by_key.clear();
         self.by_frames.clear();
         for (t, track) in self.tracks.iter().enumerate() {
@@ -303,6 +332,28 @@ mod tests {
         let mut spread = minutes.clone();
         spread[3] = Minutes { min: Some(1), max: Some(4), with_minutes: 13 };
         assert_eq!(judge_counts(&counts, &spread), Some(Verdict::Growing));
+    }
+
+    /// A watch that polls for hours keeps a window of snapshots, not all of them.
+    #[test]
+    fn a_long_series_keeps_a_window_of_snapshots() {
+        let sources = |n: u64| {
+            let text = format!(
+                "goroutine 1 [chan send]:\nmain.leak()\n\t/src/main.go:10 +0x1\n\ngoroutine 2 [select]:\nmain.poll{n}()\n\t/src/main.go:20 +0x1\n\n"
+            );
+            let mut source = crate::runtime::load_bytes("poll.txt", text.as_bytes(), Default::default()).unwrap();
+            source.groups[0].count = n + 1;
+            Snapshot::merge(vec![source])
+        };
+        let mut series = Series::new();
+        for n in 0..(3 * WINDOW as u64) {
+            series.push(sources(n));
+        }
+        assert_eq!(series.snapshots.len(), WINDOW);
+        assert_eq!(series.dropped, 2 * WINDOW);
+        // Each poll's one-off group is forgotten once it leaves the window.
+        assert!(series.tracks.len() <= WINDOW + 1, "{} tracks", series.tracks.len());
+        assert!(series.tracks.iter().all(|t| t.counts.len() == WINDOW));
     }
 
     #[test]
