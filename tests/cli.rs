@@ -103,3 +103,63 @@ fn rules_and_explain() {
     assert!(String::from_utf8_lossy(&page.stdout).starts_with("# ticker-not-stopped\n"));
     assert_eq!(leakls(&["explain", "nope"], dir.path()).status.code(), Some(2));
 }
+
+/// A write that fails half-way (here the file-size limit, the same failure as a
+/// full disk, and reachable without root) leaves the original file as it was,
+/// with no temporary file beside it.
+#[test]
+fn fix_that_cannot_be_written_leaves_the_file_untouched() {
+    let dir = workspace();
+    // Long enough that a truncating rewrite would be cut by the 512-byte limit.
+    let padded = format!("{LEAK}\n{}", "// padding so the fixed file is over one block\n".repeat(40));
+    let path = dir.path().join("leak.go");
+    std::fs::write(&path, &padded).unwrap();
+    let out = Command::new("sh")
+        .args(["-c", "trap '' XFSZ; ulimit -f 1; exec \"$0\" check --fix leak.go"])
+        .arg(support::leakls())
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), padded, "the original must be untouched; stderr: {stderr}");
+    assert!(stderr.contains("leak.go: cannot write fixes"), "{stderr}");
+    assert!(stderr.contains("left unchanged"), "{stderr}");
+    let mut names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names, ["go.mod", "leak.go"], "no temporary file is left behind");
+    assert_eq!(out.status.code(), Some(2), "a fix that was not written is an I/O error");
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_the_file_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = workspace();
+    let path = dir.path().join("leak.go");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = leakls(&["check", "--fix", "leak.go"], dir.path());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fixed "), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_ne!(std::fs::read_to_string(&path).unwrap(), LEAK);
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+}
+
+/// A FIFO named like a Go file and a symlink loop are reported as what they are.
+#[cfg(unix)]
+#[test]
+fn fifos_and_symlink_loops_are_named_for_what_they_are() {
+    let dir = workspace();
+    assert!(Command::new("mkfifo").arg(dir.path().join("pipe.go")).status().unwrap().success());
+    std::os::unix::fs::symlink("b.go", dir.path().join("a.go")).unwrap();
+    std::os::unix::fs::symlink("a.go", dir.path().join("b.go")).unwrap();
+    let out = leakls(&["check", "pipe.go"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("pipe.go: not a regular file"), "{stderr}");
+    assert_eq!(out.status.code(), Some(2));
+    let out = leakls(&["check", "."], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("pipe.go: not a regular file"), "{stderr}");
+    let out = leakls(&["check", "a.go"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("a.go: a symlink loop"), "{stderr}");
+}

@@ -254,3 +254,29 @@ async fn watching_a_url_builds_a_growing_series() {
     assert!(message.starts_with("200 goroutines blocked here") && message.contains("growing"), "{message}");
     assert_eq!(runtime[0]["severity"], 2);
 }
+
+/// `runtime.maxBytes` caps dump files as it caps URLs, and a dump cut there is
+/// loaded as a partial snapshot with a warning the user sees, never silently.
+#[tokio::test]
+async fn a_file_over_max_bytes_is_loaded_partial_with_a_warning() {
+    let ws = workspace();
+    let (mut client, _) = TestClient::start_with(json!({
+        "capabilities": {"general": {"positionEncodings": ["utf-8"]}},
+        "workspaceFolders": [{"uri": format!("file://{}", ws.root.display()), "name": "ws"}],
+        "initializationOptions": {"runtime": {"maxBytes": 1 << 20}},
+    }))
+    .await;
+    let big = dump(&ws.file, 12_000, 3);
+    assert!(big.len() > 2 << 20 && big.len() < 4 << 20, "{}", big.len());
+    let dump_path = ws.root.join("big.txt");
+    std::fs::write(&dump_path, &big).unwrap();
+    client
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "leakls.loadDump", "arguments": [dump_path.to_str().unwrap()]}),
+        )
+        .await;
+    let shown = client.wait_notification(|m| m["method"] == "window/showMessage" && m["params"]["type"] == 2).await;
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(message.contains("big.txt") && message.contains("partial"), "{message}");
+}

@@ -127,3 +127,34 @@ fn the_dump_subcommand_of_the_binary() {
     let usage = std::process::Command::new(support::leakls()).args(["dump", "--every", "soon"]).output().unwrap();
     assert_eq!(usage.status.code(), Some(2));
 }
+
+/// Every error names its input and says what to do; wide counts keep the table aligned.
+#[test]
+fn errors_name_their_input_and_wide_counts_stay_aligned() {
+    let ws = leakyshop_workspace();
+    let dir = ws.path().display().to_string();
+    let (code, _, err) = dump(ws.path(), &[&dir]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(err.contains(&format!("{dir}: is a directory; give the path of a dump file")), "{err}");
+
+    let gz = std::fs::read(sample("mixed/t0.goroutine.debug2.txt.gz")).unwrap();
+    let cut = ws.path().join("cut.txt.gz");
+    std::fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
+    let (_, _, err) = dump(ws.path(), &[&cut.display().to_string()]);
+    assert!(err.contains("cut.txt.gz: input ends early (the gzip data is truncated"), "{err}");
+    assert!(err.contains("partial"), "{err}");
+    let (_, out, _) = dump(ws.path(), &["--format", "json", &cut.display().to_string()]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["snapshots"][0]["partial"], true);
+
+    let wide = ws.path().join("wide.txt");
+    std::fs::write(
+        &wide,
+        "goroutine profile: total 12345678901\n12345678901 @ 0x1 0x2\n#\t0x1\tmain.worker+0x1\t/app/main.go:10\n\n",
+    )
+    .unwrap();
+    let (_, out, _) = dump(ws.path(), &[&wide.display().to_string()]);
+    let header = out.lines().find(|l| l.contains("COUNT")).unwrap();
+    let row = out.lines().find(|l| l.starts_with("12,345,678,901  ")).unwrap();
+    assert_eq!(header.find("STATE"), row.find(" -  ").map(|i| i + 1), "{out}");
+}

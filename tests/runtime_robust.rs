@@ -103,6 +103,8 @@ fn truncated_gzip_gives_a_partial_result_with_a_warning() {
     let source = load_bytes("cut.gz", &gz[..gz.len() / 2], Limits::default()).unwrap();
     assert!(source.info.goroutines > 100 && source.info.goroutines < 4219, "{}", source.info.goroutines);
     assert!(source.warnings.iter().any(|w| w.contains("input ends early")), "{:?}", source.warnings);
+    assert!(source.partial);
+    assert!(source.warnings.iter().any(|w| w.contains("gzip data is truncated")), "{:?}", source.warnings);
 }
 
 #[test]
@@ -119,7 +121,7 @@ fn long_lines_binary_noise_and_bombs_are_bounded() {
 
     // 64 MiB of lines inflating from well under 1 MiB; the cap stops it early.
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(b"goroutine 1 [select]:\nmain.f()\n\t/src/main.go:3\n").unwrap();
+    enc.write_all(b"goroutine 1 [select]:\nmain.f()\n\t/src/main.go:3\n\ngoroutine 2 [select]:\nmain.f()\n").unwrap();
     let block = b"\tjunk\n".repeat(1 << 16);
     for _ in 0..(64 << 20) / block.len() {
         enc.write_all(&block).unwrap();
@@ -129,8 +131,9 @@ fn long_lines_binary_noise_and_bombs_are_bounded() {
     let started = Instant::now();
     let limits = Limits { max_bytes: 4 << 20, ..Limits::default() };
     let source = load_bytes("bomb.gz", &bomb, limits).unwrap();
-    assert_eq!(source.info.goroutines, 1);
-    assert!(source.warnings.iter().any(|w| w.contains("stopped reading")), "{:?}", source.warnings);
+    assert_eq!(source.info.goroutines, 1, "the goroutine the cap cuts is left out");
+    assert!(source.partial);
+    assert!(source.warnings.iter().any(|w| w.contains("read up to there only")), "{:?}", source.warnings);
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
@@ -156,4 +159,58 @@ fn fuzz_findings_stay_fixed() {
         seen += 1;
     }
     assert!(seen > 0, "no fuzz regressions in {}", dir.display());
+}
+
+/// The size cap stops a dump between goroutines: the one it cuts is left out
+/// (its half stack would be a group the program does not have), and the source
+/// says it is partial.
+#[test]
+fn the_size_cap_leaves_out_the_goroutine_it_cuts() {
+    let mut text = String::new();
+    for i in 0..2_000 {
+        text.push_str(&format!(
+            "goroutine {i} [chan send]:\nmain.worker()\n\t/src/main.go:10 +0x1\nmain.start()\n\t/src/main.go:123456 +0x2\n\n"
+        ));
+    }
+    for cut in [10_000u64, 10_050, 10_090, 33_333] {
+        let source = load_bytes("capped.txt", text.as_bytes(), Limits { max_bytes: cut, ..Limits::default() }).unwrap();
+        assert!(source.partial, "cut at {cut}");
+        assert_eq!(source.groups.len(), 1, "cut at {cut}: no phantom group: {:#?}", source.groups);
+        assert_eq!(source.groups[0].frames.len(), 2);
+        assert!(source.warnings.iter().any(|w| w.contains("partial")), "{:?}", source.warnings);
+    }
+    let whole = load_bytes("whole.txt", text.as_bytes(), Limits::default()).unwrap();
+    assert!(!whole.partial);
+}
+
+/// Binary noise is told from a profile on its first bytes, not read up to the
+/// size cap before protobuf decoding fails; a pipe that hands them over a byte
+/// at a time is sniffed the same way.
+#[test]
+fn binary_noise_is_refused_on_its_prefix() {
+    struct Noise<'a> {
+        served: &'a mut u64,
+        chunk: usize,
+    }
+    impl std::io::Read for Noise<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.chunk);
+            for b in &mut buf[..n] {
+                *self.served += 1;
+                // Starts 0xbb: not gzip's magic.
+                *b = (self.served.wrapping_mul(2_654_435_761) >> 13) as u8;
+            }
+            Ok(n)
+        }
+    }
+    for chunk in [1, 1 << 16] {
+        let mut served = 0;
+        let limits = Limits { max_bytes: 256 << 20, ..Limits::default() };
+        let result = leakls::runtime::load_reader("noise.bin", Noise { served: &mut served, chunk }, limits);
+        match result {
+            Err(LoadError::NotADump(why)) => assert!(why.starts_with("noise.bin: not a goroutine dump"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(served <= 1 << 20, "read {served} bytes of noise (chunks of {chunk})");
+    }
 }

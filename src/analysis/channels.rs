@@ -11,6 +11,7 @@
 
 use tree_sitter::Node;
 
+use super::ancestry::Ancestry;
 use super::go::NodeKind;
 use super::go::{self, text};
 
@@ -56,8 +57,8 @@ pub struct Use<'t> {
 impl<'t> Use<'t> {
     /// Whether the operation is written in `func`'s own body, not in a nested
     /// function literal.
-    pub fn directly_in(&self, func: Node<'t>) -> bool {
-        self.site == self.node && go::enclosing_function(self.node) == Some(func)
+    pub fn directly_in(&self, up: &Ancestry<'t>, func: Node<'t>) -> bool {
+        self.site == self.node && up.enclosing_function(self.node) == Some(func)
     }
 }
 
@@ -138,20 +139,20 @@ pub fn is_chan_make(node: Node, src: &str) -> bool {
 }
 
 /// Every use of a channel made in `func`, wherever it runs.
-pub fn local_uses<'t>(root: Node<'t>, src: &str, func: Node<'t>, chan: &MadeChannel<'t>) -> Uses<'t> {
+pub fn local_uses<'t>(up: &Ancestry<'t>, src: &str, func: Node<'t>, chan: &MadeChannel<'t>) -> Uses<'t> {
     let Some(body) = go::body(func) else {
         return Uses::default();
     };
-    name_uses(root, src, body, chan.name(src), chan.ident, chan.make.end_byte(), 0)
+    name_uses(up, src, body, chan.name(src), chan.ident, chan.make.end_byte(), 0)
 }
 
 /// Every use of `func`'s parameter number `index` (a channel) inside `func`, with
 /// runners relative to `func`.
-pub fn param_uses<'t>(root: Node<'t>, src: &str, func: Node<'t>, index: usize) -> Uses<'t> {
-    param_uses_at(root, src, func, index, 0)
+pub fn param_uses<'t>(up: &Ancestry<'t>, src: &str, func: Node<'t>, index: usize) -> Uses<'t> {
+    param_uses_at(up, src, func, index, 0)
 }
 
-fn param_uses_at<'t>(root: Node<'t>, src: &str, func: Node<'t>, index: usize, depth: usize) -> Uses<'t> {
+fn param_uses_at<'t>(up: &Ancestry<'t>, src: &str, func: Node<'t>, index: usize, depth: usize) -> Uses<'t> {
     let params = go::params(func, src);
     let (Some(param), Some(body)) = (params.get(index), go::body(func)) else {
         return Uses { uses: Vec::new(), escape: Some(func) };
@@ -160,7 +161,7 @@ fn param_uses_at<'t>(root: Node<'t>, src: &str, func: Node<'t>, index: usize, de
     if param.name == "_" || param.ty.starts_with("...") {
         return Uses { uses: Vec::new(), escape: (param.name != "_").then_some(func) };
     }
-    name_uses(root, src, body, param.name, func, body.start_byte(), depth)
+    name_uses(up, src, body, param.name, func, body.start_byte(), depth)
 }
 
 /// The uses of `name` inside `scope` (a function body) after byte `after`. `decl`
@@ -168,7 +169,7 @@ fn param_uses_at<'t>(root: Node<'t>, src: &str, func: Node<'t>, index: usize, de
 /// in the scope is treated as an escape, since we cannot tell which one a use
 /// refers to.
 fn name_uses<'t>(
-    root: Node<'t>,
+    up: &Ancestry<'t>,
     src: &str,
     scope: Node<'t>,
     name: &str,
@@ -178,11 +179,11 @@ fn name_uses<'t>(
 ) -> Uses<'t> {
     let mut out = Uses::default();
     for ident in go::idents_named(scope, src, name) {
-        if ident == decl || ident.start_byte() < after || shadowed(ident, scope, src, name) {
+        if ident == decl || ident.start_byte() < after || shadowed(up, ident, scope, src, name) {
             continue;
         }
-        let runner = runner_of(ident, scope, src);
-        let parent = match ident.parent() {
+        let runner = runner_of(up, ident, scope, src);
+        let parent = match up.parent(ident) {
             Some(p) => p,
             None => continue,
         };
@@ -203,7 +204,7 @@ fn name_uses<'t>(
             out.escape.get_or_insert(ident);
             continue;
         }
-        let Some(call) = parent.parent().filter(|c| c.kind_name() == "call_expression") else {
+        let Some(call) = up.parent(parent).filter(|c| c.kind_name() == "call_expression") else {
             out.escape.get_or_insert(ident);
             continue;
         };
@@ -224,14 +225,14 @@ fn name_uses<'t>(
         // `go func(in chan T) { ... }(ch)` calls the literal; otherwise a function of the file.
         let callee = match call.child_by_field_name("function").map(go::unparen) {
             Some(lit) if lit.kind_name() == "func_literal" => Some(lit),
-            _ => resolve_call(root, src, call),
+            _ => resolve_call(up.root(), src, call),
         };
-        let call_runner = runner_of_call(call, runner);
+        let call_runner = runner_of_call(up, call, runner);
         let Some(callee) = callee.filter(|_| depth < MAX_CALL_DEPTH) else {
             out.escape.get_or_insert(ident);
             continue;
         };
-        let inner = param_uses_at(root, src, callee, index, depth + 1);
+        let inner = param_uses_at(up, src, callee, index, depth + 1);
         let in_literal = callee.kind_name() == "func_literal";
         out.absorb(Uses {
             uses: inner
@@ -257,18 +258,17 @@ fn name_uses<'t>(
 /// literal between it and `scope` declares a parameter of that name. (A `:=`,
 /// `var` or `range` redeclaring the name is not a use we classify, so for
 /// channels it counts as an escape.)
-pub fn shadowed(ident: Node, scope: Node, src: &str, name: &str) -> bool {
-    let mut cur = ident.parent();
-    while let Some(n) = cur {
-        if n == scope {
-            break;
-        }
-        if n.kind_name() == "func_literal" && go::shadows_as_param(n, src, name) {
-            return true;
-        }
-        cur = n.parent();
-    }
-    false
+pub fn shadowed<'t>(up: &Ancestry<'t>, ident: Node<'t>, scope: Node<'t>, src: &str, name: &str) -> bool {
+    literals_within(up, ident, scope).any(|lit| go::shadows_as_param(lit, src, name))
+}
+
+/// The function literals around `node` inside `scope` (a function body), innermost first.
+fn literals_within<'a, 't>(
+    up: &'a Ancestry<'t>,
+    node: Node<'t>,
+    scope: Node<'t>,
+) -> impl Iterator<Item = Node<'t>> + 'a {
+    up.enclosing_functions(node).take_while(move |f| *f != scope && go::contains(scope, *f))
 }
 
 fn is_nil_comparison(binary: Node, src: &str) -> bool {
@@ -289,36 +289,28 @@ fn has_spread(call: Node) -> bool {
 
 /// Who runs `node` inside `scope`: the innermost goroutine or callback literal
 /// between them, else the owner.
-fn runner_of<'t>(node: Node<'t>, scope: Node<'t>, src: &str) -> Runner<'t> {
-    let mut cur = node.parent();
-    while let Some(n) = cur {
-        if n == scope {
-            break;
-        }
-        if n.kind_name() == "func_literal" {
-            match literal_runner(n, src) {
-                Runner::Owner => {}
-                other => return other,
-            }
-        }
-        cur = n.parent();
-    }
-    Runner::Owner
+fn runner_of<'t>(up: &Ancestry<'t>, node: Node<'t>, scope: Node<'t>, src: &str) -> Runner<'t> {
+    literals_within(up, node, scope)
+        .map(|lit| literal_runner(lit, src, &|n| up.parent(n)))
+        .find(|runner| *runner != Runner::Owner)
+        .unwrap_or(Runner::Owner)
 }
 
 /// How a function literal runs: started by `go` or `x.Go(...)`, called or
-/// deferred in place, or handed to someone else.
-fn literal_runner<'t>(lit: Node<'t>, src: &str) -> Runner<'t> {
-    let Some(parent) = lit.parent() else {
+/// deferred in place, or handed to someone else. `parent_of` is
+/// [`Ancestry::parent`] when the caller has one (tree-sitter's own is linear in
+/// the depth).
+fn literal_runner<'t>(lit: Node<'t>, src: &str, parent_of: &dyn Fn(Node<'t>) -> Option<Node<'t>>) -> Runner<'t> {
+    let Some(parent) = parent_of(lit) else {
         return Runner::Callback(lit);
     };
     match parent.kind_name() {
-        "call_expression" if parent.child_by_field_name("function") == Some(lit) => match parent.parent() {
+        "call_expression" if parent.child_by_field_name("function") == Some(lit) => match parent_of(parent) {
             Some(g) if g.kind_name() == "go_statement" => Runner::Goroutine(g),
             _ => Runner::Owner,
         },
-        "parenthesized_expression" => literal_runner(parent, src),
-        "argument_list" => match parent.parent() {
+        "parenthesized_expression" => literal_runner(parent, src, parent_of),
+        "argument_list" => match parent_of(parent) {
             Some(call) if is_go_method_call(call, src) && go::named_children(parent).len() == 1 => {
                 Runner::Goroutine(call)
             }
@@ -335,8 +327,8 @@ fn is_go_method_call(call: Node, src: &str) -> bool {
 
 /// The runner of a call at a place run by `at`: a `go` statement's call runs
 /// in the new goroutine.
-fn runner_of_call<'t>(call: Node<'t>, at: Runner<'t>) -> Runner<'t> {
-    match call.parent() {
+fn runner_of_call<'t>(up: &Ancestry<'t>, call: Node<'t>, at: Runner<'t>) -> Runner<'t> {
+    match up.parent(call) {
         Some(g) if g.kind_name() == "go_statement" => Runner::Goroutine(g),
         _ => at,
     }
@@ -378,7 +370,7 @@ pub fn started_function<'t>(root: Node<'t>, src: &str, start: Node<'t>) -> Optio
 /// The `x.Go(...)` call that starts `lit` as a goroutine, if it is one (a
 /// literal started by a `go` statement is that statement's).
 pub fn method_started_literal<'t>(lit: Node<'t>, src: &str) -> Option<Node<'t>> {
-    match literal_runner(lit, src) {
+    match literal_runner(lit, src, &|n| n.parent()) {
         Runner::Goroutine(call) if call.kind_name() == "call_expression" => Some(call),
         _ => None,
     }
@@ -392,11 +384,10 @@ mod tests {
 
     fn uses_of(src: &str, func_name: &str) -> Vec<(Op, String, &'static str)> {
         let tree = parse_go(src, None);
-        let root = tree.root_node();
         let cx = FileContext::new(src, &tree, None, None, None);
         let func = cx.functions().iter().copied().find(|f| go::function_name(*f, src) == Some(func_name)).unwrap();
         let chan = made_channels(cx.own_calls(func), src)[0];
-        let uses = local_uses(root, src, func, &chan);
+        let uses = local_uses(cx.ancestry(), src, func, &chan);
         assert!(uses.escape.is_none(), "unexpected escape at {:?}", uses.escape.map(|e| text(e, src)));
         uses.uses
             .iter()
@@ -439,11 +430,10 @@ mod tests {
         for body in ["return ch", "s.c = ch", "register(ch)", "other := ch; _ = other", "ch = nil"] {
             let src = format!("package p\nfunc f() chan int {{\n\tch := make(chan int)\n\t{body}\n\treturn nil\n}}\n");
             let tree = parse_go(&src, None);
-            let root = tree.root_node();
             let cx = FileContext::new(&src, &tree, None, None, None);
             let func = cx.functions()[0];
             let chan = made_channels(cx.own_calls(func), &src)[0];
-            assert!(local_uses(root, &src, func, &chan).escape.is_some(), "{body} should escape");
+            assert!(local_uses(cx.ancestry(), &src, func, &chan).escape.is_some(), "{body} should escape");
         }
     }
 
@@ -453,8 +443,9 @@ mod tests {
         let tree = parse_go(src, None);
         let root = tree.root_node();
         let func = go::functions(root)[0];
+        let up = Ancestry::of(root);
         let ops = |i: usize| {
-            let uses = param_uses(root, src, func, i);
+            let uses = param_uses(&up, src, func, i);
             assert!(uses.escape.is_none());
             uses.uses.iter().map(|u| (u.op, matches!(u.runner, Runner::Goroutine(_)))).collect::<Vec<_>>()
         };

@@ -24,12 +24,19 @@ pub fn go_files(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in roots {
-        if root.is_file() {
+        let kind = match std::fs::metadata(root) {
+            Ok(meta) => meta.file_type(),
+            Err(e) => {
+                errors.push(missing_root(root, &e));
+                continue;
+            }
+        };
+        if kind.is_file() {
             files.push(root.clone());
             continue;
         }
-        if !root.exists() {
-            errors.push(format!("{}: no such file or directory", root.display()));
+        if !kind.is_dir() {
+            errors.push(format!("{}: not a regular file (a FIFO, socket or device); skipped", root.display()));
             continue;
         }
         let walker = ignore::WalkBuilder::new(root)
@@ -41,12 +48,15 @@ pub fn go_files(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             .build();
         for entry in walker {
             match entry {
-                Ok(e)
-                    if e.file_type().is_some_and(|t| t.is_file())
-                        && e.path().extension().is_some_and(|x| x == "go") =>
-                {
-                    files.push(e.into_path());
-                }
+                Ok(e) if e.path().extension().is_some_and(|x| x == "go") => match e.file_type() {
+                    Some(t) if t.is_file() => files.push(e.into_path()),
+                    // Symlinks are not followed (they may leave the tree); directories named x.go are walked.
+                    Some(t) if t.is_symlink() || t.is_dir() => {}
+                    _ => errors.push(format!(
+                        "{}: not a regular file (a FIFO, socket or device); skipped",
+                        e.path().display()
+                    )),
+                },
                 Ok(_) => {}
                 Err(err) => errors.push(err.to_string()),
             }
@@ -55,6 +65,23 @@ pub fn go_files(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     files.sort();
     files.dedup();
     (files, errors)
+}
+
+/// Why a path given to check cannot be read, and what to do about it.
+fn missing_root(root: &Path, e: &std::io::Error) -> String {
+    let shown = root.display();
+    // ELOOP (`ErrorKind::FilesystemLoop` is not stable yet).
+    let eloop = if cfg!(any(target_os = "linux", target_os = "android")) { 40 } else { 62 };
+    if cfg!(unix) && e.raw_os_error() == Some(eloop) {
+        return format!("{shown}: a symlink loop (too many levels of symbolic links); check where the link points");
+    }
+    if e.kind() == std::io::ErrorKind::NotFound {
+        return match std::fs::symlink_metadata(root) {
+            Ok(_) => format!("{shown}: a symlink to a missing file; check where the link points"),
+            Err(_) => format!("{shown}: no such file or directory"),
+        };
+    }
+    format!("{shown}: {e}")
 }
 
 /// What a file's directory decides for it: its module (for the `go` version) and

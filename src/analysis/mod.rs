@@ -2,6 +2,7 @@
 //!
 //! Nothing here knows about LSP. Ranges are byte offsets into the analysed text.
 
+pub mod ancestry;
 pub mod callees;
 pub mod channels;
 pub mod config;

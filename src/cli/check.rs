@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 no findings, 1 findings, 2 usage or I/O errors (unreadable
 //! files are reported on stderr and skipped; they make the exit code 2 only when
-//! nothing else was found).
+//! nothing else was found; a file `--fix` could not write always makes it 2).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -80,8 +80,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             }
         }
     }
+    let mut unwritten = 0;
     if args.fix {
-        reports = apply_safe_fixes(reports, &contexts, &packages);
+        (reports, unwritten) = apply_safe_fixes(reports, &contexts, &packages);
     }
     let wall = started.elapsed();
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -105,7 +106,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         print_stats(&reports, wall);
     }
     let findings: usize = reports.iter().map(|r| r.findings.len()).sum();
-    if findings > 0 {
+    if unwritten > 0 {
+        // Fixes were asked for and some file could not take them.
+        ExitCode::from(2)
+    } else if findings > 0 {
         ExitCode::from(1)
     } else if file_errors > 0 || !walk_errors.is_empty() || !config_problems.is_empty() {
         ExitCode::from(2)
@@ -115,9 +119,15 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 }
 
 /// Applies the first safe fix of every finding, writes the file, and re-analyses
-/// it so the report shows what is left.
-fn apply_safe_fixes(reports: Vec<FileReport>, contexts: &ContextCache, packages: &Packages) -> Vec<FileReport> {
-    reports
+/// it so the report shows what is left. Also returns how many files could not be
+/// written (each is reported and left unchanged).
+fn apply_safe_fixes(
+    reports: Vec<FileReport>,
+    contexts: &ContextCache,
+    packages: &Packages,
+) -> (Vec<FileReport>, usize) {
+    let mut unwritten = 0;
+    let reports = reports
         .into_iter()
         .map(|report| {
             let fixes: Vec<_> = report
@@ -129,8 +139,9 @@ fn apply_safe_fixes(reports: Vec<FileReport>, contexts: &ContextCache, packages:
                 return report;
             }
             let (fixed, applied) = apply_fixes(&report.source, &fixes);
-            if let Err(e) = std::fs::write(&report.path, &fixed) {
-                eprintln!("leakls: {}: cannot write fixes: {e}", report.path.display());
+            if let Err(e) = super::replace::replace_file(&report.path, fixed.as_bytes()) {
+                eprintln!("leakls: {}: cannot write fixes ({e}); the file is left unchanged", report.path.display());
+                unwritten += 1;
                 return report;
             }
             for fix in fixes.iter().take(applied) {
@@ -138,7 +149,8 @@ fn apply_safe_fixes(reports: Vec<FileReport>, contexts: &ContextCache, packages:
             }
             analyze_path(&report.path, contexts, packages).unwrap_or(report)
         })
-        .collect()
+        .collect();
+    (reports, unwritten)
 }
 
 fn display_path(path: &Path, cwd: &Path) -> String {

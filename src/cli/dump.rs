@@ -51,6 +51,10 @@ pub struct DumpArgs {
     /// How many of the largest groups to print with their stacks.
     #[arg(long, default_value_t = 3)]
     pub stacks: usize,
+    /// Also follow redirects to another scheme, host or port (by default only
+    /// redirects within the same origin are followed).
+    #[arg(long)]
+    pub follow_redirects: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,7 +94,11 @@ pub fn run_to(args: &DumpArgs, style: Style, progress: bool, out: &mut dyn Write
     let roots = if args.roots.is_empty() { vec![PathBuf::from(".")] } else { args.roots.clone() };
     let workspace = Workspace::new(&roots);
     let classifier = FrameClassifier::new(workspace.module_paths());
-    let options = FetchOptions { timeout: args.timeout, ..FetchOptions::default() };
+    let options = FetchOptions {
+        timeout: args.timeout,
+        redirects_to_other_hosts: args.follow_redirects,
+        ..FetchOptions::default()
+    };
     let mut failed = false;
     let mut snapshots: Vec<Vec<Source>> = Vec::new();
     for input in &args.inputs {
@@ -145,10 +153,12 @@ pub fn run_to(args: &DumpArgs, style: Style, progress: bool, out: &mut dyn Write
             let _ = writeln!(err);
         }
     }
-    let Some(latest) = series.latest() else {
+    if series.latest().is_none() {
         return ExitCode::from(2);
-    };
-    for warning in &latest.warnings {
+    }
+    // Every snapshot's, not only the latest's: a partial dump earlier in the
+    // series skews its trends.
+    for warning in series.snapshots.iter().flat_map(|s| &s.warnings) {
         let _ = writeln!(err, "leakls dump: warning: {warning}");
     }
     let rows = rows(&series, &workspace);
@@ -173,6 +183,7 @@ fn read(input: &str, options: &FetchOptions) -> Result<Source, String> {
     if input.contains("://") {
         fetch(input, options).map_err(|e| format!("{input}: {e}"))
     } else {
+        // The loader's errors name the file.
         load_path(std::path::Path::new(input), Limits::default()).map_err(|e| e.to_string())
     }
 }
@@ -245,6 +256,8 @@ struct JsonSnapshot<'a> {
     total: u64,
     groups: usize,
     leak_checked: bool,
+    /// A source was cut short or at the size cap; `warnings` say which.
+    partial: bool,
     sources: Vec<&'a str>,
     warnings: &'a [String],
 }
@@ -258,6 +271,7 @@ fn write_json(out: &mut dyn Write, series: &Series, rows: &[Row<'_>]) -> std::io
                 total: s.total,
                 groups: s.groups.len(),
                 leak_checked: s.leak_checked,
+                partial: s.partial,
                 sources: s.sources.iter().map(|i| i.name.as_str()).collect(),
                 warnings: &s.warnings,
             })
@@ -293,7 +307,13 @@ fn write_text(
     let leaked: u64 = latest.groups.iter().map(|g| g.leaked).sum();
     let mut summary =
         format!("{} goroutines in {} groups", thousands(latest.total), thousands(latest.groups.len() as u64));
-    if series.snapshots.len() > 1 {
+    if series.dropped > 0 {
+        summary.push_str(&format!(
+            " (latest of the last {} snapshots; {} older ones dropped)",
+            series.snapshots.len(),
+            series.dropped
+        ));
+    } else if series.snapshots.len() > 1 {
         summary.push_str(&format!(" (latest of {} snapshots)", series.snapshots.len()));
     }
     if latest.leak_checked {
@@ -307,11 +327,12 @@ fn write_text(
     let location_width =
         rows.iter().filter_map(|r| r.location.as_ref().map(String::len)).max().unwrap_or(5).clamp(5, 60);
     let state_width = rows.iter().filter_map(|r| r.state.as_ref().map(String::len)).max().unwrap_or(5).clamp(5, 32);
+    let count_width = rows.iter().map(|r| thousands(r.count).len()).max().unwrap_or(0).max(9);
     writeln!(
         out,
         "{}",
         style.bold(&format!(
-            "{:>9}  {:<state_width$}  {:<9}  {:<location_width$}  {:<40}  VERDICT",
+            "{:>count_width$}  {:<state_width$}  {:<9}  {:<location_width$}  {:<40}  VERDICT",
             "COUNT", "STATE", "WAIT", "WHERE", "FUNCTION"
         ))
     )?;
@@ -333,7 +354,7 @@ fn write_text(
         };
         writeln!(
             out,
-            "{:>9}  {:<state_width$}  {:<9}  {location}  {:<40}  {verdict}",
+            "{:>count_width$}  {:<state_width$}  {:<9}  {location}  {:<40}  {verdict}",
             thousands(row.count),
             row.state.as_deref().unwrap_or("-"),
             wait_text(row),

@@ -4,6 +4,7 @@ pub mod check;
 pub mod dump;
 pub mod explain;
 pub mod output;
+mod replace;
 pub mod sarif;
 
 use std::path::{Component, Path, PathBuf};

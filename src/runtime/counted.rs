@@ -99,6 +99,11 @@ impl CountedParser {
         true
     }
 
+    /// Forgets the record being read, which the input cut short.
+    pub fn abandon_current(&mut self) {
+        self.in_record = false;
+    }
+
     fn flush(&mut self) {
         if self.in_record {
             self.grouper.add(&self.sample);

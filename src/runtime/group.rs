@@ -386,4 +386,6 @@ pub struct Snapshot {
     pub preamble: Vec<String>,
     /// A goroutineleak detection ran: `leaked` counts are meaningful.
     pub leak_checked: bool,
+    /// Some source was cut short or at the size cap (see [`Source::partial`](super::Source::partial)).
+    pub partial: bool,
 }

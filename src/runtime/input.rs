@@ -134,10 +134,30 @@ pub(crate) fn for_each_line<R: BufRead + ?Sized>(
             break;
         }
     }
-    if !carry.is_empty() && !overlong {
+    // A line the cap cut in two is not a line of the input.
+    if !carry.is_empty() && !overlong && !stats.capped {
         emit(&carry, &mut stats);
     }
     LineEnd { stats, error: None }
+}
+
+/// A read error in words that say what it means for a dump: the decoders'
+/// messages ("incomplete deflate stream", "corrupt deflate stream") do not.
+pub(crate) fn describe(e: &io::Error) -> String {
+    let text = e.to_string();
+    if text.contains("deflate") || text.contains("gzip") || e.kind() == io::ErrorKind::UnexpectedEof {
+        format!("the gzip data is truncated or corrupt ({text}); copy or download it again")
+    } else {
+        text
+    }
+}
+
+/// Reads up to `n` bytes (fewer only at the end of the input), however few
+/// each read returns.
+pub(crate) fn read_prefix<R: Read + ?Sized>(reader: &mut R, n: usize) -> io::Result<Vec<u8>> {
+    let mut prefix = Vec::with_capacity(n);
+    reader.take(n as u64).read_to_end(&mut prefix)?;
+    Ok(prefix)
 }
 
 /// Reads everything up to `limits.max_bytes` (for formats that need the whole
@@ -183,7 +203,7 @@ mod tests {
     fn stops_at_the_byte_cap() {
         let limits = Limits { max_bytes: 12, max_line: 64 };
         let (got, stats) = lines(b"aaaa\nbbbb\ncccc\ndddd\n", limits);
-        assert_eq!(got, ["aaaa", "bbbb", "cc"]);
+        assert_eq!(got, ["aaaa", "bbbb"], "the line the cap cuts is not handed out");
         assert!(stats.capped);
     }
 

@@ -59,6 +59,10 @@ pub struct Source {
     pub preamble: Vec<String>,
     /// Headers carried `(leaked)` marks, or this is a goroutineleak profile.
     pub leak_checked: bool,
+    /// The input ended early (a truncated gzip stream, a read error, a
+    /// goroutine cut mid-stack) or was cut by the size cap: the groups are
+    /// those of the part read, and `warnings` say why.
+    pub partial: bool,
 }
 
 #[derive(Debug)]
@@ -85,9 +89,26 @@ impl From<io::Error> for LoadError {
     }
 }
 
+/// Reads a dump file. Directories are refused up front (opening one succeeds
+/// and only the first read fails); FIFOs and other streams are read as they come.
 pub fn load_path(path: &Path, limits: Limits) -> Result<Source, LoadError> {
-    let file = std::fs::File::open(path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-    load_reader(&path.display().to_string(), file, limits)
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| LoadError::Io(named(&name, "cannot open", e)))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(LoadError::NotADump(format!("{name}: is a directory; give the path of a dump file")));
+    }
+    load_reader(&name, file, limits)
+}
+
+/// An I/O error that names its input, says what failed, and for the common
+/// causes what to do.
+fn named(name: &str, doing: &str, e: io::Error) -> io::Error {
+    let hint = match e.kind() {
+        io::ErrorKind::NotFound => "; check the path",
+        io::ErrorKind::PermissionDenied => "; check its permissions",
+        _ => "",
+    };
+    io::Error::new(e.kind(), format!("{name}: {doing}: {e}{hint}"))
 }
 
 pub fn load_bytes(name: &str, bytes: &[u8], limits: Limits) -> Result<Source, LoadError> {
@@ -102,20 +123,28 @@ pub fn load_bytes(name: &str, bytes: &[u8], limits: Limits) -> Result<Source, Lo
 /// Reads one input. `name` (a path or URL) names the source and, for traceback
 /// text, tells a goroutineleak dump by containing `goroutineleak`.
 pub fn load_reader(name: &str, reader: impl Read, limits: Limits) -> Result<Source, LoadError> {
-    let mut reader = input::decoded(reader)?;
+    let mut reader = input::decoded(reader).map_err(|e| LoadError::Io(named(name, "cannot read", e)))?;
     load_buffered(name, &mut *reader, limits)
 }
 
 fn load_buffered(name: &str, reader: &mut dyn BufRead, limits: Limits) -> Result<Source, LoadError> {
     let classifier = FrameClassifier::default();
-    let head = reader.fill_buf()?;
-    if head.is_empty() {
+    // Decide on a real prefix: a pipe may hand over a few bytes at a time.
+    let prefix = input::read_prefix(reader, SNIFF_BYTES).map_err(|e| LoadError::Io(named(name, "cannot read", e)))?;
+    if prefix.is_empty() {
         return Err(LoadError::NotADump(format!("{name}: empty input")));
     }
-    let source = if looks_binary(head) {
-        load_proto(name, reader, limits, &classifier)?
+    let binary = looks_binary(&prefix);
+    if binary && !proto::plausible_prefix(&prefix, limits.max_bytes) {
+        return Err(LoadError::NotADump(format!(
+            "{name}: not a goroutine dump: binary data that is neither gzip nor a pprof profile"
+        )));
+    }
+    let mut joined = io::Cursor::new(prefix).chain(reader);
+    let source = if binary {
+        load_proto(name, &mut joined, limits, &classifier)?
     } else {
-        load_text(name, reader, limits, &classifier)?
+        load_text(name, &mut joined, limits, &classifier)?
     };
     if source.info.goroutines == 0 && source.groups.is_empty() {
         let what = match source.info.format {
@@ -132,6 +161,9 @@ fn load_buffered(name: &str, reader: &mut dyn BufRead, limits: Limits) -> Result
     Ok(source)
 }
 
+/// Bytes looked at to tell text from a profile, and a profile from noise.
+const SNIFF_BYTES: usize = 4096;
+
 /// Control bytes other than tab, CR, LF and ESC in the first bytes: protobuf
 /// (or noise), not text.
 fn looks_binary(head: &[u8]) -> bool {
@@ -146,13 +178,20 @@ fn load_proto(
 ) -> Result<Source, LoadError> {
     let (bytes, capped) = match input::read_capped(reader, limits) {
         Ok(read) => read,
-        Err(e) => return Err(LoadError::NotADump(format!("{name}: cannot read profile: {e}"))),
+        Err(e) => return Err(LoadError::NotADump(format!("{name}: cannot read profile: {}", input::describe(&e)))),
     };
-    let parsed = proto::parse(&bytes, classifier).map_err(|e| LoadError::NotADump(format!("{name}: {e}")))?;
+    let parsed = proto::parse(&bytes, classifier).map_err(|e| {
+        let cut = if capped {
+            format!(" (cut at the {}-byte cap; raise it to read the whole profile)", limits.max_bytes)
+        } else {
+            String::new()
+        };
+        LoadError::NotADump(format!("{name}: {e}{cut}"))
+    })?;
     let profile = Profile::from_name(&parsed.profile);
     let mut warnings = Vec::new();
     if capped {
-        warnings.push(format!("input larger than {} bytes; profile cut", limits.max_bytes));
+        warnings.push(cap_warning(limits));
     }
     if parsed.delta {
         warnings.push(format!(
@@ -175,7 +214,15 @@ fn load_proto(
         warnings,
         skipped_lines: 0,
         preamble: Vec::new(),
+        partial: capped,
     })
+}
+
+fn cap_warning(limits: Limits) -> String {
+    format!(
+        "input larger than {} bytes: read up to there only, so the dump is partial (raise the size cap, runtime.maxBytes in the editor, to read it all)",
+        limits.max_bytes
+    )
 }
 
 /// The text parser chosen by the first non-blank line.
@@ -187,6 +234,19 @@ enum TextParser {
 }
 
 impl TextParser {
+    /// Drops the goroutine or record being read (the input stopped inside it).
+    fn abandon_current(&mut self) {
+        match self {
+            TextParser::Undecided => {}
+            TextParser::Traceback(p) => p.abandon_current(),
+            TextParser::Counted(p) => p.abandon_current(),
+            TextParser::TestJson { parser, pending } => {
+                parser.abandon_current();
+                pending.clear();
+            }
+        }
+    }
+
     fn line(&mut self, line: &[u8], limits: Limits) {
         if let TextParser::Undecided = self {
             if line.iter().all(u8::is_ascii_whitespace) {
@@ -248,12 +308,21 @@ fn load_text(
 ) -> Result<Source, LoadError> {
     let mut parser = TextParser::Undecided;
     let end = input::for_each_line(reader, limits, |line| parser.line(line, limits));
+    let cut = end.error.is_some() || end.stats.capped;
+    if cut {
+        // The goroutine being read when the input stopped is incomplete: its
+        // stack would make a group that does not exist.
+        parser.abandon_current();
+    }
     let mut warnings = Vec::new();
     if let Some(error) = &end.error {
-        warnings.push(format!("input ends early ({error}); result is partial"));
+        warnings.push(format!(
+            "input ends early ({}): the goroutines before that point are shown, the dump is partial",
+            input::describe(error)
+        ));
     }
     if end.stats.capped {
-        warnings.push(format!("input larger than {} bytes; stopped reading there", limits.max_bytes));
+        warnings.push(cap_warning(limits));
     }
     if end.stats.long_lines > 0 {
         warnings.push(format!("{} lines longer than {} bytes skipped", end.stats.long_lines, limits.max_line));
@@ -262,7 +331,7 @@ fn load_text(
     let source = match parser {
         TextParser::Undecided => {
             return Err(LoadError::NotADump(match end.error {
-                Some(e) => format!("{name}: cannot read: {e}"),
+                Some(e) => format!("{name}: cannot read: {}", input::describe(&e)),
                 None => format!("{name}: empty input"),
             }));
         }
@@ -287,17 +356,18 @@ fn load_text(
                 warnings,
                 skipped_lines: parsed.skipped_lines,
                 preamble: Vec::new(),
+                partial: cut,
             }
         }
         TextParser::Traceback(p) => traceback_source(name, *p, Format::Traceback, leak_named, warnings, classifier),
         TextParser::TestJson { mut parser, pending } => {
-            if !pending.is_empty() {
+            if !pending.is_empty() && !cut {
                 parser.line(&pending);
             }
             traceback_source(name, *parser, Format::TestJson, leak_named, warnings, classifier)
         }
     };
-    Ok(source)
+    Ok(Source { partial: source.partial || cut, ..source })
 }
 
 fn traceback_source(
@@ -310,7 +380,7 @@ fn traceback_source(
 ) -> Source {
     let parsed = parser.finish(classifier);
     if parsed.cut_mid_goroutine {
-        warnings.push("the last goroutine is cut mid-stack (truncated dump?)".to_string());
+        warnings.push("the last goroutine is cut mid-stack: the dump looks truncated and is partial".to_string());
     }
     if parsed.skipped_lines > 0 {
         warnings.push(format!("{} unrecognised lines skipped", parsed.skipped_lines));
@@ -323,5 +393,6 @@ fn traceback_source(
         warnings,
         skipped_lines: parsed.skipped_lines,
         preamble: parsed.preamble,
+        partial: parsed.cut_mid_goroutine,
     }
 }

@@ -48,6 +48,7 @@ impl Snapshot {
         let primary_is_leak_profile = richness(&primary) >= 3;
         snapshot.total = primary.info.goroutines;
         snapshot.leak_checked = primary.leak_checked;
+        snapshot.partial = primary.partial;
         snapshot.skipped_lines = primary.skipped_lines;
         snapshot.preamble = primary.preamble;
         snapshot.warnings.extend(primary.warnings.iter().map(|w| format!("{}: {w}", primary.info.name)));
@@ -62,6 +63,7 @@ impl Snapshot {
         for source in sources {
             snapshot.skipped_lines += source.skipped_lines;
             snapshot.leak_checked |= source.leak_checked;
+            snapshot.partial |= source.partial;
             snapshot.warnings.extend(source.warnings.iter().map(|w| format!("{}: {w}", source.info.name)));
             let unmatched = if matches!(source.info.format, Format::Traceback | Format::TestJson) {
                 merge_traceback(&mut snapshot.groups, &source.groups)

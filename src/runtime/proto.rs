@@ -141,6 +141,51 @@ pub fn parse(bytes: &[u8], classifier: &FrameClassifier) -> Result<Parsed, Strin
     Ok(parsed)
 }
 
+/// Whether `prefix` can start a `profile.proto` message of at most `max_len`
+/// bytes: every field read is one of `Profile`'s, with its wire type, and no
+/// length points past `max_len`. Noise fails within a few bytes, so it is not
+/// read whole before decoding fails.
+pub fn plausible_prefix(prefix: &[u8], max_len: u64) -> bool {
+    let mut at = 0usize;
+    let mut fields = 0;
+    while at < prefix.len() {
+        let Some((key, n)) = varint(&prefix[at..]) else { return fields > 0 };
+        at += n;
+        let wire = key & 7;
+        let fits = match key >> 3 {
+            1..=6 | 11 => wire == 2,
+            7..=10 | 12 | 14 => wire == 0,
+            13 => wire == 0 || wire == 2,
+            _ => false,
+        };
+        if !fits {
+            return false;
+        }
+        let Some((value, n)) = varint(&prefix[at..]) else { return true };
+        at += n;
+        if wire == 2 {
+            if value > max_len {
+                return false;
+            }
+            at = at.saturating_add(usize::try_from(value).unwrap_or(usize::MAX));
+        }
+        fields += 1;
+    }
+    true
+}
+
+/// A protobuf varint and its length; None when it is cut or over ten bytes.
+fn varint(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    for (i, &b) in bytes.iter().take(10).enumerate() {
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b < 0x80 {
+            return Some((value, i + 1));
+        }
+    }
+    None
+}
+
 /// Profiles keep full shape names (`First[go.shape.[]example.com/x.Hit].func1`);
 /// tracebacks print `First[...].func1`. Rewrites the former into the latter.
 fn shorten_type_arguments(name: &str, out: &mut String) {
@@ -172,6 +217,19 @@ mod tests {
         out.clear();
         shorten_type_arguments("example.com/x/pool.(*Pool[go.shape.int]).worker", &mut out);
         assert_eq!(out, "example.com/x/pool.(*Pool[...]).worker");
+    }
+
+    #[test]
+    fn a_profile_prefix_is_plausible_and_noise_is_not() {
+        let gz = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/dumps/mixed/t0.goroutine.debug0.pb.gz"))
+            .expect("sample profile");
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut bytes).expect("gzip");
+        assert!(plausible_prefix(&bytes[..4096.min(bytes.len())], 1 << 30));
+        let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        assert!(!plausible_prefix(&noise, 1 << 30));
+        // A first field claiming more than the cap.
+        assert!(!plausible_prefix(&[0x12, 0xff, 0xff, 0xff, 0xff, 0x0f], 1 << 20));
     }
 
     #[test]

@@ -4,12 +4,12 @@
 //! constant.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
 use super::classify::FrameClassifier;
 use super::group::{Group, Minutes, Snapshot};
-use super::state::State;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -102,33 +102,54 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct TrackKey {
-    state: Option<State>,
-    creator: Option<String>,
-    frames: Vec<(String, String, u32)>,
-}
-
-impl TrackKey {
-    fn of(group: &Group) -> Self {
-        TrackKey {
-            state: group.state.clone(),
-            creator: group.creator.clone(),
-            frames: group.key_frames().iter().map(|f| (f.function.clone(), f.file.clone(), f.line)).collect(),
-        }
+/// A track's key is its group's state, creator and key frames. The indexes
+/// hold hashes of keys and where the group that gave each key is, not copies
+/// of the keys (a copy of every frame of every group doubled a series' memory).
+fn key_hash(group: &Group, with_state: bool) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    if with_state {
+        group.state.hash(&mut h);
+        group.creator.hash(&mut h);
     }
+    for f in group.key_frames() {
+        (&f.function, &f.file, f.line).hash(&mut h);
+    }
+    h.finish()
 }
 
+fn same_frames(a: &Group, b: &Group) -> bool {
+    let (fa, fb) = (a.key_frames(), b.key_frames());
+    fa.len() == fb.len()
+        && fa.iter().zip(fb).all(|(x, y)| x.line == y.line && x.function == y.function && x.file == y.file)
+}
+
+fn same_key(a: &Group, b: &Group) -> bool {
+    a.state == b.state && a.creator == b.creator && same_frames(a, b)
+}
+
+/// A track, and the snapshot and group index of the group that gave its key.
+type Keyed = (usize, (usize, usize));
+
+/// Snapshots a series keeps: a watch polling every 10 s covers the last 10
+/// minutes, and memory stays bounded however long it runs.
+pub const WINDOW: usize = 60;
+
+/// The latest [`WINDOW`] snapshots, in time order, and the groups followed
+/// across them. Pushing one more drops the oldest, with the counts it gave each
+/// track; a track absent from every snapshot left is forgotten. Verdicts are
+/// judged on the snapshots in the window.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Series {
     pub snapshots: Vec<Snapshot>,
+    /// Snapshots dropped from the front of the window so far.
+    pub dropped: usize,
     pub tracks: Vec<Track>,
     #[serde(skip)]
-    by_key: HashMap<TrackKey, usize>,
+    by_key: HashMap<u64, Vec<Keyed>>,
     /// Frames only, for matching a group that has no state (debug=0/1) with
     /// one that has, across snapshots of different formats.
     #[serde(skip)]
-    by_frames: HashMap<Vec<(String, String, u32)>, Vec<usize>>,
+    by_frames: HashMap<u64, Vec<Keyed>>,
 }
 
 impl Series {
@@ -147,20 +168,34 @@ impl Series {
 
     /// Appends the next snapshot in time and updates every verdict.
     pub fn push(&mut self, snapshot: Snapshot) {
+        if self.snapshots.len() == WINDOW {
+            self.drop_oldest();
+        }
         let at = self.snapshots.len();
         for track in &mut self.tracks {
             track.counts.push(0);
             track.minutes.push(Minutes::default());
         }
         for (gi, group) in snapshot.groups.iter().enumerate() {
-            let key = TrackKey::of(group);
-            let found = self.by_key.get(&key).copied().or_else(|| {
-                self.by_frames.get(&key.frames).and_then(|candidates| {
-                    candidates.iter().copied().find(|&t| {
-                        (!self.tracks[t].stateful || group.state.is_none()) && self.tracks[t].counts[at] == 0
+            let (key, frames) = (key_hash(group, true), key_hash(group, false));
+            let keyed_group =
+                |(si, gi): (usize, usize)| if si == at { &snapshot.groups[gi] } else { &self.snapshots[si].groups[gi] };
+            // The latest track indexed under the key, as a map from keys to tracks would give.
+            let found = self
+                .by_key
+                .get(&key)
+                .and_then(|candidates| candidates.iter().rev().find(|(_, place)| same_key(keyed_group(*place), group)))
+                .map(|&(t, _)| t)
+                .or_else(|| {
+                    self.by_frames.get(&frames).and_then(|candidates| {
+                        candidates.iter().map(|&(t, place)| (t, keyed_group(place))).find_map(|(t, keyed)| {
+                            (same_frames(keyed, group)
+                                && (!self.tracks[t].stateful || group.state.is_none())
+                                && self.tracks[t].counts[at] == 0)
+                                .then_some(t)
+                        })
                     })
-                })
-            });
+                });
             let t = match found {
                 Some(t) => t,
                 None => {
@@ -173,8 +208,8 @@ impl Series {
                         trend: None,
                         stateful: group.state.is_some(),
                     });
-                    self.by_frames.entry(key.frames.clone()).or_default().push(t);
-                    self.by_key.insert(key, t);
+                    self.by_frames.entry(frames).or_default().push((t, (at, gi)));
+                    self.by_key.entry(key).or_default().push((t, (at, gi)));
                     t
                 }
             };
@@ -200,12 +235,28 @@ impl Series {
             let gb = &snapshots[b.last_seen.0].groups[b.last_seen.1];
             b.counts.last().cmp(&a.counts.last()).then_with(|| gb.count.cmp(&ga.count))
         });
+        self.reindex();
+    }
+
+    fn drop_oldest(&mut self) {
+        self.snapshots.remove(0);
+        self.dropped += 1;
+        self.tracks.retain(|t| t.last_seen.0 > 0);
+        for track in &mut self.tracks {
+            track.counts.remove(0);
+            track.minutes.remove(0);
+            track.last_seen.0 -= 1;
+        }
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
         self.by_key.clear();
         self.by_frames.clear();
         for (t, track) in self.tracks.iter().enumerate() {
-            let key = TrackKey::of(&self.snapshots[track.last_seen.0].groups[track.last_seen.1]);
-            self.by_frames.entry(key.frames.clone()).or_default().push(t);
-            self.by_key.insert(key, t);
+            let group = &self.snapshots[track.last_seen.0].groups[track.last_seen.1];
+            self.by_frames.entry(key_hash(group, false)).or_default().push((t, track.last_seen));
+            self.by_key.entry(key_hash(group, true)).or_default().push((t, track.last_seen));
         }
     }
 
@@ -303,6 +354,28 @@ mod tests {
         let mut spread = minutes.clone();
         spread[3] = Minutes { min: Some(1), max: Some(4), with_minutes: 13 };
         assert_eq!(judge_counts(&counts, &spread), Some(Verdict::Growing));
+    }
+
+    /// A watch that polls for hours keeps a window of snapshots, not all of them.
+    #[test]
+    fn a_long_series_keeps_a_window_of_snapshots() {
+        let sources = |n: u64| {
+            let text = format!(
+                "goroutine 1 [chan send]:\nmain.leak()\n\t/src/main.go:10 +0x1\n\ngoroutine 2 [select]:\nmain.poll{n}()\n\t/src/main.go:20 +0x1\n\n"
+            );
+            let mut source = crate::runtime::load_bytes("poll.txt", text.as_bytes(), Default::default()).unwrap();
+            source.groups[0].count = n + 1;
+            Snapshot::merge(vec![source])
+        };
+        let mut series = Series::new();
+        for n in 0..(3 * WINDOW as u64) {
+            series.push(sources(n));
+        }
+        assert_eq!(series.snapshots.len(), WINDOW);
+        assert_eq!(series.dropped, 2 * WINDOW);
+        // Each poll's one-off group is forgotten once it leaves the window.
+        assert!(series.tracks.len() <= WINDOW + 1, "{} tracks", series.tracks.len());
+        assert!(series.tracks.iter().all(|t| t.counts.len() == WINDOW));
     }
 
     #[test]

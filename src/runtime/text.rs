@@ -185,6 +185,11 @@ impl TracebackParser {
         true
     }
 
+    /// Forgets the goroutine being read, which the input cut short.
+    pub fn abandon_current(&mut self) {
+        self.in_goroutine = false;
+    }
+
     fn flush(&mut self) {
         if self.in_goroutine {
             if self.expect == Expect::FrameFile {

@@ -250,7 +250,9 @@ async fn watch_loop(client: Client, state: Arc<State>, url: String, every: Durat
         match fetched {
             Ok(Ok((source, settings))) => {
                 last_error = None;
-                state.runtime.push(source, &effective_roots(&state), &settings);
+                for warning in state.runtime.push(source, &effective_roots(&state), &settings) {
+                    client.log_message(MessageType::WARNING, format!("leakls: watching {url}: {warning}")).await;
+                }
                 runtime_changed(&client, &state).await;
             }
             Ok(Err(message)) => {
@@ -550,7 +552,12 @@ impl LanguageServer for Backend {
                         })?;
                 match loaded {
                     Ok((source, settings)) => {
-                        self.state.runtime.push(source, &effective_roots(&self.state), &settings);
+                        let warnings = self.state.runtime.push(source, &effective_roots(&self.state), &settings);
+                        if !warnings.is_empty() {
+                            self.client
+                                .show_message(MessageType::WARNING, format!("leakls: {}", warnings.join("; ")))
+                                .await;
+                        }
                         Ok(Some(self.runtime_changed().await))
                     }
                     // The error response is what clients show; a message as well would show it twice.

@@ -32,10 +32,14 @@ pub struct RuntimeSettings {
     pub library_prefixes: Vec<String>,
     /// Default poll interval for `leakls.watch` when none is given.
     pub watch_interval_seconds: f64,
-    /// Largest dump accepted from a URL or file, in bytes.
+    /// Largest dump accepted from a URL or file, in bytes: on the wire, and
+    /// once inflated.
     pub max_bytes: u64,
     /// Timeout of one URL fetch.
     pub timeout_seconds: f64,
+    /// Follow redirects to another scheme, host or port (by default only those
+    /// within the same origin are followed).
+    pub follow_redirects_to_other_hosts: bool,
 }
 
 impl Default for RuntimeSettings {
@@ -45,17 +49,19 @@ impl Default for RuntimeSettings {
             watch_interval_seconds: 10.0,
             max_bytes: 256 << 20,
             timeout_seconds: 30.0,
+            follow_redirects_to_other_hosts: false,
         }
     }
 }
 
 impl RuntimeSettings {
     fn fetch_options(&self) -> FetchOptions {
-        let limits = Limits { max_bytes: self.max_bytes.max(1 << 20).saturating_mul(4), ..Limits::default() };
+        let limits = Limits { max_bytes: self.max_bytes, ..Limits::default() };
         FetchOptions {
             timeout: Duration::from_secs_f64(self.timeout_seconds.clamp(0.5, 600.0)),
             max_body: self.max_bytes,
             limits,
+            redirects_to_other_hosts: self.follow_redirects_to_other_hosts,
         }
     }
 }
@@ -109,16 +115,19 @@ impl RuntimeOverlay {
         self.loaded.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Adds a snapshot to the series and re-annotates the workspace.
-    pub fn push(&self, source: Source, roots: &[PathBuf], settings: &RuntimeSettings) {
+    /// Adds a snapshot to the series and re-annotates the workspace. Returns the
+    /// snapshot's warnings (a partial dump says so here), for the user to see.
+    pub fn push(&self, source: Source, roots: &[PathBuf], settings: &RuntimeSettings) -> Vec<String> {
         let workspace = Workspace::new(roots);
         let classifier =
             FrameClassifier { modules: workspace.module_paths(), library_prefixes: settings.library_prefixes.clone() };
         let mut snapshot = Snapshot::merge(vec![source]);
         snapshot.classify(&classifier);
+        let warnings = snapshot.warnings.clone();
         let mut loaded = self.lock();
         loaded.series.push(snapshot);
         loaded.annotator = Arc::new(Annotator::new(&loaded.series, &workspace));
+        warnings
     }
 
     pub fn clear(&self) {

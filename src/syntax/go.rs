@@ -173,17 +173,24 @@ pub fn contains(ancestor: Node, node: Node) -> bool {
     ancestor.start_byte() <= node.start_byte() && node.end_byte() <= ancestor.end_byte()
 }
 
-/// Whether the node lies in (or is) an ERROR node: such parts of the tree are
-/// not trusted for findings.
-pub fn in_error(node: Node) -> bool {
-    let mut cur = Some(node);
-    while let Some(n) = cur {
-        if n.is_error() || n.is_missing() {
+/// Whether `node` (of the tree under `root`) lies in (or is) an ERROR or
+/// MISSING node: such parts of the tree are not trusted for findings. Looked
+/// for from the root down, linear in the depth, where walking up would be
+/// quadratic (`Node::parent` descends from the root each time).
+pub fn in_error(root: Node, node: Node) -> bool {
+    if !root.has_error() {
+        return false;
+    }
+    let mut cur = root;
+    loop {
+        if cur.is_error() || cur.is_missing() {
             return true;
         }
-        cur = n.parent();
+        match cur.child_with_descendant(node) {
+            Some(child) if cur != node => cur = child,
+            _ => return false,
+        }
     }
-    false
 }
 
 /// The function's name: the declared name for functions and methods, None for literals.

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use tree_sitter::Tree;
 
+use super::ancestry::Ancestry;
 use super::channels;
 use super::engine::AnalysisInput;
 use super::finding::{Finding, Severity};
@@ -86,6 +87,9 @@ pub struct FileContext<'a> {
     /// The semantic model of the file's package and this file's index in it,
     /// built the first time a rule asks.
     model: OnceCell<(Arc<Package>, u32)>,
+    /// Parents and enclosing functions and loops, found in one walk the first
+    /// time a rule walks up the tree.
+    ancestry: OnceCell<Ancestry<'a>>,
 }
 
 #[derive(Default)]
@@ -147,6 +151,7 @@ impl<'a> FileContext<'a> {
             focus: None,
             lists: OnceCell::new(),
             model: OnceCell::new(),
+            ancestry: OnceCell::new(),
         }
     }
 
@@ -173,6 +178,7 @@ impl<'a> FileContext<'a> {
             focus: Some(focus),
             lists: OnceCell::from(lists),
             model: OnceCell::new(),
+            ancestry: OnceCell::new(),
         }
     }
 
@@ -210,6 +216,12 @@ impl<'a> FileContext<'a> {
     /// reason about what the package does not do say nothing otherwise.
     pub fn complete_package_model(&self) -> Option<&Package> {
         Some(self.package_model()).filter(|pkg| !pkg.truncated)
+    }
+
+    /// Parents and enclosing functions and loops of the file's nodes, in
+    /// constant time each (tree-sitter's `Node::parent` is linear in the depth).
+    pub fn ancestry(&self) -> &Ancestry<'a> {
+        self.ancestry.get_or_init(|| Ancestry::of(self.tree.root_node()))
     }
 
     /// Every function declaration, method and function literal (in focus), in source order.

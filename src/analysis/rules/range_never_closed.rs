@@ -5,6 +5,7 @@
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
+use crate::analysis::ancestry::Ancestry;
 use crate::analysis::callees;
 use crate::analysis::channels::{self, MadeChannel, Op, Runner, Use, Uses};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
@@ -27,6 +28,7 @@ impl Rule for RangeNeverClosed {
     }
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
+        let up = cx.ancestry();
         for &func in cx.functions() {
             for chan in channels::made_channels(cx.own_calls(func), cx.source) {
                 check_local(cx, func, &chan, out);
@@ -36,7 +38,7 @@ impl Rule for RangeNeverClosed {
             check_field(cx, &field, out);
         }
         for &go_stmt in cx.go_statements().iter().filter(|g| cx.in_focus(**g)) {
-            let Some(owner) = go::enclosing_function(go_stmt) else { continue };
+            let Some(owner) = up.enclosing_function(go_stmt) else { continue };
             if let Some(unclosed) = callees::unclosed_range(cx, owner, go_stmt) {
                 out.push(remote_finding(cx, owner, go_stmt, &unclosed));
             }
@@ -47,6 +49,7 @@ impl Rule for RangeNeverClosed {
 /// `go queue.Drain(jobs)` with `Drain` (another file or package) ranging over its
 /// parameter until it is closed, while the function that made `jobs` never closes it.
 fn remote_finding(cx: &FileContext, owner: Node, go_stmt: Node, unclosed: &callees::UnclosedRange) -> Finding {
+    let up = cx.ancestry();
     let src = cx.source;
     let remote = &unclosed.remote;
     let param = &remote.function.params[unclosed.index];
@@ -74,7 +77,7 @@ fn remote_finding(cx: &FileContext, owner: Node, go_stmt: Node, unclosed: &calle
         && let Some(stmt) = go::statement_of(unclosed.make)
         && let Some(at) = go::after_statement_line(src, stmt)
     {
-        let in_loop = go::in_loop_within(stmt, go::body(owner).unwrap_or(owner));
+        let in_loop = up.in_loop_within(stmt, go::body(owner).unwrap_or(owner));
         finding = finding.with_fix(Fix {
             title: format!(
                 "Close `{}` when `{}` returns",
@@ -96,13 +99,13 @@ fn remote_finding(cx: &FileContext, owner: Node, go_stmt: Node, unclosed: &calle
 /// a `for range` whose body never leaves, or a `for { ... }` whose every exit is
 /// guarded by `if !ok` on `v, ok := <-ch`. A body that can leave another way
 /// (a sentinel value, a count, a `ctx.Done()` case) is not such a loop.
-fn loop_ended_only_by_close<'t>(op: Node<'t>, src: &str) -> Option<Node<'t>> {
+fn loop_ended_only_by_close<'t>(up: &Ancestry<'t>, op: Node<'t>, src: &str) -> Option<Node<'t>> {
     if op.kind_name() == "range_clause" {
-        let for_stmt = op.parent()?;
+        let for_stmt = up.parent(op)?;
         return go::loop_exits(for_stmt, src).is_empty().then_some(for_stmt);
     }
-    let ok = ok_name(op, src)?;
-    let mut cur = op.parent();
+    let ok = ok_name(up, op, src)?;
+    let mut cur = up.parent(op);
     let for_stmt = loop {
         let n = cur?;
         if go::is_function(n) {
@@ -111,19 +114,19 @@ fn loop_ended_only_by_close<'t>(op: Node<'t>, src: &str) -> Option<Node<'t>> {
         if go::is_loop(n) {
             break n;
         }
-        cur = n.parent();
+        cur = up.parent(n);
     };
     let has_header =
         go::named_children(for_stmt).iter().any(|c| c.kind_name() != "block" && c.kind_name() != "comment");
     let exits = go::loop_exits(for_stmt, src);
-    let all_guarded = exits.iter().all(|e| guarded_by_not(*e, for_stmt, src, ok));
+    let all_guarded = exits.iter().all(|e| guarded_by_not(up, *e, for_stmt, src, ok));
     (!has_header && !exits.is_empty() && all_guarded).then_some(for_stmt)
 }
 
 /// For `v, ok := <-ch` (a declaration, an assignment or a select case), `ok`.
-fn ok_name<'s>(recv: Node, src: &'s str) -> Option<&'s str> {
-    let list = recv.parent()?;
-    let holder = if list.kind_name() == "expression_list" { list.parent()? } else { list };
+fn ok_name<'s, 't>(up: &Ancestry<'t>, recv: Node<'t>, src: &'s str) -> Option<&'s str> {
+    let list = up.parent(recv)?;
+    let holder = if list.kind_name() == "expression_list" { up.parent(list)? } else { list };
     if !matches!(holder.kind_name(), "short_var_declaration" | "assignment_statement" | "receive_statement") {
         return None;
     }
@@ -139,8 +142,8 @@ fn ok_name<'s>(recv: Node, src: &'s str) -> Option<&'s str> {
 }
 
 /// Whether `exit` sits in an `if !ok { ... }` inside `within`.
-fn guarded_by_not(exit: Node, within: Node, src: &str, ok: &str) -> bool {
-    let mut cur = exit.parent();
+fn guarded_by_not<'t>(up: &Ancestry<'t>, exit: Node<'t>, within: Node<'t>, src: &str, ok: &str) -> bool {
+    let mut cur = up.parent(exit);
     while let Some(n) = cur {
         if n == within {
             return false;
@@ -160,7 +163,7 @@ fn guarded_by_not(exit: Node, within: Node, src: &str, ok: &str) -> bool {
                 return true;
             }
         }
-        cur = n.parent();
+        cur = up.parent(n);
     }
     false
 }
@@ -172,9 +175,9 @@ struct Wait<'t> {
 }
 
 fn check_local<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t>, out: &mut Vec<Finding>) {
+    let up = cx.ancestry();
     let src = cx.source;
-    let root = cx.tree.root_node();
-    let uses = channels::local_uses(root, src, func, chan);
+    let uses = channels::local_uses(up, src, func, chan);
     if uses.escape.is_some() || uses.of(Op::Close).next().is_some() {
         return;
     }
@@ -182,7 +185,7 @@ fn check_local<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t>,
         .uses
         .iter()
         .filter(|u| matches!(u.op, Op::Range | Op::Receive))
-        .filter_map(|u| loop_ended_only_by_close(u.node, src).map(|loop_stmt| Wait { by: *u, loop_stmt }))
+        .filter_map(|u| loop_ended_only_by_close(up, u.node, src).map(|loop_stmt| Wait { by: *u, loop_stmt }))
         .collect();
     if waits.is_empty() {
         return;
@@ -221,8 +224,9 @@ fn finding_range(wait: &Wait) -> std::ops::Range<usize> {
 
 /// Close the channel where its single producer is done with it.
 fn close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses, waits: &[Wait]) -> Option<Fix> {
+    let up = cx.ancestry();
     let sends: Vec<&Use> = uses.of(Op::Send).collect();
-    if sends.iter().all(|s| s.directly_in(func)) {
+    if sends.iter().all(|s| s.directly_in(up, func)) {
         return owner_close_fix(cx, func, chan, uses, waits);
     }
     producer_close_fix(cx, func, uses, waits)
@@ -231,9 +235,10 @@ fn close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses, wait
 /// The function that made the channel is its only sender: close it before the
 /// function waits for the consumers, or when it returns.
 fn owner_close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses, waits: &[Wait]) -> Option<Fix> {
+    let up = cx.ancestry();
     let src = cx.source;
     let name = chan.name(src);
-    let list = chan.statement.parent().filter(|p| p.kind_name() == "statement_list")?;
+    let list = up.parent(chan.statement).filter(|p| p.kind_name() == "statement_list")?;
     let body = go::body(func)?;
     // Where the consumers start: their `go` statement, or the call or loop in this function.
     let started = waits
@@ -280,7 +285,7 @@ fn owner_close_fix(cx: &FileContext, func: Node, chan: &MadeChannel, uses: &Uses
     let at = go::after_statement_line(src, chan.statement)?;
     let indent = go::indent_at(src, chan.statement.start_byte());
     // In a loop, a deferred close runs when the function returns, not per iteration.
-    let in_loop = go::in_loop_within(chan.statement, body);
+    let in_loop = up.in_loop_within(chan.statement, body);
     Some(Fix {
         title: format!("Close `{name}` when {} returns", go::describe_function(func, src)),
         edits: vec![TextEdit::insert(at, format!("{indent}defer close({name})\n"))],
@@ -320,6 +325,7 @@ fn waits_on_something(stmt: Node, src: &str, owner_waits: &[Node], sends: &[Node
 
 /// One goroutine literal does all the sending: it closes the channel when it returns.
 fn producer_close_fix(cx: &FileContext, func: Node, uses: &Uses, waits: &[Wait]) -> Option<Fix> {
+    let up = cx.ancestry();
     let src = cx.source;
     let root = cx.tree.root_node();
     let sends: Vec<&Use> = uses.of(Op::Send).collect();
@@ -332,14 +338,14 @@ fn producer_close_fix(cx: &FileContext, func: Node, uses: &Uses, waits: &[Wait])
         return None;
     }
     // Started once: a producer started per iteration would close the channel once per goroutine.
-    if go::in_loop_within(start, go::body(func)?) {
+    if up.in_loop_within(start, go::body(func)?) {
         return None;
     }
     let lit = channels::started_function(root, src, start).filter(|f| f.kind_name() == "func_literal")?;
     let inner = sends[0].node.child_by_field_name("channel").map(|c| text(c, src))?;
     if sends
         .iter()
-        .any(|s| !s.directly_in(lit) || s.node.child_by_field_name("channel").map(|c| text(c, src)) != Some(inner))
+        .any(|s| !s.directly_in(up, lit) || s.node.child_by_field_name("channel").map(|c| text(c, src)) != Some(inner))
     {
         return None;
     }
@@ -407,7 +413,7 @@ enum FieldUse {
     Unknown,
 }
 
-fn field_use(root: Node, src: &str, field: &str) -> FieldUse {
+fn field_use<'t>(up: &Ancestry<'t>, root: Node<'t>, src: &str, field: &str) -> FieldUse {
     let mut result = FieldUse::Followed;
     go::walk(root, |n| {
         let selected = n.kind_name() == "selector_expression"
@@ -418,7 +424,7 @@ fn field_use(root: Node, src: &str, field: &str) -> FieldUse {
         if !selected && !keyed {
             return go::Walk::Continue;
         }
-        let verdict = if keyed { keyed_use(n, src) } else { selector_use(n, src) };
+        let verdict = if keyed { keyed_use(n, src) } else { selector_use(up, n, src) };
         match verdict {
             FieldUse::Closed => result = FieldUse::Closed,
             FieldUse::Unknown if !matches!(result, FieldUse::Closed) => result = FieldUse::Unknown,
@@ -438,8 +444,8 @@ fn keyed_use(keyed: Node, src: &str) -> FieldUse {
     }
 }
 
-fn selector_use(sel: Node, src: &str) -> FieldUse {
-    let Some(parent) = sel.parent() else {
+fn selector_use<'t>(up: &Ancestry<'t>, sel: Node<'t>, src: &str) -> FieldUse {
+    let Some(parent) = up.parent(sel) else {
         return FieldUse::Unknown;
     };
     match parent.kind_name() {
@@ -448,13 +454,13 @@ fn selector_use(sel: Node, src: &str) -> FieldUse {
         "unary_expression" if go::receive_operand(parent) == Some(sel) => FieldUse::Followed,
         // A method call on the channel's holder (`x.field.Method`) cannot happen: channels have none.
         "selector_expression" => FieldUse::Followed,
-        "argument_list" => match parent.parent().and_then(|c| go::callee(c, src)) {
+        "argument_list" => match up.parent(parent).and_then(|c| go::callee(c, src)) {
             Some((None, "close")) => FieldUse::Closed,
             Some((None, "len" | "cap")) => FieldUse::Followed,
             _ => FieldUse::Unknown,
         },
         "expression_list" => {
-            let Some(assign) = parent.parent().filter(|a| a.kind_name() == "assignment_statement") else {
+            let Some(assign) = up.parent(parent).filter(|a| a.kind_name() == "assignment_statement") else {
                 return FieldUse::Unknown;
             };
             if assign.child_by_field_name("left") != Some(parent) {
@@ -478,6 +484,7 @@ fn is_shutdown_method(name: &str) -> bool {
 }
 
 fn check_field(cx: &FileContext, field: &ChanField, out: &mut Vec<Finding>) {
+    let up = cx.ancestry();
     let src = cx.source;
     let root = cx.tree.root_node();
     let methods: Vec<Node> = go::named_children(root)
@@ -503,8 +510,8 @@ fn check_field(cx: &FileContext, field: &ChanField, out: &mut Vec<Finding>) {
                 let this_field = sel.child_by_field_name("field").is_some_and(|f| text(f, src) == field.field);
                 if on_receiver
                     && this_field
-                    && !channels::shadowed(n, body, src, recv)
-                    && let Some(loop_stmt) = loop_ended_only_by_close(n, src)
+                    && !channels::shadowed(up, n, body, src, recv)
+                    && let Some(loop_stmt) = loop_ended_only_by_close(up, n, src)
                 {
                     sites.push((n, loop_stmt));
                 }
@@ -512,7 +519,7 @@ fn check_field(cx: &FileContext, field: &ChanField, out: &mut Vec<Finding>) {
             go::Walk::Continue
         });
     }
-    if sites.is_empty() || !matches!(field_use(root, src, field.field), FieldUse::Followed) {
+    if sites.is_empty() || !matches!(field_use(up, root, src, field.field), FieldUse::Followed) {
         return;
     }
     let shutdown = methods.iter().copied().find(|m| go::function_name(*m, src).is_some_and(is_shutdown_method));

@@ -11,6 +11,7 @@
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
+use crate::analysis::ancestry::Ancestry;
 use crate::analysis::channels;
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::NodeKind;
@@ -95,6 +96,7 @@ const MAX_CALL_DEPTH: usize = 2;
 /// `close(name)` never blocks; a call passing the channel to a function declared in
 /// this file adds that function's sends on its parameter.
 fn channel_ops<'t>(cx: &FileContext<'t>, func: Node<'t>, name: &str, depth: usize) -> ChannelOps<'t> {
+    let up = cx.ancestry();
     let src = cx.source;
     let mut ops = ChannelOps::default();
     let Some(body) = go::body(func) else {
@@ -102,14 +104,14 @@ fn channel_ops<'t>(cx: &FileContext<'t>, func: Node<'t>, name: &str, depth: usiz
         return ops;
     };
     for ident in go::idents_named(body, src, name) {
-        if go::enclosing_function(ident) != Some(func) {
+        if up.enclosing_function(ident) != Some(func) {
             ops.other = true;
             continue;
         }
-        let Some(parent) = ident.parent() else { continue };
+        let Some(parent) = up.parent(ident) else { continue };
         if parent.kind_name() == "send_statement" && parent.child_by_field_name("channel") == Some(ident) {
-            if parent.parent().is_some_and(|p| p.kind_name() != "communication_case") {
-                ops.sends.push(Send { node: parent, repeated: go::enclosing_loop(parent).is_some() });
+            if up.parent(parent).is_some_and(|p| p.kind_name() != "communication_case") {
+                ops.sends.push(Send { node: parent, repeated: up.enclosing_loop(parent).is_some() });
             }
             continue;
         }
@@ -117,7 +119,7 @@ fn channel_ops<'t>(cx: &FileContext<'t>, func: Node<'t>, name: &str, depth: usiz
             ops.other = true;
             continue;
         }
-        let Some(call) = parent.parent() else { continue };
+        let Some(call) = up.parent(parent) else { continue };
         let args = go::call_args(call);
         match go::callee(call, src) {
             Some((None, "close")) if args.len() == 1 => {}
@@ -134,7 +136,7 @@ fn channel_ops<'t>(cx: &FileContext<'t>, func: Node<'t>, name: &str, depth: usiz
                     continue;
                 };
                 ops.other |= inner.other;
-                let call_repeats = go::enclosing_loop(call).is_some();
+                let call_repeats = up.enclosing_loop(call).is_some();
                 for send in inner.sends {
                     match ops.sends.iter_mut().find(|s| s.node == send.node) {
                         Some(seen) => seen.repeated = true,
@@ -192,6 +194,7 @@ fn check_channel<'t>(
     chan: &MadeChannel<'t>,
     out: &mut Vec<Finding>,
 ) {
+    let up = cx.ancestry();
     let src = cx.source;
     let mut senders = Vec::new();
     let mut go_stmts = Vec::new();
@@ -211,7 +214,7 @@ fn check_channel<'t>(
     if senders.is_empty() {
         return;
     }
-    let receives = match receive_sites(body, src, chan, &go_stmts) {
+    let receives = match receive_sites(up, body, src, chan, &go_stmts) {
         Receives::Sites(sites) => sites,
         Receives::Unknown => return,
     };
@@ -222,7 +225,7 @@ fn check_channel<'t>(
     }
     let exits = exit_paths(cx, func, body, chan, &senders, &receives);
     if exits.is_empty() {
-        for (k, double) in double_sends(src, body, &senders, &receives) {
+        for (k, double) in double_sends(up, src, body, &senders, &receives) {
             report_double_send(cx, chan, &senders, k, &double, &owner, out);
         }
         return;
@@ -289,6 +292,7 @@ fn sender<'t>(
     chan: &MadeChannel<'t>,
     go_stmt: Node<'t>,
 ) -> Option<Option<Sender<'t>>> {
+    let up = cx.ancestry();
     let src = cx.source;
     let name = chan.name.as_str();
     let call = go::go_call(go_stmt)?;
@@ -330,7 +334,7 @@ fn sender<'t>(
         return Some(None);
     }
     let mut spawn_loops = Vec::new();
-    let mut cur = go_stmt.parent();
+    let mut cur = up.parent(go_stmt);
     while let Some(n) = cur {
         if n == body {
             break;
@@ -338,7 +342,7 @@ fn sender<'t>(
         if go::is_loop(n) && !go::contains(n, chan.make) {
             spawn_loops.push(n);
         }
-        cur = n.parent();
+        cur = up.parent(n);
     }
     Some(Some(Sender { go_stmt, func, sends: ops.sends, spawn_loops }))
 }
@@ -355,7 +359,13 @@ fn function_decl<'t>(cx: &FileContext<'t>, name: &str) -> Option<Node<'t>> {
 
 /// The owner's receives. `goroutines` are the `go` statements already accounted
 /// for (they send on the channel, close it, or do not touch it).
-fn receive_sites<'t>(body: Node<'t>, src: &str, chan: &MadeChannel<'t>, goroutines: &[Node<'t>]) -> Receives<'t> {
+fn receive_sites<'t>(
+    up: &Ancestry<'t>,
+    body: Node<'t>,
+    src: &str,
+    chan: &MadeChannel<'t>,
+    goroutines: &[Node<'t>],
+) -> Receives<'t> {
     let mut sites = Vec::new();
     for ident in go::idents_named(body, src, &chan.name) {
         if ident == chan.ident || goroutines.iter().any(|g| go::contains(*g, ident)) {
@@ -364,10 +374,10 @@ fn receive_sites<'t>(body: Node<'t>, src: &str, chan: &MadeChannel<'t>, goroutin
         if ident.start_byte() < chan.make.start_byte() {
             continue;
         }
-        if go::enclosing_function(ident) != go::enclosing_function(chan.ident) {
+        if up.enclosing_function(ident) != up.enclosing_function(chan.ident) {
             return Receives::Unknown;
         }
-        match receive_of(ident) {
+        match receive_of(up, ident) {
             Some(site) => sites.push(site),
             None => return Receives::Unknown,
         }
@@ -377,8 +387,8 @@ fn receive_sites<'t>(body: Node<'t>, src: &str, chan: &MadeChannel<'t>, goroutin
 
 /// If `ident` is the operand of a receive (`<-ch`, `case v := <-ch`, `range ch`),
 /// the receiving expression or clause.
-fn receive_of(ident: Node) -> Option<Node> {
-    let parent = ident.parent()?;
+fn receive_of<'t>(up: &Ancestry<'t>, ident: Node<'t>) -> Option<Node<'t>> {
+    let parent = up.parent(ident)?;
     if go::receive_operand(parent) == Some(ident) {
         return Some(parent);
     }
@@ -413,12 +423,13 @@ fn exit_paths<'t>(
     senders: &[Sender<'t>],
     receives: &[Node<'t>],
 ) -> Vec<Exit> {
+    let up = cx.ancestry();
     let src = cx.source;
     let mut exits = Vec::new();
     // (a) A select that receives from the channel and has another case that leaves.
     for &recv in receives {
-        let Some(case) = ancestor_case(recv) else { continue };
-        let Some(select) = case.parent() else { continue };
+        let Some(case) = ancestor_case(up, recv) else { continue };
+        let Some(select) = up.parent(case) else { continue };
         for other in go::named_children(select) {
             if other == case || !matches!(other.kind_name(), "communication_case" | "default_case") {
                 continue;
@@ -430,7 +441,7 @@ fn exit_paths<'t>(
             }
             let leaving = go::leaves(other, src);
             let leaves = leaving.is_some()
-                || (!go::in_loop_within(select, body) && !receives.iter().any(|r| r.start_byte() > select.end_byte()));
+                || (!up.in_loop_within(select, body) && !receives.iter().any(|r| r.start_byte() > select.end_byte()));
             if leaves {
                 let comm = other.child_by_field_name("communication");
                 let comm_text = comm.map(|c| text(c, src).to_string());
@@ -464,8 +475,8 @@ fn exit_paths<'t>(
     // Sends in exclusive branches (`if ... { ch <- a } else { ch <- b }`) are one value.
     let many = senders.len() > 1 || senders.iter().any(|s| s.sends_many(src));
     if many {
-        exits.extend(receive_loop_exits(body, src, chan, receives));
-        exits.extend(single_receive_for_many(src, chan, senders, receives));
+        exits.extend(receive_loop_exits(up, body, src, chan, receives));
+        exits.extend(single_receive_for_many(up, src, chan, senders, receives));
     }
     exits.sort_by_key(|e| e.range.start);
     exits.dedup_by_key(|e| e.range.start);
@@ -501,18 +512,19 @@ fn signals_senders_done<'t>(
     senders: &[Sender<'t>],
     receives: &[Node<'t>],
 ) -> bool {
+    let up = cx.ancestry();
     let src = cx.source;
     let Some(signal) = other.child_by_field_name("communication").and_then(|c| bare_receive_channel(c, src)) else {
         return false;
     };
-    if go::in_loop_within(select, body) || senders.iter().any(|s| s.sends_many(src)) {
+    if up.in_loop_within(select, body) || senders.iter().any(|s| s.sends_many(src)) {
         return false;
     }
     let Some(made) = channels::made_channels(cx.own_calls(func), src).into_iter().find(|m| m.name(src) == signal)
     else {
         return false;
     };
-    let uses = channels::local_uses(cx.tree.root_node(), src, func, &made);
+    let uses = channels::local_uses(up, src, func, &made);
     if uses.escape.is_some() {
         return false;
     }
@@ -522,8 +534,8 @@ fn signals_senders_done<'t>(
     let channels::Runner::Goroutine(start) = first.runner else { return false };
     let Some(signaller) = senders.iter().find(|s| s.go_stmt == start) else { return false };
     let gives: Vec<_> = std::iter::once(first).chain(gives).collect();
-    let own = |n: Node| go::enclosing_function(n) == Some(signaller.func);
-    if gives.iter().any(|u| u.runner != first.runner || !own(u.node) || go::in_loop_within(u.node, signaller.func))
+    let own = |n: Node| up.enclosing_function(n) == Some(signaller.func);
+    if gives.iter().any(|u| u.runner != first.runner || !own(u.node) || up.in_loop_within(u.node, signaller.func))
         || uses
             .of(channels::Op::Receive)
             .chain(uses.of(channels::Op::Range))
@@ -532,7 +544,7 @@ fn signals_senders_done<'t>(
     {
         return false;
     }
-    let deferred = |n: Node| n.parent().is_some_and(|p| p.kind_name() == "defer_statement");
+    let deferred = |n: Node| up.parent(n).is_some_and(|p| p.kind_name() == "defer_statement");
     // The signal comes after every send of the signaller.
     let after_sends = gives
         .iter()
@@ -545,7 +557,7 @@ fn signals_senders_done<'t>(
     let returns_after_send = |s: &Send| go::next_statement(s.node).is_some_and(|n| n.kind_name() == "return_statement");
     let sent_before =
         if gives.iter().any(|u| deferred(u.node)) || !signaller.sends.iter().all(returns_after_send) { 1 } else { 0 };
-    let taken = receives.iter().filter(|r| received_before(**r, select, func)).count();
+    let taken = receives.iter().filter(|r| received_before(up, **r, select, func)).count();
     // The others' values still on their way once the signal arrives.
     senders.len() - 1 + sent_before.min(taken) <= taken
 }
@@ -553,12 +565,12 @@ fn signals_senders_done<'t>(
 /// Whether the receive `recv` is a statement of its own (`<-ch`, `v := <-ch`,
 /// `v = <-ch`) that runs before `select` on every path: in a statement list that
 /// holds the select further on.
-fn received_before(recv: Node, select: Node, func: Node) -> bool {
-    if go::enclosing_function(recv) != Some(func) || recv.end_byte() > select.start_byte() {
+fn received_before<'t>(up: &Ancestry<'t>, recv: Node<'t>, select: Node<'t>, func: Node<'t>) -> bool {
+    if up.enclosing_function(recv) != Some(func) || recv.end_byte() > select.start_byte() {
         return false;
     }
     let mut stmt = recv;
-    while let Some(parent) = stmt.parent() {
+    while let Some(parent) = up.parent(stmt) {
         match parent.kind_name() {
             "expression_list" => stmt = parent,
             "expression_statement" | "assignment_statement" | "short_var_declaration" => {
@@ -568,7 +580,7 @@ fn received_before(recv: Node, select: Node, func: Node) -> bool {
             _ => return false,
         }
     }
-    stmt.parent().is_some_and(|list| list.kind_name() == "statement_list" && go::contains(list, select))
+    up.parent(stmt).is_some_and(|list| list.kind_name() == "statement_list" && go::contains(list, select))
 }
 
 /// (c) The owner receives in a loop but can leave it early, such as on the first
@@ -577,26 +589,32 @@ fn received_before(recv: Node, select: Node, func: Node) -> bool {
 /// channel (it was closed: the senders are done), exits guarded by `len(...)` or a
 /// counter the loop updates (they may wait for every value), and a `break` after
 /// which the owner receives again.
-fn receive_loop_exits(body: Node, src: &str, chan: &MadeChannel, receives: &[Node]) -> Vec<Exit> {
+fn receive_loop_exits<'t>(
+    up: &Ancestry<'t>,
+    body: Node<'t>,
+    src: &str,
+    chan: &MadeChannel,
+    receives: &[Node<'t>],
+) -> Vec<Exit> {
     let mut loops: Vec<Node> = Vec::new();
     for &recv in receives {
-        if let Some(lp) = go::enclosing_loop(recv)
+        if let Some(lp) = up.enclosing_loop(recv)
             && go::contains(body, lp)
             && !loops.contains(&lp)
         {
             loops.push(lp);
         }
     }
-    let ok_names: Vec<&str> = receives.iter().filter_map(|r| ok_name(*r, src)).collect();
+    let ok_names: Vec<&str> = receives.iter().filter_map(|r| ok_name(up, *r, src)).collect();
     let mut exits = Vec::new();
     for lp in loops {
         let counters = counters_in(lp, src);
         for exit in go::loop_leaving_jumps(lp, src) {
-            let in_other_case = ancestors_until(exit, lp).any(|a| {
+            let in_other_case = ancestors_until(up, exit, lp).any(|a| {
                 matches!(a.kind_name(), "communication_case" | "default_case")
                     && !receives.iter().any(|r| go::contains(a, *r))
             });
-            let guarded = ancestors_until(exit, lp).filter(|a| a.kind_name() == "if_statement").any(|a| {
+            let guarded = ancestors_until(up, exit, lp).filter(|a| a.kind_name() == "if_statement").any(|a| {
                 a.child_by_field_name("condition").is_some_and(|cond| {
                     go::identifiers(cond, src)
                         .iter()
@@ -626,13 +644,19 @@ fn receive_loop_exits(body: Node, src: &str, chan: &MadeChannel, receives: &[Nod
 /// when every send runs unconditionally (one conditional send per goroutine may be
 /// how exactly one of them answers), and not when the loop counts up to a constant
 /// no larger than the number of receives.
-fn single_receive_for_many(src: &str, chan: &MadeChannel, senders: &[Sender], receives: &[Node]) -> Option<Exit> {
+fn single_receive_for_many<'t>(
+    up: &Ancestry<'t>,
+    src: &str,
+    chan: &MadeChannel,
+    senders: &[Sender],
+    receives: &[Node<'t>],
+) -> Option<Exit> {
     let spawner = senders.iter().find(|s| s.spawned_in_loop())?;
-    if receives.is_empty() || receives.iter().any(|r| go::enclosing_loop(*r).is_some()) {
+    if receives.is_empty() || receives.iter().any(|r| up.enclosing_loop(*r).is_some()) {
         return None;
     }
     let unconditional = spawner.sends.iter().all(|send| {
-        ancestors_until(send.node, spawner.func).all(|a| matches!(a.kind_name(), "statement_list" | "block"))
+        ancestors_until(up, send.node, spawner.func).all(|a| matches!(a.kind_name(), "statement_list" | "block"))
     });
     if !unconditional
         || spawner.spawn_loops.iter().any(|lp| go::constant_iterations(*lp, src).is_some_and(|n| n <= receives.len()))
@@ -655,14 +679,14 @@ fn single_receive_for_many(src: &str, chan: &MadeChannel, senders: &[Sender], re
 }
 
 /// The ancestors of `node` strictly below `top`.
-fn ancestors_until<'t>(node: Node<'t>, top: Node<'t>) -> impl Iterator<Item = Node<'t>> {
-    std::iter::successors(node.parent(), |n| n.parent()).take_while(move |n| *n != top)
+fn ancestors_until<'a, 't>(up: &'a Ancestry<'t>, node: Node<'t>, top: Node<'t>) -> impl Iterator<Item = Node<'t>> + 'a {
+    up.ancestors(node).take_while(move |n| *n != top)
 }
 
 /// For a receive with two results (`v, ok := <-ch`, `case v, ok := <-ch:`), `ok`.
-fn ok_name<'s>(recv: Node, src: &'s str) -> Option<&'s str> {
-    let list = recv.parent().filter(|p| p.kind_name() == "expression_list").unwrap_or(recv);
-    let holder = list.parent()?;
+fn ok_name<'s, 't>(up: &Ancestry<'t>, recv: Node<'t>, src: &'s str) -> Option<&'s str> {
+    let list = up.parent(recv).filter(|p| p.kind_name() == "expression_list").unwrap_or(recv);
+    let holder = up.parent(list)?;
     if !matches!(holder.kind_name(), "short_var_declaration" | "assignment_statement" | "receive_statement") {
         return None;
     }
@@ -709,11 +733,11 @@ fn bare_receive_channel(comm: Node, src: &str) -> Option<String> {
 }
 
 /// The select case whose communication is this receive.
-fn ancestor_case(recv: Node) -> Option<Node> {
-    let mut cur = recv.parent()?;
+fn ancestor_case<'t>(up: &Ancestry<'t>, recv: Node<'t>) -> Option<Node<'t>> {
+    let mut cur = up.parent(recv)?;
     // `case <-ch:` is a receive_statement wrapping the unary expression; `case v := <-ch:` too.
     if cur.kind_name() == "receive_statement" {
-        cur = cur.parent()?;
+        cur = up.parent(cur)?;
     }
     (cur.kind_name() == "communication_case").then_some(cur)
 }
@@ -739,6 +763,7 @@ struct DoubleSend<'t> {
 /// once. Both sends must sit in one function outside any loop, with nothing that
 /// leaves (`return`, `break`, `continue`, `goto`, `panic`) between them.
 fn double_sends<'t>(
+    up: &Ancestry<'t>,
     src: &str,
     body: Node<'t>,
     senders: &[Sender<'t>],
@@ -748,7 +773,7 @@ fn double_sends<'t>(
     // One receive per goroutine: a goroutine that sends twice leaves a value no
     // receive takes (with several goroutines, whichever sends last blocks).
     if senders.len() != receives.len()
-        || receives.iter().any(|r| go::in_loop_within(*r, body))
+        || receives.iter().any(|r| up.in_loop_within(*r, body))
         || senders.iter().any(|s| s.spawned_in_loop() || s.sends.iter().any(|send| send.repeated))
     {
         return out;
@@ -807,6 +832,7 @@ fn report_double_send(
     owner: &str,
     out: &mut Vec<Finding>,
 ) {
+    let up = cx.ancestry();
     let src = cx.source;
     let receives = if senders.len() == 1 {
         "receives only once".to_string()
@@ -829,8 +855,8 @@ fn report_double_send(
         .with_related(double.receive.byte_range(), receive_note)
         .with_related(chan.make.byte_range(), format!("`{}` is made unbuffered here", chan.name));
     // With several goroutines a buffer of one does not cover every extra value.
-    let buffer = if senders.len() == 1 { double_send_buffer_fix(src, chan, &senders[k], double) } else { None };
-    for fix in [buffer, return_after_send_fix(src, double.first)].into_iter().flatten() {
+    let buffer = if senders.len() == 1 { double_send_buffer_fix(up, src, chan, &senders[k], double) } else { None };
+    for fix in [buffer, return_after_send_fix(up, src, double.first)].into_iter().flatten() {
         finding = finding.with_fix(fix);
     }
     out.push(finding);
@@ -840,17 +866,23 @@ fn report_double_send(
 /// the first value (a channel is FIFO) and the second fits in the buffer. Safe when
 /// both sends are in the goroutine's own function, nothing runs between them but
 /// the end of the first one's blocks, and the second send ends the goroutine.
-fn double_send_buffer_fix(src: &str, chan: &MadeChannel, s: &Sender, double: &DoubleSend) -> Option<Fix> {
-    if go::enclosing_function(double.first) != Some(s.func) || !ends_goroutine(s.func, double.second) {
+fn double_send_buffer_fix<'t>(
+    up: &Ancestry<'t>,
+    src: &str,
+    chan: &MadeChannel,
+    s: &Sender,
+    double: &DoubleSend,
+) -> Option<Fix> {
+    if up.enclosing_function(double.first) != Some(s.func) || !ends_goroutine(s.func, double.second) {
         return None;
     }
-    let list = double.second.parent()?;
+    let list = up.parent(double.second)?;
     let mut cur = double.first;
-    while cur.parent() != Some(list) {
+    while up.parent(cur) != Some(list) {
         if go::next_statement(cur).is_some() {
             return None;
         }
-        cur = cur.parent()?;
+        cur = up.parent(cur)?;
     }
     if go::next_statement(cur) != Some(double.second) {
         return None;
@@ -860,9 +892,9 @@ fn double_send_buffer_fix(src: &str, chan: &MadeChannel, s: &Sender, double: &Do
 
 /// Inserts `return` after the first send, the likely missing statement. It changes
 /// what the goroutine does after reporting, so it needs review.
-fn return_after_send_fix(src: &str, first: Node) -> Option<Fix> {
-    let func = go::enclosing_function(first)?;
-    if go::has_results(func) || first.parent().map(|p| p.kind_name()) != Some("statement_list") {
+fn return_after_send_fix<'t>(up: &Ancestry<'t>, src: &str, first: Node<'t>) -> Option<Fix> {
+    let func = up.enclosing_function(first)?;
+    if go::has_results(func) || up.parent(first).map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
     let indent = go::indent_at(src, first.start_byte());
@@ -930,6 +962,7 @@ fn buffer_len_fix(
     senders: &[Sender],
     s: &Sender,
 ) -> Option<Fix> {
+    let up = cx.ancestry();
     let src = cx.source;
     let ([_], [send], [spawn_loop]) = (senders, s.sends.as_slice(), s.spawn_loops.as_slice()) else { return None };
     if send.repeated || !ends_goroutine(s.func, send.node) {
@@ -940,7 +973,7 @@ fn buffer_len_fix(
     let name = text(xs, src);
     let changed =
         go::idents_named(body, src, name).into_iter().any(|i| i.start_byte() > chan.make.end_byte() && go::is_write(i));
-    if changed || !is_slice_or_map(func, body, name, chan.make, src) {
+    if changed || !is_slice_or_map(up, func, body, name, chan.make, src) {
         return None;
     }
     add_buffer(src, chan, &format!("len({name})"), format!("Buffer the channel for every goroutine: `len({name})`"))
@@ -949,7 +982,7 @@ fn buffer_len_fix(
 /// Whether `name` is, at `at`, a parameter of `func` typed as a slice or map, or a
 /// local declared before `at`, in a block around it, as a slice or map (`var xs
 /// []T`, `[]T{...}`, `map[K]V{...}`, `make([]T, n)`, `make(map[K]V)`).
-fn is_slice_or_map(func: Node, body: Node, name: &str, at: Node, src: &str) -> bool {
+fn is_slice_or_map<'t>(up: &Ancestry<'t>, func: Node<'t>, body: Node<'t>, name: &str, at: Node<'t>, src: &str) -> bool {
     let typed = |ty: &str| ty.starts_with("[]") || ty.starts_with("map[");
     let mut local = None;
     go::walk_own(body, |n| {
@@ -960,7 +993,7 @@ fn is_slice_or_map(func: Node, body: Node, name: &str, at: Node, src: &str) -> b
             if text(ident, src) != name {
                 continue;
             }
-            let in_scope = n.parent().and_then(|list| list.parent()).is_some_and(|block| go::contains(block, at));
+            let in_scope = up.parent(n).and_then(|list| up.parent(list)).is_some_and(|block| go::contains(block, at));
             let declared_type = ident
                 .parent()
                 .filter(|p| p.kind_name() == "var_spec")
@@ -1000,12 +1033,13 @@ fn done_select_fix(
     exits: &[Exit],
     receives: &[Node],
 ) -> Option<Fix> {
+    let up = cx.ancestry();
     let src = cx.source;
     let done = exits.iter().find_map(|e| e.case_channel.clone())?;
-    if s.func.kind_name() != "func_literal" || go::enclosing_function(send) != Some(s.func) || go::has_results(s.func) {
+    if s.func.kind_name() != "func_literal" || up.enclosing_function(send) != Some(s.func) || go::has_results(s.func) {
         return None;
     }
-    if send.parent().map(|p| p.kind_name()) != Some("statement_list") {
+    if up.parent(send).map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
     let (closed, sent) = close_and_send_sites(cx, &done);
@@ -1029,7 +1063,7 @@ fn done_select_fix(
     let replacement =
         format!("select {{\n{indent}case {}:\n{indent}case <-{done}:\n{indent}\treturn\n{indent}}}", text(send, src));
     let same_case = exits.iter().all(|e| e.case_channel.as_deref() == Some(done.as_str()));
-    let safe = same_case && closed && !sent && every_receive_watches(receives, src, &format!("<-{done}"));
+    let safe = same_case && closed && !sent && every_receive_watches(up, receives, src, &format!("<-{done}"));
     Some(Fix {
         title: format!("Stop sending when {done} is closed"),
         edits: vec![TextEdit::replace(send.byte_range(), replacement)],
@@ -1056,9 +1090,9 @@ fn signals(func: Node, done: &str, src: &str) -> bool {
 
 /// Whether every receive sits in a select that also has the case `comm`
 /// (`<-done`, `<-ctx.Done()`).
-fn every_receive_watches(receives: &[Node], src: &str, comm: &str) -> bool {
+fn every_receive_watches<'t>(up: &Ancestry<'t>, receives: &[Node<'t>], src: &str, comm: &str) -> bool {
     receives.iter().all(|r| {
-        ancestor_case(*r).and_then(|case| case.parent()).is_some_and(|select| {
+        ancestor_case(up, *r).and_then(|case| up.parent(case)).is_some_and(|select| {
             go::named_children(select).iter().any(|c| {
                 c.kind_name() == "communication_case"
                     && c.child_by_field_name("communication").is_some_and(|x| text(x, src) == comm)
@@ -1099,9 +1133,10 @@ fn ctx_select_fix(
     exits: &[Exit],
     receives: &[Node],
 ) -> Option<Fix> {
+    let up = cx.ancestry();
     let src = cx.source;
-    let send_func = go::enclosing_function(send)?;
-    if go::has_results(send_func) || send.parent().map(|p| p.kind_name()) != Some("statement_list") {
+    let send_func = up.enclosing_function(send)?;
+    if go::has_results(send_func) || up.parent(send).map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
     let ctx = go::context_in_scope(send_func, send, src, &cx.imports)?;
@@ -1111,8 +1146,8 @@ fn ctx_select_fix(
         text(send, src)
     );
     let done = format!("<-{ctx}.Done()");
-    let cancelled_on_return = cancels_on_return(func, body, &ctx, src, &cx.imports);
-    let watched = every_receive_watches(receives, src, &done);
+    let cancelled_on_return = cancels_on_return(up, func, body, &ctx, src, &cx.imports);
+    let watched = every_receive_watches(up, receives, src, &done);
     let sound = exits
         .iter()
         .all(|e| (watched && e.case_comm.as_deref() == Some(done.as_str())) || (e.returns && cancelled_on_return));
@@ -1128,7 +1163,14 @@ fn ctx_select_fix(
 /// a timeout or deadline variant) in its own body and uses `cancel` only in `defer
 /// cancel()`, so the context ends when the owner returns (or its parent ends), not
 /// while it is still receiving.
-fn cancels_on_return(func: Node, body: Node, ctx: &str, src: &str, imports: &go::Imports) -> bool {
+fn cancels_on_return<'t>(
+    up: &Ancestry<'t>,
+    func: Node<'t>,
+    body: Node<'t>,
+    ctx: &str,
+    src: &str,
+    imports: &go::Imports,
+) -> bool {
     let mut cancel = None;
     go::walk_own(body, |n| {
         if n.kind_name() != "short_var_declaration" && n.kind_name() != "assignment_statement" {
@@ -1159,9 +1201,9 @@ fn cancels_on_return(func: Node, body: Node, ctx: &str, src: &str, imports: &go:
     let Some(cancel) = cancel.filter(|c| text(*c, src) != "_") else { return false };
     let name = text(cancel, src);
     go::idents_named(body, src, name).into_iter().filter(|i| *i != cancel).all(|i| {
-        let call = i.parent().filter(|c| c.kind_name() == "call_expression" && go::call_args(*c).is_empty());
-        call.and_then(|c| c.parent())
-            .is_some_and(|d| d.kind_name() == "defer_statement" && go::enclosing_function(d) == Some(func))
+        let call = up.parent(i).filter(|c| c.kind_name() == "call_expression" && go::call_args(*c).is_empty());
+        call.and_then(|c| up.parent(c))
+            .is_some_and(|d| d.kind_name() == "defer_statement" && up.enclosing_function(d) == Some(func))
     }) && go::idents_named(body, src, name).len() > 1
 }
 

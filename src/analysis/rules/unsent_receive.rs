@@ -4,6 +4,7 @@
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
+use crate::analysis::ancestry::Ancestry;
 use crate::analysis::callees;
 use crate::analysis::channels::{self, MadeChannel, Op, Runner, Use, Uses};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
@@ -73,10 +74,10 @@ struct Exit {
 }
 
 fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t>, out: &mut Vec<Finding>) {
+    let up = cx.ancestry();
     let src = cx.source;
-    let root = cx.tree.root_node();
     let Some(body) = go::body(func) else { return };
-    let uses = channels::local_uses(root, src, func, chan);
+    let uses = channels::local_uses(up, src, func, chan);
     if uses.escape.is_some() {
         return;
     }
@@ -93,7 +94,7 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
     let receivers: Vec<(&Use, Node)> = uses
         .of(Op::Receive)
         .filter_map(|u| match u.runner {
-            Runner::Goroutine(start) if go::contains(body, start) && waits_once(u, &uses) => Some((u, start)),
+            Runner::Goroutine(start) if go::contains(body, start) && waits_once(up, u, &uses) => Some((u, start)),
             _ => None,
         })
         .collect();
@@ -106,7 +107,7 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
         .filter(|u| u.runner == Runner::Owner && matches!(u.op, Op::Send | Op::Close))
         .map(|u| u.site)
         .collect();
-    let missing = missing_exits(src, body, first_start, &unblocks);
+    let missing = missing_exits(up, src, body, first_start, &unblocks);
     if missing.is_empty() {
         return;
     }
@@ -146,41 +147,49 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
 /// a loop (that is `loop-without-exit`'s or `range-never-closed`'s), and either a
 /// plain receive or a `select` without `default` whose every case receives from
 /// this channel.
-fn waits_once(recv: &Use, uses: &Uses) -> bool {
+fn waits_once<'t>(up: &Ancestry<'t>, recv: &Use, uses: &Uses) -> bool {
     let node = recv.node;
-    let Some(func) = go::enclosing_function(node) else {
+    let Some(func) = up.enclosing_function(node) else {
         return false;
     };
-    if go::in_loop_within(node, func) {
+    if up.in_loop_within(node, func) {
         return false;
     }
-    let Some(case) = select_case(node) else {
+    let Some(case) = select_case(up, node) else {
         return true;
     };
-    let Some(select) = case.parent() else {
+    let Some(select) = up.parent(case) else {
         return false;
     };
     go::named_children(select)
         .into_iter()
         .filter(|c| matches!(c.kind_name(), "communication_case" | "default_case"))
-        .all(|c| c.kind_name() == "communication_case" && uses.of(Op::Receive).any(|u| select_case(u.node) == Some(c)))
+        .all(|c| {
+            c.kind_name() == "communication_case" && uses.of(Op::Receive).any(|u| select_case(up, u.node) == Some(c))
+        })
 }
 
 /// The select case whose communication is this receive.
-fn select_case(recv: Node) -> Option<Node> {
-    let mut cur = recv.parent()?;
+fn select_case<'t>(up: &Ancestry<'t>, recv: Node<'t>) -> Option<Node<'t>> {
+    let mut cur = up.parent(recv)?;
     if cur.kind_name() == "receive_statement" {
-        cur = cur.parent()?;
+        cur = up.parent(cur)?;
     }
     (cur.kind_name() == "communication_case").then_some(cur)
 }
 
 /// The exits of the owner after `start` that no send or close (an `unblocks` site)
 /// precedes on their way.
-fn missing_exits(src: &str, body: Node, start: Node, unblocks: &[Node]) -> Vec<Exit> {
+fn missing_exits<'t>(
+    up: &Ancestry<'t>,
+    src: &str,
+    body: Node<'t>,
+    start: Node<'t>,
+    unblocks: &[Node<'t>],
+) -> Vec<Exit> {
     let mut exits = Vec::new();
     go::walk_own(body, |n| {
-        if n.kind_name() == "return_statement" && n.start_byte() > start.end_byte() && !covered(n, body, unblocks) {
+        if n.kind_name() == "return_statement" && n.start_byte() > start.end_byte() && !covered(up, n, body, unblocks) {
             exits.push(Exit { range: n.byte_range(), falls_off_end: false });
         }
     });
@@ -199,13 +208,13 @@ fn missing_exits(src: &str, body: Node, start: Node, unblocks: &[Node]) -> Vec<E
 /// Whether a send or close is certain to have run before `exit` is reached: one
 /// of the statements before it, at any level of nesting up to the body, always
 /// unblocks, or the exit itself holds it (`return notify(ch)`).
-fn covered(exit: Node, body: Node, unblocks: &[Node]) -> bool {
+fn covered<'t>(up: &Ancestry<'t>, exit: Node<'t>, body: Node<'t>, unblocks: &[Node<'t>]) -> bool {
     if unblocks.iter().any(|u| go::contains(exit, *u)) {
         return true;
     }
     let mut cur = exit;
     while cur != body {
-        let Some(parent) = cur.parent() else {
+        let Some(parent) = up.parent(cur) else {
             return false;
         };
         if parent.kind_name() == "statement_list" {
@@ -300,37 +309,40 @@ fn terminates(stmt: Node, src: &str) -> bool {
 /// GFix strategy II for signal channels: `defer close(ch)` right after the
 /// `make`, in place of the sends and closes that each end the function.
 fn signal_fix(cx: &FileContext, func: Node, body: Node, chan: &MadeChannel, uses: &Uses) -> Option<Fix> {
+    let up = cx.ancestry();
     let src = cx.source;
     let name = chan.name(src);
     if !matches!(chan.element_type(src).map(|t| t.replace(' ', "")).as_deref(), Some("struct{}" | "bool")) {
         return None;
     }
     // Receivers that use the value would see `false`/zero from a close instead of the sent value.
-    if uses.of(Op::Receive).any(|r| !discards_value(r.node)) {
+    if uses.of(Op::Receive).any(|r| !discards_value(up, r.node)) {
         return None;
     }
     let unblocks: Vec<&Use> = uses.uses.iter().filter(|u| matches!(u.op, Op::Send | Op::Close)).collect();
     if unblocks.is_empty()
-        || go::in_loop_within(chan.statement, body)
-        || chan.statement.parent().is_none_or(|p| p.kind_name() != "statement_list")
+        || up.in_loop_within(chan.statement, body)
+        || up.parent(chan.statement).is_none_or(|p| p.kind_name() != "statement_list")
     {
         return None;
     }
     let mut edits = Vec::new();
     for u in &unblocks {
-        if !u.directly_in(func) {
+        if !u.directly_in(up, func) {
             return None;
         }
         let stmt = match u.op {
             Op::Send if is_signal_value(u.node, src) => u.node,
-            Op::Close => u.node.parent().filter(|p| p.kind_name() == "expression_statement")?,
+            Op::Close => up.parent(u.node).filter(|p| p.kind_name() == "expression_statement")?,
             _ => return None,
         };
         // Deleting the only statement of a branch would leave an empty `if` behind.
         let alone_in_block = stmt
             .parent()
             .is_some_and(|l| go::named_children(l).iter().filter(|s| s.kind_name() != "comment").count() == 1);
-        if !last_before_return(stmt, body) || (alone_in_block && stmt.parent().and_then(|l| l.parent()) != Some(body)) {
+        if !last_before_return(up, stmt, body)
+            || (alone_in_block && up.parent(stmt).and_then(|l| up.parent(l)) != Some(body))
+        {
             return None;
         }
         edits.push(TextEdit::replace(whole_lines(src, stmt)?, ""));
@@ -346,7 +358,7 @@ fn signal_fix(cx: &FileContext, func: Node, body: Node, chan: &MadeChannel, uses
     // On the paths that used to leak, the receiver now goes on past its receive:
     // harmless only when all it does then is return (running its defers).
     let receivers_just_return =
-        uses.of(Op::Receive).all(|r| matches!(r.runner, Runner::Goroutine(_)) && ends_its_function(r.node));
+        uses.of(Op::Receive).all(|r| matches!(r.runner, Runner::Goroutine(_)) && ends_its_function(up, r.node));
     Some(Fix {
         title: format!("Close `{name}` when {} returns", go::describe_function(func, src)),
         edits,
@@ -357,24 +369,24 @@ fn signal_fix(cx: &FileContext, func: Node, body: Node, chan: &MadeChannel, uses
 /// Whether the receive is the last thing its function does: a statement (or a
 /// `select` with empty cases) at the end of the function body, followed by
 /// nothing but a bare `return`.
-fn ends_its_function(recv: Node) -> bool {
-    let stmt = match select_case(recv) {
+fn ends_its_function<'t>(up: &Ancestry<'t>, recv: Node<'t>) -> bool {
+    let stmt = match select_case(up, recv) {
         Some(case) => {
             let empty = go::named_children(case).iter().all(|c| c.kind_name() != "statement_list");
-            match case.parent() {
+            match up.parent(case) {
                 Some(select) if empty => select,
                 _ => return false,
             }
         }
-        None => match recv.parent() {
+        None => match up.parent(recv) {
             Some(p) if p.kind_name() == "expression_statement" => p,
             _ => return false,
         },
     };
     let in_body = stmt
         .parent()
-        .and_then(|l| l.parent())
-        .zip(go::enclosing_function(stmt))
+        .and_then(|l| up.parent(l))
+        .zip(up.enclosing_function(stmt))
         .is_some_and(|(block, f)| go::body(f) == Some(block));
     let mut next = go::next_statement(stmt);
     while let Some(n) = next {
@@ -387,8 +399,8 @@ fn ends_its_function(recv: Node) -> bool {
 }
 
 /// `<-ch` as a statement or as `case <-ch:`.
-fn discards_value(recv: Node) -> bool {
-    match recv.parent() {
+fn discards_value<'t>(up: &Ancestry<'t>, recv: Node<'t>) -> bool {
+    match up.parent(recv) {
         Some(p) if p.kind_name() == "expression_statement" => true,
         Some(p) if p.kind_name() == "receive_statement" => p.child_by_field_name("left").is_none(),
         _ => false,
@@ -404,10 +416,10 @@ fn is_signal_value(send: Node, src: &str) -> bool {
 
 /// Whether only `return`s without calls follow `stmt` at every level up to the
 /// body, through blocks and `if` branches only (so it runs once, at the end).
-fn last_before_return(stmt: Node, body: Node) -> bool {
+fn last_before_return<'t>(up: &Ancestry<'t>, stmt: Node<'t>, body: Node<'t>) -> bool {
     let mut cur = stmt;
     while cur != body {
-        let Some(parent) = cur.parent() else {
+        let Some(parent) = up.parent(cur) else {
             return false;
         };
         // `if cond { ch <- x }` is last only when nothing but returns follows the `if`.

@@ -1,0 +1,174 @@
+//! The parent, enclosing function and enclosing loop of every node of a file,
+//! found in one walk.
+//!
+//! tree-sitter nodes keep no parent pointer: `Node::parent` descends from the
+//! root every time, so walking up from a node at depth d costs O(d²), and rules
+//! that walk up from nodes deep in nested code made analysis quadratic (or
+//! worse) in the nesting depth. Here a walk up costs one lookup per step, and
+//! the enclosing function and loop of a node are one lookup each.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::go;
+
+const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Copy)]
+struct Links {
+    parent: u32,
+    function: u32,
+    /// The innermost loop around the node within its function.
+    in_loop: u32,
+    /// One past the pre-order index of the node's last descendant.
+    end: u32,
+}
+
+pub struct Ancestry<'t> {
+    /// Pre-order index by node id.
+    index: HashMap<usize, u32, foldhash::fast::RandomState>,
+    nodes: Vec<Node<'t>>,
+    links: Vec<Links>,
+}
+
+impl<'t> Ancestry<'t> {
+    pub fn of(root: Node<'t>) -> Self {
+        let mut ancestry = Ancestry { index: HashMap::default(), nodes: Vec::new(), links: Vec::new() };
+        let mut cursor = root.walk();
+        // Pre-order indices of the nodes from the root down to the cursor.
+        let mut path: Vec<u32> = Vec::new();
+        ancestry.add(root, NONE);
+        loop {
+            let current = ancestry.nodes.len() as u32 - 1;
+            if cursor.goto_first_child() {
+                path.push(current);
+                ancestry.add(cursor.node(), current);
+                continue;
+            }
+            loop {
+                let Some(&parent) = path.last() else { return ancestry.finished() };
+                if cursor.goto_next_sibling() {
+                    ancestry.add(cursor.node(), parent);
+                    break;
+                }
+                cursor.goto_parent();
+                path.pop();
+                ancestry.links[parent as usize].end = ancestry.nodes.len() as u32;
+            }
+        }
+    }
+
+    fn add(&mut self, node: Node<'t>, parent: u32) {
+        let at = self.nodes.len() as u32;
+        let (function, in_loop) = match self.links.get(parent as usize) {
+            None => (NONE, NONE),
+            Some(up) => {
+                let parent_node = self.nodes[parent as usize];
+                if go::is_function(parent_node) {
+                    (parent, NONE)
+                } else if go::is_loop(parent_node) {
+                    (up.function, parent)
+                } else {
+                    (up.function, up.in_loop)
+                }
+            }
+        };
+        self.index.insert(node.id(), at);
+        self.nodes.push(node);
+        self.links.push(Links { parent, function, in_loop, end: at + 1 });
+    }
+
+    fn finished(mut self) -> Self {
+        self.links[0].end = self.nodes.len() as u32;
+        self
+    }
+
+    fn at(&self, node: Node) -> Option<&Links> {
+        self.index.get(&node.id()).map(|&i| &self.links[i as usize])
+    }
+
+    fn node(&self, i: u32) -> Option<Node<'t>> {
+        self.nodes.get(i as usize).copied()
+    }
+
+    pub fn root(&self) -> Node<'t> {
+        self.nodes[0]
+    }
+
+    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        match self.at(node) {
+            Some(links) => self.node(links.parent),
+            // Not a node of this tree: ask tree-sitter.
+            None => node.parent(),
+        }
+    }
+
+    /// `node`'s ancestors, nearest first.
+    pub fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
+        std::iter::successors(self.parent(node), |n| self.parent(*n))
+    }
+
+    /// As [`go::enclosing_function`].
+    pub fn enclosing_function(&self, node: Node<'t>) -> Option<Node<'t>> {
+        match self.at(node) {
+            Some(links) => self.node(links.function),
+            None => go::enclosing_function(node),
+        }
+    }
+
+    /// The functions and literals around `node`, innermost first: one step each,
+    /// however deep the code between them.
+    pub fn enclosing_functions(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
+        std::iter::successors(self.enclosing_function(node), |f| self.enclosing_function(*f))
+    }
+
+    /// As [`go::enclosing_loop`].
+    pub fn enclosing_loop(&self, node: Node<'t>) -> Option<Node<'t>> {
+        match self.at(node) {
+            Some(links) => self.node(links.in_loop),
+            None => go::enclosing_loop(node),
+        }
+    }
+
+    /// As [`go::in_loop_within`]: a loop encloses `node` below `within`, in
+    /// `node`'s function.
+    pub fn in_loop_within(&self, node: Node<'t>, within: Node<'t>) -> bool {
+        let (Some(&n), Some(&w)) = (self.index.get(&node.id()), self.index.get(&within.id())) else {
+            return go::in_loop_within(node, within);
+        };
+        let lp = self.links[n as usize].in_loop;
+        if lp == NONE {
+            return false;
+        }
+        // `within` on the way up from `node` to the loop (inclusive) hides it.
+        let within_is_ancestor = w < n && n < self.links[w as usize].end;
+        let within_under_loop = lp <= w && w < self.links[lp as usize].end;
+        !(within_is_ancestor && within_under_loop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agrees_with_walking_up() {
+        let src = "package p\nfunc f(ch chan int) {\n\tfor {\n\t\tif true {\n\t\t\tgo func() {\n\t\t\t\tfor range ch {\n\t\t\t\t\t<-ch\n\t\t\t\t}\n\t\t\t}()\n\t\t}\n\t}\n}\n";
+        let tree = crate::syntax::parse::parse_go(src, None);
+        let ancestry = Ancestry::of(tree.root_node());
+        let mut nodes = Vec::new();
+        go::walk(tree.root_node(), |n| {
+            nodes.push(n);
+            go::Walk::Continue
+        });
+        for &n in &nodes {
+            assert_eq!(ancestry.parent(n), n.parent());
+            assert_eq!(ancestry.enclosing_function(n), go::enclosing_function(n));
+            assert_eq!(ancestry.enclosing_loop(n), go::enclosing_loop(n));
+            for &w in &nodes {
+                assert_eq!(ancestry.in_loop_within(n, w), go::in_loop_within(n, w), "{n:?} within {w:?}");
+            }
+        }
+    }
+}
