@@ -155,9 +155,10 @@ cat > "$USER_DATA/User/settings.json" <<'EOF'
   "problems.defaultViewMode": "table"
 }
 EOF
-# code-server writes a config file and its logs into the home directory unless told otherwise.
+# code-server (a config file, its logs, a device id) and Chromium write into the
+# home directory unless told otherwise.
 printf 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n' > "$WORK/config.yaml"
-export XDG_CONFIG_HOME="$WORK/xdg-config" XDG_DATA_HOME="$WORK/xdg-data"
+export XDG_CONFIG_HOME="$WORK/xdg-config" XDG_DATA_HOME="$WORK/xdg-data" XDG_CACHE_HOME="$WORK/xdg-cache"
 code_server=(node "$CODE_SERVER/out/node/entry.js" --config "$WORK/config.yaml"
     --user-data-dir "$USER_DATA" --extensions-dir "$WORK/extensions")
 "${code_server[@]}" --install-extension "$VSIX" >/dev/null
