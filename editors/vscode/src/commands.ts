@@ -86,6 +86,12 @@ export function statusText(status: RuntimeStatus): string | undefined {
   return status.watching ? `leakls: ${spots}, watching` : `leakls: ${spots}`;
 }
 
+/** What the notification says once a dump is loaded. */
+export function loadedText(status: RuntimeStatus): string {
+  const groups = plural(status.groups, 'goroutine group', 'goroutine groups');
+  return `leakls: loaded ${groups}; ${plural(status.hotSpots, 'hot spot', 'hot spots')} in this workspace.`;
+}
+
 export function statusTooltip(status: RuntimeStatus): string {
   const from = plural(status.snapshots, 'snapshot', 'snapshots');
   const groups = plural(status.groups, 'goroutine group', 'goroutine groups');

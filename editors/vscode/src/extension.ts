@@ -17,6 +17,7 @@ import {
   type RuntimeStatus,
   clearDump,
   loadDump,
+  loadedText,
   statusText,
   statusTooltip,
   stopWatching,
@@ -179,9 +180,7 @@ class Leakls {
       () => this.execute(loadDump(target)),
     );
     if (status !== undefined) {
-      void vscode.window.showInformationMessage(
-        `leakls: loaded ${status.groups} goroutine groups; ${status.hotSpots} hot spots in this workspace.`,
-      );
+      void vscode.window.showInformationMessage(loadedText(status));
     }
   }
 

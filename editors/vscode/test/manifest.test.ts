@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 
-import { COMMANDS, DEFAULT_DUMP_URL, statusText, statusTooltip, urlProblem, watch } from '../src/commands';
+import { COMMANDS, DEFAULT_DUMP_URL, loadedText, statusText, statusTooltip, urlProblem, watch } from '../src/commands';
 import { CLIENT_KEYS, SERVER_KEYS, configurationChange, serverSettings } from '../src/settings';
 
 interface Manifest {
@@ -80,6 +80,17 @@ test('status bar: hot spots and watching; hidden with nothing loaded', () => {
   assert.equal(
     statusTooltip({ groups: 5, hotSpots: 3, watching: true, snapshots: 2 }),
     '5 goroutine groups from 2 snapshots, watching. Click for leakls commands.',
+  );
+});
+
+test('the loaded-dump notification counts in words that agree with the numbers', () => {
+  assert.equal(
+    loadedText({ groups: 6, hotSpots: 4, watching: false, snapshots: 1 }),
+    'leakls: loaded 6 goroutine groups; 4 hot spots in this workspace.',
+  );
+  assert.equal(
+    loadedText({ groups: 1, hotSpots: 1, watching: false, snapshots: 1 }),
+    'leakls: loaded 1 goroutine group; 1 hot spot in this workspace.',
   );
 });
 
