@@ -114,6 +114,10 @@ impl Packages {
         if let Some(hit) = self.by_file.get(file) {
             return Some(hit.clone());
         }
+        // Workspace indexing comes here for every file, however large.
+        if std::fs::metadata(file).ok()?.len() > MAX_SUMMARY_FILE_BYTES {
+            return None;
+        }
         let text = std::fs::read_to_string(file).ok()?;
         let tree = parse_go(&text, None);
         let mut summary = PackageSummary::default();
