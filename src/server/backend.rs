@@ -264,7 +264,10 @@ impl Backend {
         }
         self.state.docs.open(uri.clone(), changes[last_full].text.clone(), version);
         self.start_worker(uri.clone());
-        self.change_tracked(uri, &changes[last_full + 1..], version).await;
+        let after = &changes[last_full + 1..];
+        if !after.is_empty() {
+            self.change_tracked(uri, after, version).await;
+        }
     }
 }
 
