@@ -61,6 +61,9 @@ fn serve() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(leakls::server::serve_stdio());
-    ExitCode::SUCCESS
+    let end = runtime.block_on(leakls::server::serve_stdio());
+    // Blocking work still running (the stdin reader, a dump read from a FIFO, an
+    // analysis) is not waited for: `exit` ends the process at once.
+    runtime.shutdown_background();
+    end.exit_code()
 }

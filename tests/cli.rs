@@ -163,3 +163,60 @@ fn fifos_and_symlink_loops_are_named_for_what_they_are() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("a.go: a symlink loop"), "{stderr}");
 }
+
+#[test]
+fn files_over_the_size_limit_are_skipped_with_a_message() {
+    let dir = workspace();
+    let mut big = LEAK.to_string();
+    while big.len() < 3 << 19 {
+        big.push_str("\nfunc pad() { _ = 1 }\n");
+    }
+    std::fs::write(dir.path().join("big.go"), &big).unwrap();
+    let out = leakls(&["check", "--max-file-size-mib", "1"], dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("big.go: its 1.5 MiB are over the 1 MiB limit, skipped (--max-file-size-mib raises the limit)"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).trim_end().ends_with("1 finding in 1 of 1 file (1 fixable with --fix)")
+    );
+    let default = leakls(&["check"], dir.path());
+    assert!(String::from_utf8_lossy(&default.stdout).contains("2 findings in 2 of 2 files"), "{default:?}");
+}
+
+#[test]
+fn one_long_line_prints_a_short_excerpt() {
+    let dir = tempfile::tempdir().unwrap();
+    // Minified: the whole file on one line, 240 KB of it around the leak.
+    let one_line = format!(
+        "package p; import \"time\"; var pad = `{}`; func f() (string, error) {{ c := make(chan string); go func() {{ c <- \"x\" }}(); select {{ case v := <-c: return v, nil; case <-time.After(time.Second): return \"\", nil }} }} /* {} */\n",
+        "p".repeat(120_000),
+        "q".repeat(120_000)
+    );
+    std::fs::write(dir.path().join("min.go"), one_line).unwrap();
+    let out = leakls(&["check"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.len() < 4_000, "{} bytes of output", stdout.len());
+    assert!(stdout.contains("1 | ...") && stdout.contains("c <- \"x\""), "{stdout}");
+}
+
+#[test]
+fn leakls_toml_is_read_up_to_the_module_or_the_named_directory() {
+    let parent = tempfile::tempdir().unwrap();
+    std::fs::write(parent.path().join("leakls.toml"), "disable = [\"unreceived-send\"]\n").unwrap();
+    let ws = parent.path().join("ws");
+    std::fs::create_dir_all(ws.join("pkg")).unwrap();
+    std::fs::write(ws.join("pkg/leak.go"), LEAK).unwrap();
+    // No module: the search stops at the directory named.
+    assert_eq!(leakls(&["check", "ws"], parent.path()).status.code(), Some(1));
+    assert_eq!(leakls(&["check", "."], &ws).status.code(), Some(1));
+    assert_eq!(leakls(&["check", ws.to_str().unwrap()], parent.path()).status.code(), Some(1));
+    // The module's own leakls.toml counts when a directory inside it is named.
+    std::fs::write(ws.join("go.mod"), "module example.com/ws\n\ngo 1.22\n").unwrap();
+    std::fs::write(ws.join("leakls.toml"), "disable = [\"unreceived-send\"]\n").unwrap();
+    assert_eq!(leakls(&["check", "pkg"], &ws).status.code(), Some(0));
+    assert_eq!(leakls(&["check", "ws/pkg/leak.go"], parent.path()).status.code(), Some(0));
+}

@@ -151,18 +151,24 @@ async fn fix_all_applies_only_safe_fixes() {
 }
 
 #[tokio::test]
-async fn bad_edits_are_ignored_and_the_server_keeps_answering() {
+async fn bad_edits_put_documents_out_of_sync_and_the_server_keeps_answering() {
     let (mut client, _) = TestClient::start(&["utf-16"], Value::Null).await;
     client.change("file:///never/opened.go", 2, json!([{"text": "package x"}])).await;
     client.open(URI, LEAKY, 1).await;
     assert_eq!(client.diagnostics(URI, 1).await.len(), 1);
     let far = json!({"line": 9999, "character": 0});
     client.change(URI, 2, json!([{"range": {"start": far, "end": far}, "text": "x"}])).await;
-    // The bad edit is dropped; a valid one still applies on top of version 1's text.
+    // The bad edit is not applied; a change of the whole text brings the document back.
     client.change(URI, 3, json!([{"text": LEAKY.replace("make(chan string)", "make(chan string, 1)")}])).await;
     assert!(client.diagnostics(URI, 3).await.is_empty());
-    let warnings: Vec<_> = client.notifications.iter().filter(|n| n["method"] == "window/logMessage").collect();
+    let warnings: Vec<_> = client
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "window/showMessage")
+        .map(|n| n["params"]["message"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0].contains("/never/opened.go") && warnings[1].contains("lost track of"), "{warnings:?}");
 }
 
 #[tokio::test]

@@ -86,16 +86,19 @@ impl RuleConfig {
     }
 }
 
-/// The nearest `leakls.toml` at or above `start`, parsed. Errors name the file.
-pub fn find_config(start: &Path) -> Option<(PathBuf, Result<RuleConfig, String>)> {
-    let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
-    while let Some(d) = dir {
+/// The nearest `leakls.toml` in `dir` or a directory above it, up to and
+/// including `boundary` and never beyond (a `leakls.toml` in a shared parent,
+/// say `/tmp`, must not change the rules). Errors name the file.
+pub fn find_config(dir: &Path, boundary: &Path) -> Option<(PathBuf, Result<RuleConfig, String>)> {
+    for d in dir.ancestors() {
+        if !d.starts_with(boundary) {
+            break;
+        }
         let candidate = d.join(CONFIG_FILE);
         if let Ok(text) = std::fs::read_to_string(&candidate) {
             let parsed = RuleConfig::from_toml(&text).map_err(|e| format!("{}: {e}", candidate.display()));
             return Some((candidate, parsed));
         }
-        dir = d.parent();
     }
     None
 }
@@ -133,12 +136,14 @@ mod tests {
     }
 
     #[test]
-    fn config_is_found_above_a_file() {
+    fn config_is_found_above_a_directory_up_to_the_boundary() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(CONFIG_FILE), "disable = []\n").unwrap();
-        std::fs::create_dir_all(dir.path().join("pkg")).unwrap();
-        let (path, parsed) = find_config(&dir.path().join("pkg/a.go")).unwrap();
+        let pkg = dir.path().join("ws/pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        let (path, parsed) = find_config(&pkg, dir.path()).unwrap();
         assert_eq!(path, dir.path().join(CONFIG_FILE));
         assert!(parsed.is_ok());
+        assert!(find_config(&pkg, &dir.path().join("ws")).is_none());
     }
 }

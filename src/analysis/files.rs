@@ -2,6 +2,7 @@
 //! server's workspace indexing.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,6 +17,21 @@ use crate::syntax::parse_go;
 /// Directories skipped while walking unless named on the command line: vendored
 /// code is someone else's, and `testdata` holds deliberately odd Go.
 const SKIPPED_DIRS: &[&str] = &["vendor", "testdata"];
+
+/// Files larger than this many MiB are skipped unless the limit is raised
+/// (`--max-file-size-mib`, the editor's `maxFileSizeMib`): parsing and analysing
+/// a file peaks at up to 80 times its size (measured on a file with a finding
+/// every 13 lines), so one file at the limit stays under 1 GB. Real Go files
+/// are far smaller; the large ones are generated tables.
+pub const DEFAULT_MAX_FILE_MIB: u64 = 8;
+
+const MIB: u64 = 1 << 20;
+
+/// Why a file of `len` bytes is over a limit of `max_mib` MiB, or None when it is not.
+pub fn too_large(len: u64, max_mib: u64) -> Option<String> {
+    (len > max_mib.saturating_mul(MIB))
+        .then(|| format!("its {:.1} MiB are over the {max_mib} MiB limit", len as f64 / MIB as f64))
+}
 
 /// Go files under `roots`, honouring `.gitignore` and skipping hidden directories
 /// and [`SKIPPED_DIRS`] below each root. A root that is a file is taken as is.
@@ -96,14 +112,49 @@ struct DirContext {
 /// shares it. Configuration problems are collected once per config file.
 pub struct ContextCache {
     overlay: RuleConfig,
+    /// What bounds the search for `leakls.toml` (see [`ContextCache::config_boundary`]), absolute.
+    roots: Vec<PathBuf>,
     by_dir: Mutex<HashMap<PathBuf, DirContext>>,
     problems: Mutex<Vec<String>>,
 }
 
+/// `path` made absolute without touching the file system, for comparing paths.
+fn absolute(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The roots that bound the `leakls.toml` search of `leakls check`: each path
+/// named (a file's directory) and the module root above it.
+pub fn command_line_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut roots = Vec::new();
+    for path in paths {
+        let dir = if path.is_file() { path.parent().unwrap_or(Path::new(".")) } else { path.as_path() };
+        roots.push(dir.to_path_buf());
+        roots.extend(GoModule::find(dir).map(|m| m.root));
+    }
+    roots
+}
+
 impl ContextCache {
-    /// `overlay` holds keys that win over any `leakls.toml` (command-line flags, editor settings).
-    pub fn new(overlay: RuleConfig) -> Self {
-        ContextCache { overlay, by_dir: Mutex::default(), problems: Mutex::default() }
+    /// `overlay` holds keys that win over any `leakls.toml` (command-line flags,
+    /// editor settings); `roots` bound the search for `leakls.toml`: the
+    /// workspace folders, or [`command_line_roots`].
+    pub fn new(overlay: RuleConfig, roots: Vec<PathBuf>) -> Self {
+        let roots = roots.iter().map(|r| absolute(r)).collect();
+        ContextCache { overlay, roots, by_dir: Mutex::default(), problems: Mutex::default() }
+    }
+
+    /// Where the search for a `leakls.toml` above `dir` (absolute) stops, and
+    /// never goes beyond: the outermost root holding `dir`; for a file under no
+    /// root, its module root, else its own directory.
+    fn config_boundary(&self, dir: &Path, module: Option<&GoModule>) -> PathBuf {
+        let outermost = self.roots.iter().filter(|r| dir.starts_with(r)).min_by_key(|r| r.components().count());
+        match (outermost, module) {
+            (Some(root), _) => root.clone(),
+            (None, Some(m)) => absolute(&m.root),
+            (None, None) => dir.to_path_buf(),
+        }
     }
 
     fn context_for(&self, file: &Path) -> DirContext {
@@ -112,7 +163,9 @@ impl ContextCache {
             return hit.clone();
         }
         let module = GoModule::find(&dir);
-        let base = match find_config(&dir) {
+        let search_from = absolute(&dir);
+        let boundary = self.config_boundary(&search_from, module.as_ref());
+        let base = match find_config(&search_from, &boundary) {
             Some((_, Ok(cfg))) => cfg,
             Some((_, Err(e))) => {
                 self.problem(e);
@@ -163,6 +216,8 @@ pub struct FileReport {
 pub enum FileError {
     Unreadable(PathBuf, std::io::Error),
     NotUtf8(PathBuf),
+    /// Over the size limit: the reason from [`too_large`].
+    TooLarge(PathBuf, String),
 }
 
 impl std::fmt::Display for FileError {
@@ -170,13 +225,39 @@ impl std::fmt::Display for FileError {
         match self {
             FileError::Unreadable(p, e) => write!(f, "{}: cannot read: {e}", p.display()),
             FileError::NotUtf8(p) => write!(f, "{}: not UTF-8 text, skipped", p.display()),
+            FileError::TooLarge(p, why) => {
+                write!(f, "{}: {why}, skipped (--max-file-size-mib raises the limit)", p.display())
+            }
         }
     }
 }
 
-/// Reads, parses and analyses one file.
-pub fn analyze_path(path: &Path, contexts: &ContextCache, packages: &Packages) -> Result<FileReport, FileError> {
-    Ok(analyze_parsed(parse_path(path)?, contexts, packages))
+/// Reads a file of at most `max_mib` MiB. The read stops past the limit, so a
+/// file that grows (or is not a regular file) cannot take more.
+fn read_limited(path: &Path, max_mib: u64) -> Result<Vec<u8>, FileError> {
+    let unreadable = |e| FileError::Unreadable(path.to_path_buf(), e);
+    let limit = max_mib.saturating_mul(MIB);
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if let Some(why) = too_large(size, max_mib) {
+        return Err(FileError::TooLarge(path.to_path_buf(), why));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(FileError::TooLarge(path.to_path_buf(), format!("it is over the {max_mib} MiB limit")));
+    }
+    Ok(bytes)
+}
+
+/// Reads, parses and analyses one file of at most `max_mib` MiB.
+pub fn analyze_path(
+    path: &Path,
+    max_mib: u64,
+    contexts: &ContextCache,
+    packages: &Packages,
+) -> Result<FileReport, FileError> {
+    Ok(analyze_parsed(parse_path(path, max_mib)?, contexts, packages))
 }
 
 /// A file read and parsed, not yet analysed.
@@ -187,8 +268,8 @@ struct Parsed {
     parse_time: Duration,
 }
 
-fn parse_path(path: &Path) -> Result<Parsed, FileError> {
-    let bytes = std::fs::read(path).map_err(|e| FileError::Unreadable(path.to_path_buf(), e))?;
+fn parse_path(path: &Path, max_mib: u64) -> Result<Parsed, FileError> {
+    let bytes = read_limited(path, max_mib)?;
     let source = String::from_utf8(bytes).map_err(|_| FileError::NotUtf8(path.to_path_buf()))?;
     let started = Instant::now();
     let tree = parse_go(&source, None);
@@ -217,6 +298,7 @@ fn analyze_parsed(parsed: Parsed, contexts: &ContextCache, packages: &Packages) 
 /// by its files, and both are dropped once the directory is done.
 pub fn analyze_paths(
     files: &[PathBuf],
+    max_mib: u64,
     contexts: &ContextCache,
     packages: &Packages,
 ) -> Vec<Result<FileReport, FileError>> {
@@ -229,7 +311,7 @@ pub fn analyze_paths(
         .collect::<Vec<_>>()
         .par_iter()
         .flat_map_iter(|dir_files| {
-            let parsed: Vec<_> = dir_files.iter().map(|&i| (i, parse_path(&files[i]))).collect();
+            let parsed: Vec<_> = dir_files.iter().map(|&i| (i, parse_path(&files[i], max_mib))).collect();
             for p in parsed.iter().filter_map(|(_, p)| p.as_ref().ok()) {
                 packages.offer_parsed(&p.path, &p.source, &p.tree);
             }

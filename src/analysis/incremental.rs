@@ -43,6 +43,11 @@ use super::summary::{FunctionSummary, PackageSummary, base_type_name, summarize_
 /// More edited functions than this and the whole file is analysed again: a
 /// paste or a reformat, where finding what depends on what costs more than it saves.
 const MAX_EDITED_FUNCTIONS: usize = 16;
+/// More names to look for than this and the whole file is analysed again: each
+/// is a search through the whole text, so following an edit to every method of
+/// a type (they all name it) would cost the file's size times its number of
+/// functions, far more than analysing it once.
+const MAX_SPREAD_NAMES: usize = 64;
 
 /// One file's analysis, kept between edits.
 #[derive(Default)]
@@ -386,7 +391,9 @@ impl LastRun {
             }
         }
         let declared: Vec<&[String]> = kept.iter().map(|(_, record)| self.decls[*record].declared()).collect();
-        spread(input.source, &kept, &declared, &mut redo, names);
+        if !spread(input.source, &kept, &declared, &mut redo, names) {
+            return None;
+        }
         let mut focus: Vec<Node> = edited_new;
         focus.extend(kept.iter().zip(&redo).filter(|(_, r)| **r).map(|((n, _), _)| *n));
         focus.extend(top_level.iter().map(|(d, _)| *d).filter(|d| !is_function_declaration(*d) && !is_neutral(*d)));
@@ -417,13 +424,23 @@ fn with_comments_above(decls: &[Node]) -> Vec<Range<usize>> {
 }
 
 /// Marks for redoing every kept function whose text mentions a name in `names`,
-/// adding the names it declares, until nothing changes.
-fn spread(source: &str, kept: &[(Node, usize)], declared: &[&[String]], redo: &mut [bool], mut names: Vec<String>) {
+/// adding the names it declares, until nothing changes. False when that takes
+/// more than [`MAX_SPREAD_NAMES`] names.
+fn spread(
+    source: &str,
+    kept: &[(Node, usize)],
+    declared: &[&[String]],
+    redo: &mut [bool],
+    mut names: Vec<String>,
+) -> bool {
     let starts: Vec<usize> = kept.iter().map(|(n, _)| n.start_byte()).collect();
     let mut searched = 0;
     names.sort();
     names.dedup();
     while searched < names.len() {
+        if names.len() > MAX_SPREAD_NAMES {
+            return false;
+        }
         let name = names[searched].clone();
         searched += 1;
         // Comments and strings count too, which only redoes more than needed.
@@ -440,6 +457,7 @@ fn spread(source: &str, kept: &[(Node, usize)], declared: &[&[String]], redo: &m
             }
         }
     }
+    true
 }
 
 /// The names other functions can reach `decl` by: its own, and its receiver's type.

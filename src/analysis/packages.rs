@@ -127,6 +127,10 @@ impl Packages {
         match self.parsed.get(file) {
             Some(lent) => summary.add_file(&lent.0, &lent.1, file),
             None => {
+                // Workspace indexing comes here for every file, however large.
+                if std::fs::metadata(file).ok()?.len() > MAX_SUMMARY_FILE_BYTES {
+                    return None;
+                }
                 let text = std::fs::read_to_string(file).ok()?;
                 summary.add_file(&text, &parse_go(&text, None), file);
             }
@@ -204,6 +208,9 @@ impl Packages {
         let facts = match self.parsed.get(file) {
             Some(lent) => Arc::new(file_facts(&lent.0, &lent.1, Arc::from(file))),
             None => {
+                if std::fs::metadata(file).ok()?.len() > MAX_SUMMARY_FILE_BYTES {
+                    return None;
+                }
                 let text = std::fs::read_to_string(file).ok()?;
                 let tree = parse_go(&text, None);
                 Arc::new(file_facts(&text, &tree, Arc::from(file)))

@@ -11,8 +11,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::output::Style;
-use crate::analysis::files::{ContextCache, FileReport, analyze_path, analyze_paths, go_files};
+use super::output::{SourceLines, Style};
+use crate::analysis::files::{
+    ContextCache, DEFAULT_MAX_FILE_MIB, FileReport, analyze_path, analyze_paths, command_line_roots, go_files,
+};
 use crate::analysis::packages::Packages;
 use crate::analysis::{Applicability, Finding, Related, apply_fixes};
 
@@ -46,6 +48,9 @@ pub struct CheckArgs {
     /// Do not run these rules (comma-separated or repeated).
     #[arg(long, value_delimiter = ',')]
     pub disable: Vec<String>,
+    /// Skip files larger than this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_FILE_MIB)]
+    pub max_file_size_mib: u64,
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -61,10 +66,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     for e in &walk_errors {
         eprintln!("leakls: {e}");
     }
-    let contexts = ContextCache::new(overlay);
+    let contexts = ContextCache::new(overlay, command_line_roots(&args.paths));
     // Shared by every file: a package is summarised once, when a rule first needs it.
     let packages = Packages::default();
-    let results = analyze_paths(&files, &contexts, &packages);
+    let max_mib = args.max_file_size_mib;
+    let results = analyze_paths(&files, max_mib, &contexts, &packages);
     let config_problems = contexts.problems();
     for p in &config_problems {
         eprintln!("leakls: config: {p}");
@@ -82,7 +88,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
     let mut unwritten = 0;
     if args.fix {
-        (reports, unwritten) = apply_safe_fixes(reports, &contexts, &packages);
+        (reports, unwritten) = apply_safe_fixes(reports, max_mib, &contexts, &packages);
     }
     let wall = started.elapsed();
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -123,6 +129,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 /// written (each is reported and left unchanged).
 fn apply_safe_fixes(
     reports: Vec<FileReport>,
+    max_mib: u64,
     contexts: &ContextCache,
     packages: &Packages,
 ) -> (Vec<FileReport>, usize) {
@@ -147,7 +154,7 @@ fn apply_safe_fixes(
             for fix in fixes.iter().take(applied) {
                 eprintln!("fixed {}: {}", report.path.display(), fix.title);
             }
-            analyze_path(&report.path, contexts, packages).unwrap_or(report)
+            analyze_path(&report.path, max_mib, contexts, packages).unwrap_or(report)
         })
         .collect();
     (reports, unwritten)
@@ -157,20 +164,14 @@ fn display_path(path: &Path, cwd: &Path) -> String {
     super::display_path(path, cwd).display().to_string()
 }
 
-/// 1-based line and 1-based byte column, as go vet prints them.
-fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let before = &source[..offset.min(source.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = offset - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-    (line, col)
-}
-
 /// Where a related location starts: in this file's text, or in the other file
 /// of the package it names (read again; 1:1 when it cannot be read).
-fn related_line_col(source: &str, related: &Related) -> (usize, usize) {
+fn related_line_col(lines: &SourceLines, related: &Related) -> (usize, usize) {
     match &related.path {
-        None => line_col(source, related.range.start),
-        Some(path) => std::fs::read_to_string(path).map_or((1, 1), |other| line_col(&other, related.range.start)),
+        None => lines.line_col(related.range.start),
+        Some(path) => {
+            std::fs::read_to_string(path).map_or((1, 1), |other| SourceLines::new(&other).line_col(related.range.start))
+        }
     }
 }
 
@@ -183,9 +184,10 @@ fn write_text(out: &mut impl Write, reports: &[FileReport], cwd: &Path, style: S
             files_with += 1;
         }
         let path = display_path(&report.path, cwd);
+        let lines = SourceLines::new(&report.source);
         for f in &report.findings {
             findings += 1;
-            let (line, col) = line_col(&report.source, f.range.start);
+            let (line, col) = lines.line_col(f.range.start);
             writeln!(
                 out,
                 "{}:{line}:{col}: {} {}",
@@ -193,9 +195,9 @@ fn write_text(out: &mut impl Write, reports: &[FileReport], cwd: &Path, style: S
                 style.severity(f.severity, &format!("{}:", f.rule)),
                 f.message
             )?;
-            write_excerpt(out, &report.source, f, style)?;
+            write_excerpt(out, &lines, f, style)?;
             for r in &f.related {
-                let (rl, rc) = related_line_col(&report.source, r);
+                let (rl, rc) = related_line_col(&lines, r);
                 let rpath = r.path.as_deref().map_or(path.clone(), |p| display_path(p, cwd));
                 writeln!(out, "    {} {rpath}:{rl}:{rc}: {}", style.dim("note:"), r.message)?;
             }
@@ -230,17 +232,35 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The reported line with a caret underline.
-fn write_excerpt(out: &mut impl Write, source: &str, f: &Finding, style: Style) -> std::io::Result<()> {
-    let start = source[..f.range.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = source[f.range.start..].find('\n').map_or(source.len(), |i| f.range.start + i);
-    let line = &source[start..end];
-    let (line_no, _) = line_col(source, f.range.start);
-    let gutter = format!("{line_no} | ");
-    writeln!(out, "{}{}", style.dim(&gutter), line.replace('\t', "    "))?;
-    let prefix: String = source[start..f.range.start].chars().map(|c| if c == '\t' { "    " } else { " " }).collect();
-    let width = source[f.range.start..f.range.end.min(end).max(f.range.start)].chars().count().max(1);
-    writeln!(out, "{}{}{}", " ".repeat(gutter.len()), prefix, style.severity(f.severity, &"^".repeat(width)))
+/// How much of the reported line an excerpt shows, in characters before the
+/// finding and from its start on: generated or minified code can hold a whole
+/// file on one line.
+const EXCERPT_BEFORE: usize = 40;
+const EXCERPT_FROM_START: usize = 100;
+const CUT: &str = "...";
+
+/// The reported line, clipped to a window around the finding, with a caret underline.
+fn write_excerpt(out: &mut impl Write, lines: &SourceLines, f: &Finding, style: Style) -> std::io::Result<()> {
+    let source = lines.source();
+    let at = f.range.start.min(source.len());
+    let (line_no, line) = lines.line(at);
+    let shown_start =
+        source[line.start..at].char_indices().rev().nth(EXCERPT_BEFORE - 1).map_or(line.start, |(i, _)| line.start + i);
+    let shown_end = source[at..line.end].char_indices().nth(EXCERPT_FROM_START).map_or(line.end, |(i, _)| at + i);
+    let (cut_before, cut_after) = (shown_start > line.start, shown_end < line.end);
+    let gutter = format!("{} | ", line_no + 1);
+    writeln!(
+        out,
+        "{}{}{}{}",
+        style.dim(&gutter),
+        if cut_before { CUT } else { "" },
+        source[shown_start..shown_end].replace('\t', "    "),
+        if cut_after { CUT } else { "" }
+    )?;
+    let mut prefix = " ".repeat(gutter.len() + if cut_before { CUT.len() } else { 0 });
+    prefix.extend(source[shown_start..at].chars().map(|c| if c == '\t' { "    " } else { " " }));
+    let width = source[at..f.range.end.clamp(at, shown_end)].chars().count().max(1);
+    writeln!(out, "{prefix}{}", style.severity(f.severity, &"^".repeat(width)))
 }
 
 #[derive(Serialize)]
@@ -285,10 +305,10 @@ fn write_json(out: &mut impl Write, reports: &[FileReport], cwd: &Path) -> std::
     let mut all = Vec::new();
     for report in reports {
         let path = display_path(&report.path, cwd);
-        let src = report.source.as_str();
+        let lines = SourceLines::new(&report.source);
         for f in &report.findings {
-            let (line, column) = line_col(src, f.range.start);
-            let (end_line, end_column) = line_col(src, f.range.end);
+            let (line, column) = lines.line_col(f.range.start);
+            let (end_line, end_column) = lines.line_col(f.range.end);
             all.push(JsonFinding {
                 path: path.clone(),
                 line,
@@ -302,7 +322,7 @@ fn write_json(out: &mut impl Write, reports: &[FileReport], cwd: &Path) -> std::
                     .related
                     .iter()
                     .map(|r| {
-                        let (line, column) = related_line_col(src, r);
+                        let (line, column) = related_line_col(&lines, r);
                         let path = r.path.as_deref().map_or(path.clone(), |p| display_path(p, cwd));
                         JsonRelated { path, line, column, message: &r.message }
                     })
@@ -317,8 +337,8 @@ fn write_json(out: &mut impl Write, reports: &[FileReport], cwd: &Path) -> std::
                             .edits
                             .iter()
                             .map(|e| {
-                                let (line, column) = line_col(src, e.range.start);
-                                let (end_line, end_column) = line_col(src, e.range.end);
+                                let (line, column) = lines.line_col(e.range.start);
+                                let (end_line, end_column) = lines.line_col(e.range.end);
                                 JsonEdit { line, column, end_line, end_column, new_text: &e.new_text }
                             })
                             .collect(),
@@ -348,4 +368,71 @@ fn print_stats(reports: &[FileReport], wall: Duration) {
         rayon::current_num_threads(),
         wall.as_secs_f64()
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::analysis::Severity;
+
+    /// A file of `lines` lines with a finding on every fiftieth, as a generated file might have.
+    fn report(lines: usize) -> FileReport {
+        let source = "\tresults <- fetch(ctx, u) // a line of ordinary length\n".repeat(lines);
+        let findings = (0..lines)
+            .step_by(50)
+            .map(|i| {
+                let start = i * (source.len() / lines) + 1;
+                Finding::new("unreceived-send", Severity::Warning, start..start + 7, "may block")
+                    .with_related(start..start + 1, "here")
+            })
+            .collect();
+        let zero = Duration::ZERO;
+        FileReport { path: "gen.go".into(), source, findings, parse_time: zero, analysis_time: zero }
+    }
+
+    fn print_time(report: &FileReport) -> Duration {
+        (0..5)
+            .map(|_| {
+                let started = Instant::now();
+                let mut out = Vec::new();
+                write_text(&mut out, std::slice::from_ref(report), Path::new("."), Style::plain()).unwrap();
+                started.elapsed()
+            })
+            .min()
+            .unwrap()
+    }
+
+    #[test]
+    fn printing_grows_with_the_file_not_its_square() {
+        let (small, large) = (report(5_000), report(20_000));
+        let ratio = print_time(&large).as_secs_f64() / print_time(&small).as_secs_f64();
+        // Four times the lines and findings: about 4 when linear, 16 when each
+        // finding rescans the text before it.
+        assert!(ratio < 8.0, "printing 4x the file took {ratio:.1}x the time");
+    }
+
+    #[test]
+    fn excerpts_are_clipped_around_the_finding() {
+        let line =
+            format!("var a = \"{}\"; var b = make(chan int); var c = \"{}\"", "x".repeat(5_000), "y".repeat(5_000));
+        let at = line.find("make(").unwrap();
+        let report = FileReport {
+            path: "one.go".into(),
+            findings: vec![Finding::new("unreceived-send", Severity::Warning, at..at + 4, "m")],
+            source: line,
+            parse_time: Duration::ZERO,
+            analysis_time: Duration::ZERO,
+        };
+        let mut out = Vec::new();
+        write_text(&mut out, std::slice::from_ref(&report), Path::new("."), Style::plain()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[1].starts_with("1 | ...") && lines[1].ends_with("yyy..."), "{}", lines[1]);
+        assert!(lines[1].len() < 200, "{} characters", lines[1].len());
+        let caret = lines[2].find('^').unwrap();
+        assert!(lines[1][caret..].starts_with("make"), "{}\n{}", lines[1], lines[2]);
+        assert_eq!(lines[2].trim(), "^^^^");
+    }
 }

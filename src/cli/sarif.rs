@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use super::output::SourceLines;
 use crate::analysis::files::FileReport;
 use crate::analysis::{Severity, all_rules};
 
@@ -16,18 +17,10 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// 1-based line and 1-based column in Unicode code points (the run declares
-/// `columnKind: unicodeCodePoints`).
-fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = &source[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (before.matches('\n').count() + 1, source[line_start..offset].chars().count() + 1)
-}
-
-fn region(source: &str, range: &std::ops::Range<usize>) -> Value {
-    let (start_line, start_column) = line_col(source, range.start);
-    let (end_line, end_column) = line_col(source, range.end);
+/// Lines and columns in Unicode code points (the run declares `columnKind: unicodeCodePoints`).
+fn region(lines: &SourceLines, range: &std::ops::Range<usize>) -> Value {
+    let (start_line, start_column) = lines.line_char(range.start);
+    let (end_line, end_column) = lines.line_char(range.end);
     json!({"startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column})
 }
 
@@ -56,8 +49,8 @@ pub fn to_sarif(reports: &[FileReport], cwd: &Path) -> Value {
         .collect();
     let mut results = Vec::new();
     for report in reports {
-        let src = report.source.as_str();
-        let location = |range: &std::ops::Range<usize>, path: &Path| json!({"physicalLocation": {"artifactLocation": artifact(path, cwd), "region": region(src, range)}});
+        let lines = SourceLines::new(&report.source);
+        let location = |range: &std::ops::Range<usize>, path: &Path| json!({"physicalLocation": {"artifactLocation": artifact(path, cwd), "region": region(&lines, range)}});
         for f in &report.findings {
             let rule_index = all_rules().iter().position(|r| r.meta().name == f.rule);
             let related: Vec<Value> = f
@@ -79,7 +72,7 @@ pub fn to_sarif(reports: &[FileReport], cwd: &Path) -> Value {
                     let replacements: Vec<Value> = x
                         .edits
                         .iter()
-                        .map(|e| json!({"deletedRegion": region(src, &e.range), "insertedContent": {"text": e.new_text}}))
+                        .map(|e| json!({"deletedRegion": region(&lines, &e.range), "insertedContent": {"text": e.new_text}}))
                         .collect();
                     json!({
                         "description": {"text": format!("{} ({})", x.title, match x.applicability {
@@ -131,9 +124,10 @@ pub fn github_annotations(reports: &[FileReport], cwd: &Path) -> String {
     let mut out = String::new();
     for report in reports {
         let path = super::display_path(&report.path, cwd).display().to_string();
+        let lines = SourceLines::new(&report.source);
         for f in &report.findings {
-            let (line, col) = line_col(&report.source, f.range.start);
-            let (end_line, end_col) = line_col(&report.source, f.range.end);
+            let (line, col) = lines.line_char(f.range.start);
+            let (end_line, end_col) = lines.line_char(f.range.end);
             let command = match f.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",

@@ -13,11 +13,13 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::code_actions::{fix_all, fix_all_kind, quick_fixes};
 use super::convert::from_position;
 use super::diagnostics::{findings, reanalyse, to_diagnostic};
-use super::documents::DocumentStore;
+use super::documents::{DocumentStore, Untracked};
+use super::framing::{DROPPED_REQUEST, DroppedMessage};
 use super::runtime::{self, RuntimeOverlay, RuntimeStatusNotification};
+use super::session::Session;
 use super::settings::EditorSettings;
 use crate::analysis::config::CONFIG_FILE;
-use crate::analysis::files::ContextCache;
+use crate::analysis::files::{ContextCache, too_large};
 use crate::analysis::incremental::IncrementalAnalysis;
 use crate::analysis::packages::Packages;
 use crate::syntax::{EditError, PositionEncoding, TextChange};
@@ -56,15 +58,16 @@ fn write<T>(lock: &RwLock<T>, value: T) {
 pub struct Backend {
     client: Client,
     state: Arc<State>,
+    session: Arc<Session>,
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Self {
+    pub(crate) fn new(client: Client, session: Arc<Session>) -> Self {
         let state = State {
             docs: DocumentStore::default(),
             encoding: RwLock::new(PositionEncoding::Utf16),
             settings: RwLock::default(),
-            contexts: RwLock::new(Arc::new(ContextCache::new(Default::default()))),
+            contexts: RwLock::new(Arc::new(ContextCache::new(Default::default(), Vec::new()))),
             workers: DashMap::new(),
             roots: RwLock::default(),
             packages: Arc::default(),
@@ -74,13 +77,13 @@ impl Backend {
             work_done_progress: RwLock::new(false),
             watch_files: RwLock::new(false),
         };
-        Backend { client, state: Arc::new(state) }
+        Backend { client, state: Arc::new(state), session }
     }
 
     /// Applies new editor settings; returns the problems to show.
     fn apply_settings(&self, value: Option<&serde_json::Value>) -> Vec<String> {
         let (settings, mut problems) = EditorSettings::from_json(value);
-        let contexts = ContextCache::new(settings.rules());
+        let contexts = ContextCache::new(settings.rules(), read(&self.state.roots));
         // Validate the rule keys now, so a typo is reported at once.
         let (_, rule_problems) = settings.rules().to_settings();
         problems.extend(rule_problems);
@@ -131,6 +134,155 @@ impl Backend {
             self.client.show_message(MessageType::WARNING, format!("leakls: {p}")).await;
         }
     }
+
+    /// Runs `work` on the blocking pool, off the loop that reads requests, and
+    /// waits for it unless the client's input ends first (the work is then
+    /// abandoned: it may be blocked for good, reading a FIFO).
+    async fn off_loop<T: Send + 'static>(&self, what: &str, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        tokio::select! {
+            done = tokio::task::spawn_blocking(work) => done.map_err(|e| Error {
+                message: format!("leakls: {what} failed: {e}").into(),
+                ..Error::internal_error()
+            }),
+            _ = self.session.input_closed() => Err(Error::request_cancelled()),
+        }
+    }
+
+    /// Stops analysing a document the server cannot follow any more: clears its
+    /// diagnostics and, once per cause, tells the user what happened and what to do.
+    async fn untrack(&self, uri: &Uri, why: Untracked, message: String) {
+        self.state.workers.remove(uri);
+        let newly = self.state.docs.untrack(uri, why);
+        self.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
+        if newly {
+            self.client.show_message(MessageType::WARNING, message).await;
+        } else {
+            self.client.log_message(MessageType::WARNING, message).await;
+        }
+    }
+
+    /// Marks a document out of sync: the server's text may not be the editor's.
+    async fn lose_track(&self, uri: &Uri, cause: &str) {
+        let message = format!(
+            "leakls: lost track of {} ({cause}); its leakls diagnostics are cleared until you close and reopen it",
+            display_name(uri)
+        );
+        self.untrack(uri, Untracked::OutOfSync, message).await;
+    }
+
+    /// Skips a document over the size limit, or returns false when it is within it.
+    async fn skip_if_too_large(&self, uri: &Uri, len: usize) -> bool {
+        let limit = read(&self.state.settings).max_file_size_mib;
+        let Some(why) = too_large(len as u64, limit) else { return false };
+        let message = format!(
+            "leakls: {} is not analysed: {why} (the `maxFileSizeMib` setting raises the limit)",
+            display_name(uri)
+        );
+        self.untrack(uri, Untracked::TooLarge, message).await;
+        true
+    }
+
+    /// `leakls/droppedRequest`: the stand-in for a request that could not be
+    /// decoded; answered with an error saying why.
+    pub(crate) async fn dropped_request(&self, dropped: DroppedMessage) -> Result<()> {
+        Err(dropped_error(&dropped))
+    }
+
+    /// `leakls/droppedNotification`: the stand-in for any other message that
+    /// could not be decoded. A lost edit or open makes its document out of sync;
+    /// a message that cannot be placed makes every document suspect.
+    pub(crate) async fn dropped_notification(&self, dropped: DroppedMessage) {
+        let method = dropped.method.as_deref().unwrap_or("a message");
+        let about_document =
+            matches!(dropped.method.as_deref(), Some("textDocument/didChange" | "textDocument/didOpen"));
+        match dropped.uri.as_deref().map(str::parse::<Uri>) {
+            Some(Ok(uri)) if about_document => {
+                let cause = format!("its `{method}` could not be read: {}", dropped.reason);
+                self.lose_track(&uri, &cause).await;
+            }
+            _ if about_document || dropped.method.is_none() => {
+                self.state.docs.suspect_all();
+                let message = format!("leakls: dropped {method} that could not be read: {}", dropped.reason);
+                self.client.log_message(MessageType::WARNING, message).await;
+            }
+            _ => {
+                let message = format!("leakls: dropped `{method}`, which could not be read: {}", dropped.reason);
+                self.client.log_message(MessageType::WARNING, message).await;
+            }
+        }
+    }
+
+    /// Applies an edit to a document being analysed. Any edit that cannot be
+    /// applied, or may follow a lost one, makes the document out of sync.
+    async fn change_tracked(&self, uri: &Uri, changes: &[TextChange], version: i32) {
+        let replaces_all = changes.iter().any(|c| c.range.is_none());
+        if let Some(before) = self.state.docs.take_suspicion(uri)
+            && !replaces_all
+            && version != before.saturating_add(1)
+        {
+            let cause = format!(
+                "a message that could not be read was dropped, and the next edit skips from version {before} to {version}"
+            );
+            return self.lose_track(uri, &cause).await;
+        }
+        let enc = read(&self.state.encoding);
+        let outcome = guarded("applying an edit", || {
+            self.state.docs.update(uri, |open| -> std::result::Result<usize, EditError> {
+                open.doc.apply_changes(changes, version, enc)?;
+                for c in changes {
+                    match c.range {
+                        Some((start, end)) => {
+                            open.lines_since_anchor.record((start.line, start.column), end.line, &c.text)
+                        }
+                        None => open.lines_since_anchor.lose_all(),
+                    }
+                }
+                Ok(open.doc.text().len())
+            })
+        });
+        match outcome {
+            Ok(Some(Ok(len))) => {
+                if !self.skip_if_too_large(uri, len).await {
+                    self.schedule(uri);
+                }
+            }
+            // A panic was logged by `guarded`; the staged edit never replaced the document.
+            Err(_) => self.lose_track(uri, "an edit could not be applied").await,
+            Ok(Some(Err(e))) => self.lose_track(uri, &format!("an edit could not be applied: {e}")).await,
+            Ok(None) => {}
+        }
+    }
+
+    /// Brings back an untracked document when a change replaces its whole text.
+    async fn change_untracked(&self, uri: &Uri, changes: &[TextChange], version: i32) {
+        let Some(last_full) = changes.iter().rposition(|c| c.range.is_none()) else {
+            let message = format!("leakls: ignored an edit to {}, which is not analysed", uri.as_str());
+            return self.client.log_message(MessageType::INFO, message).await;
+        };
+        if self.skip_if_too_large(uri, changes[last_full].text.len()).await {
+            return;
+        }
+        self.state.docs.open(uri.clone(), changes[last_full].text.clone(), version);
+        self.start_worker(uri.clone());
+        let after = &changes[last_full + 1..];
+        if !after.is_empty() {
+            self.change_tracked(uri, after, version).await;
+        }
+    }
+}
+
+/// The error reply to a request that could not be decoded.
+fn dropped_error(dropped: &DroppedMessage) -> Error {
+    let method = dropped.method.as_deref().unwrap_or("request");
+    Error {
+        message: format!("leakls could not read this `{method}` request: {}", dropped.reason).into(),
+        ..Error::invalid_request()
+    }
+}
+
+/// A document as the user knows it: its path, or its URI when it has none.
+fn display_name(uri: &Uri) -> String {
+    uri.to_file_path().map_or_else(|| uri.as_str().to_string(), |p| p.display().to_string())
 }
 
 /// Analyses the current version off the async executor and publishes, unless the
@@ -364,6 +516,12 @@ fn roots_of(params: &InitializeParams) -> Vec<PathBuf> {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let dropped = params.initialization_options.as_ref().and_then(|o| o.get(DROPPED_REQUEST));
+        if let Some(dropped) = dropped.and_then(|d| serde_json::from_value::<DroppedMessage>(d.clone()).ok()) {
+            // The stand-in for an `initialize` the guard could not decode: refused,
+            // so the client can send a good one.
+            return Err(dropped_error(&dropped));
+        }
         let offered =
             params.capabilities.general.as_ref().and_then(|g| g.position_encodings.clone()).unwrap_or_default();
         let enc = PositionEncoding::negotiate(offered.iter().map(|e| e.as_str()));
@@ -426,18 +584,21 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.session.shut_down();
         Ok(())
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
+        if self.skip_if_too_large(&doc.uri, doc.text.len()).await {
+            return;
+        }
         self.state.docs.open(doc.uri.clone(), doc.text, doc.version);
         self.start_worker(doc.uri);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
-        let enc = read(&self.state.encoding);
         let changes: Vec<TextChange> = params
             .content_changes
             .into_iter()
@@ -447,34 +608,13 @@ impl LanguageServer for Backend {
             })
             .collect();
         let version = params.text_document.version;
-        let outcome = guarded("applying an edit", || {
-            self.state.docs.update(&uri, |open| -> std::result::Result<(), EditError> {
-                open.doc.apply_changes(&changes, version, enc)?;
-                for c in &changes {
-                    match c.range {
-                        Some((start, end)) => {
-                            open.lines_since_anchor.record((start.line, start.column), end.line, &c.text)
-                        }
-                        None => open.lines_since_anchor.lose_all(),
-                    }
-                }
-                Ok(())
-            })
-        });
-        match outcome {
-            // A panic was logged by `guarded`; the staged edit never replaced the document.
-            Err(_) => {}
-            Ok(Some(Ok(()))) => self.schedule(&uri),
-            Ok(Some(Err(e))) => {
-                self.client
-                    .log_message(MessageType::WARNING, format!("leakls: ignored edit to {}: {e}", uri.as_str()))
-                    .await;
-            }
-            Ok(None) => {
-                self.client
-                    .log_message(MessageType::WARNING, format!("leakls: ignored edit to unopened {}", uri.as_str()))
-                    .await;
-            }
+        if self.state.docs.version(&uri).is_some() {
+            self.change_tracked(&uri, &changes, version).await;
+        } else if self.state.docs.untracked(&uri).is_some() {
+            self.change_untracked(&uri, &changes, version).await;
+        } else {
+            // Clients open before they edit: the `didOpen` was lost.
+            self.lose_track(&uri, "it was edited without being opened").await;
         }
     }
 
@@ -507,7 +647,7 @@ impl LanguageServer for Backend {
         if config_changed {
             // Cached modules and configs may be stale: start over.
             let rules = read(&self.state.settings).rules();
-            write(&self.state.contexts, Arc::new(ContextCache::new(rules)));
+            write(&self.state.contexts, Arc::new(ContextCache::new(rules, read(&self.state.roots))));
             self.state.packages.clear();
         }
         self.schedule_all();
@@ -515,21 +655,19 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
+        // Out of sync or not analysed: no edit is computed from text the server is not sure of.
         let Some(open) = self.state.docs.get(&uri) else { return Ok(None) };
-        let mut actions = guarded("quick fixes", || quick_fixes(&params, open.doc.version()))?;
         let contexts = read(&self.state.contexts);
         let enc = read(&self.state.encoding);
         let packages = self.state.packages.clone();
-        let fix_all_action = tokio::task::spawn_blocking(move || {
-            let found = findings(&open, &contexts, &packages);
-            fix_all(&params, &open, &found, enc)
-        })
-        .await
-        .map_err(|e| Error {
-            message: format!("leakls: code actions failed: {e}").into(),
-            ..Error::internal_error()
-        })?;
-        actions.extend(fix_all_action);
+        let actions = self
+            .off_loop("code actions", move || {
+                let mut actions = guarded("quick fixes", || quick_fixes(&params, &open))?;
+                let found = findings(&open, &contexts, &packages);
+                actions.extend(fix_all(&params, &open, &found, enc));
+                Ok(actions)
+            })
+            .await??;
         Ok(Some(actions))
     }
 
@@ -543,13 +681,9 @@ impl LanguageServer for Backend {
                         "leakls.loadDump takes one argument: a file path or an http(s) URL",
                     ));
                 };
-                let loaded =
-                    tokio::task::spawn_blocking(move || runtime::read_dump(&input, &settings).map(|s| (s, settings)))
-                        .await
-                        .map_err(|e| Error {
-                            message: format!("leakls: loading the dump failed: {e}").into(),
-                            ..Error::internal_error()
-                        })?;
+                let loaded = self
+                    .off_loop("loading the dump", move || runtime::read_dump(&input, &settings).map(|s| (s, settings)))
+                    .await?;
                 match loaded {
                     Ok((source, settings)) => {
                         let warnings = self.state.runtime.push(source, &effective_roots(&self.state), &settings);

@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
+use serde::Deserialize;
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, TextEdit as LspTextEdit, Uri,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, Diagnostic, Range, TextEdit as LspTextEdit, Uri,
     WorkspaceEdit,
 };
 
@@ -13,6 +14,7 @@ use super::documents::OpenDocument;
 use crate::analysis::engine::compatible_fixes;
 use crate::analysis::{Applicability, Finding};
 use crate::syntax::PositionEncoding;
+use crate::syntax::position::line_count;
 
 pub fn fix_all_kind() -> CodeActionKind {
     CodeActionKind::new("source.fixAll.leakls")
@@ -29,10 +31,19 @@ fn edit(uri: &Uri, edits: Vec<LspTextEdit>) -> WorkspaceEdit {
     WorkspaceEdit { changes: Some(HashMap::from([(uri.clone(), edits)])), ..Default::default() }
 }
 
+/// Bounds on a diagnostic's `data`, which the client hands back and could have
+/// forged: leakls's own diagnostics carry a few fixes (the suppression comment
+/// included) of a few edits each.
+const MAX_FIXES: usize = 8;
+const MAX_EDITS_PER_FIX: usize = 64;
+/// No fix of leakls adds more text than the document holds, plus this much.
+const FIX_TEXT_SLACK: usize = 64 << 10;
+
 /// Quick fixes rebuilt from the `data` of the request's leakls diagnostics.
 /// Diagnostics computed for an older version are skipped: their ranges no longer
-/// fit the text, and fresh ones are on their way.
-pub fn quick_fixes(params: &CodeActionParams, version: i32) -> Vec<CodeActionOrCommand> {
+/// fit the text, and fresh ones are on their way. So is `data` that leakls
+/// cannot have written (see [`MAX_FIXES`]).
+pub fn quick_fixes(params: &CodeActionParams, open: &OpenDocument) -> Vec<CodeActionOrCommand> {
     let mut out = Vec::new();
     if !wants(params.context.only.as_ref(), &CodeActionKind::QUICKFIX) {
         return out;
@@ -41,17 +52,19 @@ pub fn quick_fixes(params: &CodeActionParams, version: i32) -> Vec<CodeActionOrC
         if diag.source.as_deref() != Some(SOURCE) {
             continue;
         }
-        let Some(data) = diag.data.clone().and_then(|d| serde_json::from_value::<DiagnosticData>(d).ok()) else {
+        let Some(data) = diag.data.as_ref().and_then(|d| DiagnosticData::deserialize(d).ok()) else {
             continue;
         };
-        if data.version != version {
+        if data.version != open.doc.version() || !could_be_ours(&data, open) {
             continue;
         }
+        // One copy of the diagnostic without its data, whatever the data held.
+        let bare = without_data(diag);
         for (i, fix) in data.fixes.into_iter().enumerate() {
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: fix.title,
                 kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![Diagnostic { data: None, ..diag.clone() }]),
+                diagnostics: Some(vec![bare.clone()]),
                 edit: Some(edit(&params.text_document.uri, fix.edits)),
                 is_preferred: Some(i == 0 && fix.applicability == Applicability::Safe),
                 ..Default::default()
@@ -59,6 +72,35 @@ pub fn quick_fixes(params: &CodeActionParams, version: i32) -> Vec<CodeActionOrC
         }
     }
     out
+}
+
+/// Whether `data` is within what leakls writes for this document: a few fixes
+/// of a few edits, inside the text, adding no more than it holds.
+fn could_be_ours(data: &DiagnosticData, open: &OpenDocument) -> bool {
+    let lines = line_count(open.doc.line_index());
+    let text_limit = open.doc.text().len() + FIX_TEXT_SLACK;
+    let inside = |r: &Range| r.start <= r.end && r.end.line <= lines;
+    data.fixes.len() <= MAX_FIXES
+        && data.fixes.iter().all(|fix| {
+            fix.edits.len() <= MAX_EDITS_PER_FIX
+                && fix.edits.iter().all(|e| inside(&e.range))
+                && fix.edits.iter().map(|e| e.new_text.len()).sum::<usize>() <= text_limit
+        })
+}
+
+/// A copy of `diag` without its `data`, which is never copied.
+fn without_data(diag: &Diagnostic) -> Diagnostic {
+    Diagnostic {
+        range: diag.range,
+        severity: diag.severity,
+        code: diag.code.clone(),
+        code_description: diag.code_description.clone(),
+        source: diag.source.clone(),
+        message: diag.message.clone(),
+        related_information: diag.related_information.clone(),
+        tags: diag.tags.clone(),
+        data: None,
+    }
 }
 
 /// One action applying the first safe fix of every finding that does not clash

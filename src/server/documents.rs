@@ -75,13 +75,31 @@ impl LineShift {
     }
 }
 
+/// An open document the server does not analyse, and why. It comes back with
+/// a `didOpen` or a change that replaces the whole text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Untracked {
+    /// An edit could not be applied (or may have been lost): the server's text
+    /// can differ from the editor's, and nothing may be computed from it.
+    OutOfSync,
+    /// Larger than the file-size limit; its text is not kept.
+    TooLarge,
+}
+
 #[derive(Default)]
 pub struct DocumentStore {
     docs: DashMap<Uri, OpenDocument>,
+    untracked: DashMap<Uri, Untracked>,
+    /// Documents open when a message the server could not read was dropped
+    /// (without saying which document it was for), with their version then: the
+    /// next edit must follow on directly, or an edit may have been lost.
+    suspect: DashMap<Uri, i32>,
 }
 
 impl DocumentStore {
     pub fn open(&self, uri: Uri, text: String, version: i32) {
+        self.untracked.remove(&uri);
+        self.suspect.remove(&uri);
         let path = uri.to_file_path().map(|p| p.into_owned());
         self.docs.insert(
             uri,
@@ -89,8 +107,35 @@ impl DocumentStore {
         );
     }
 
+    /// Stops analysing the document: its text is dropped. Returns whether it was
+    /// not already untracked for that reason.
+    pub fn untrack(&self, uri: &Uri, why: Untracked) -> bool {
+        self.docs.remove(uri);
+        self.suspect.remove(uri);
+        self.untracked.insert(uri.clone(), why.clone()) != Some(why)
+    }
+
+    pub fn untracked(&self, uri: &Uri) -> Option<Untracked> {
+        self.untracked.get(uri).map(|u| u.clone())
+    }
+
     pub fn close(&self, uri: &Uri) {
         self.docs.remove(uri);
+        self.untracked.remove(uri);
+        self.suspect.remove(uri);
+    }
+
+    /// A message was dropped without saying for which document: every open one
+    /// is suspect until its next edit.
+    pub fn suspect_all(&self) {
+        for entry in self.docs.iter() {
+            self.suspect.insert(entry.key().clone(), entry.doc.version());
+        }
+    }
+
+    /// Clears the document's suspicion; returns the version it was suspected at.
+    pub fn take_suspicion(&self, uri: &Uri) -> Option<i32> {
+        self.suspect.remove(uri).map(|(_, version)| version)
     }
 
     /// A snapshot: the text is copied and the tree shares its nodes, so analysis
@@ -115,6 +160,7 @@ impl DocumentStore {
         }
     }
 
+    /// The documents being analysed.
     pub fn uris(&self) -> Vec<Uri> {
         self.docs.iter().map(|e| e.key().clone()).collect()
     }

@@ -9,19 +9,31 @@ use serde_json::Value;
 
 use super::runtime::RuntimeSettings;
 use crate::analysis::config::RuleConfig;
+use crate::analysis::files::DEFAULT_MAX_FILE_MIB;
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct EditorSettings {
-    #[serde(default)]
     pub enable: Vec<String>,
-    #[serde(default)]
     pub disable: Vec<String>,
-    #[serde(default)]
     pub severity: std::collections::BTreeMap<String, String>,
     /// Goroutine-dump settings.
-    #[serde(default)]
     pub runtime: RuntimeSettings,
+    /// Documents larger than this many MiB are not analysed.
+    #[serde(rename = "maxFileSizeMib")]
+    pub max_file_size_mib: u64,
+}
+
+impl Default for EditorSettings {
+    fn default() -> Self {
+        EditorSettings {
+            enable: Vec::new(),
+            disable: Vec::new(),
+            severity: Default::default(),
+            runtime: RuntimeSettings::default(),
+            max_file_size_mib: DEFAULT_MAX_FILE_MIB,
+        }
+    }
 }
 
 impl EditorSettings {
@@ -71,5 +83,8 @@ mod tests {
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(s.runtime.watch_interval_seconds, 3.0);
         assert_eq!(s.runtime.library_prefixes, vec!["example.com/log"]);
+        let (s, p) = EditorSettings::from_json(Some(&json!({"maxFileSizeMib": 2})));
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!((s.max_file_size_mib, EditorSettings::default().max_file_size_mib), (2, DEFAULT_MAX_FILE_MIB));
     }
 }

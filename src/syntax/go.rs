@@ -203,7 +203,7 @@ pub fn function_name<'s>(func: Node, src: &'s str) -> Option<&'s str> {
 pub fn describe_function(func: Node, src: &str) -> String {
     match function_name(func, src) {
         Some(name) => format!("`{name}`"),
-        None => format!("the function literal at line {}", line_number(src, func.start_byte())),
+        None => format!("the function literal at line {}", line_of(func)),
     }
 }
 
@@ -453,9 +453,24 @@ pub fn indent_at(src: &str, offset: usize) -> &str {
     &rest[..len]
 }
 
-/// 1-based line number of a byte offset (for messages).
-pub fn line_number(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())].iter().filter(|&&b| b == b'\n').count() + 1
+/// 1-based line where `node` starts (for messages). tree-sitter keeps it: a
+/// count of the line breaks before it would cost the file's size per message,
+/// and a file's findings grow with the file.
+pub fn line_of(node: Node) -> usize {
+    node.start_position().row + 1
+}
+
+/// 1-based line where `node` ends.
+pub fn end_line_of(node: Node) -> usize {
+    node.end_position().row + 1
+}
+
+/// 1-based line of a byte offset inside `within` (for messages): the line of
+/// the smallest node there, plus the line breaks between its start and the offset.
+pub fn line_at(within: Node, src: &str, offset: usize) -> usize {
+    let node = within.descendant_for_byte_range(offset, offset).unwrap_or(within);
+    let (from, base) = if node.start_byte() <= offset { (node.start_byte(), line_of(node)) } else { (0, 1) };
+    base + src.as_bytes()[from..offset.min(src.len())].iter().filter(|&&b| b == b'\n').count()
 }
 
 /// Names declared by a declaration statement (`a, b := ...`, `var a = ...`,
@@ -1293,8 +1308,8 @@ mod tests {
             exits
                 .into_iter()
                 .map(|e| match e {
-                    Skip::Return(n) => ("return", line_number(&src, n.start_byte()) - 2),
-                    Skip::Jump(n) => ("jump", line_number(&src, n.start_byte()) - 2),
+                    Skip::Return(n) => ("return", line_of(n) - 2),
+                    Skip::Jump(n) => ("jump", line_of(n) - 2),
                     Skip::End => ("end", 0),
                 })
                 .collect(),

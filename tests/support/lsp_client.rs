@@ -1,14 +1,15 @@
-//! An in-process LSP client over `tokio::io::duplex`, as typos-lsp tests its server.
+//! An LSP client for tests: in-process over `tokio::io::duplex`, as typos-lsp
+//! tests its server, or over the stdio of a `leakls serve` child process.
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream};
 
 pub struct TestClient {
-    writer: WriteHalf<DuplexStream>,
-    reader: BufReader<ReadHalf<DuplexStream>>,
+    writer: Box<dyn AsyncWrite + Unpin + Send>,
+    reader: BufReader<Box<dyn AsyncRead + Unpin + Send>>,
     next_id: i64,
     /// Notifications read while waiting for something else.
     pub notifications: VecDeque<Value>,
@@ -18,7 +19,7 @@ pub struct TestClient {
 
 /// Long enough for a 10 MB file analysed by a debug build on a loaded CI machine;
 /// a hang still fails the test.
-const TIMEOUT: Duration = Duration::from_secs(90);
+pub const TIMEOUT: Duration = Duration::from_secs(90);
 
 impl TestClient {
     /// Starts a server and initializes it, offering the given position encodings.
@@ -43,9 +44,14 @@ impl TestClient {
 
     /// A client on one end of a stream whose other end a server serves; nothing sent yet.
     pub fn from_stream(stream: DuplexStream) -> Self {
-        let (read, writer) = tokio::io::split(stream);
+        let (read, write) = tokio::io::split(stream);
+        Self::from_parts(Box::new(read), Box::new(write))
+    }
+
+    /// A client reading the server's output from `read` and writing its input to `write`.
+    pub fn from_parts(read: Box<dyn AsyncRead + Unpin + Send>, write: Box<dyn AsyncWrite + Unpin + Send>) -> Self {
         TestClient {
-            writer,
+            writer: write,
             reader: BufReader::new(read),
             next_id: 1,
             notifications: VecDeque::new(),
@@ -56,6 +62,11 @@ impl TestClient {
     pub async fn send(&mut self, message: &Value) {
         let body = serde_json::to_vec(message).unwrap();
         self.send_raw(&body).await;
+    }
+
+    /// Closes the server's input (dropping the writer closes a child's stdin).
+    pub fn close_input(&mut self) {
+        self.writer = Box::new(tokio::io::sink());
     }
 
     /// Writes bytes with no framing at all.

@@ -11,6 +11,7 @@ export const SERVER_KEYS = [
   'runtime.watchIntervalSeconds',
   'runtime.maxBytes',
   'runtime.timeoutSeconds',
+  'maxFileSizeMib',
 ] as const;
 
 /** Settings only the extension reads; the server rejects unknown keys, so these are never sent. */
@@ -28,6 +29,7 @@ export type ServerSettings = {
     maxBytes?: number;
     timeoutSeconds?: number;
   };
+  maxFileSizeMib?: number;
 };
 
 /**

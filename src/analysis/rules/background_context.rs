@@ -433,10 +433,8 @@ fn add_time_import(cx: &FileContext) -> Option<TextEdit> {
         // The first run of specs not broken by a blank line that holds a standard-library path.
         let mut runs: Vec<Vec<Node>> = Vec::new();
         for spec in specs {
-            let starts_run = runs
-                .last()
-                .and_then(|r| r.last())
-                .is_none_or(|prev| go::line_number(src, spec.start_byte()) > go::line_number(src, prev.end_byte()) + 1);
+            let starts_run =
+                runs.last().and_then(|r| r.last()).is_none_or(|prev| go::line_of(spec) > go::end_line_of(*prev) + 1);
             if starts_run {
                 runs.push(Vec::new());
             }

@@ -197,7 +197,7 @@ fn check_nil_channel(
                     op.byte_range(),
                     format!(
                         "{what} `{name}` blocks forever: `{name}` is a nil channel (declared on line {} and never assigned)",
-                        go::line_number(src, name_node.start_byte())
+                        go::line_of(name_node)
                     ),
                 )
                 .with_related(spec.byte_range(), format!("`{name}` is declared without a value here")),

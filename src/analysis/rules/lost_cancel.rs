@@ -166,16 +166,14 @@ fn check_derivation<'t>(cx: &FileContext<'t>, func: Node<'t>, d: &Derivation<'t>
     let Some(first) = exits.first() else { return };
     let describe = |e: &Skip| -> (std::ops::Range<usize>, String) {
         match e {
-            Skip::Return(n) => (n.byte_range(), format!("the return on line {}", go::line_number(src, n.start_byte()))),
-            Skip::Jump(n) => {
-                (n.byte_range(), format!("the {} on line {}", text(*n, src), go::line_number(src, n.start_byte())))
-            }
+            Skip::Return(n) => (n.byte_range(), format!("the return on line {}", go::line_of(*n))),
+            Skip::Jump(n) => (n.byte_range(), format!("the {} on line {}", text(*n, src), go::line_of(*n))),
             Skip::End => {
                 // The closing brace of a block; a case clause has none, so its end.
                 let holder = list.parent().unwrap_or(list);
                 let range = go::closing_brace(holder).map_or(list.end_byte()..list.end_byte(), |b| b.byte_range());
                 let what = if in_function_body { "the end of the function" } else { "leaving the block" };
-                (range.clone(), format!("{what} on line {}", go::line_number(src, range.start)))
+                (range.clone(), format!("{what} on line {}", go::line_at(func, src, range.start)))
             }
         }
     };

@@ -232,7 +232,7 @@ fn check_creation<'t>(cx: &FileContext<'t>, body: Node<'t>, created: &Creation<'
             format!(
                 "{what} `{}` is not stopped on every path: the return on line {} skips `{}.Stop()`; {detail}",
                 created.name,
-                go::line_number(src, first.start_byte()),
+                go::line_of(*first),
                 created.name
             ),
         );

@@ -237,7 +237,7 @@ fn check_channel<'t>(
                 "goroutine may block forever sending on `{}`: {owner} {} (line {})",
                 chan.name,
                 first.summary,
-                go::line_number(src, first.range.start)
+                go::line_at(func, src, first.range.start)
             );
             let mut finding = Finding::new(META.name, META.default_severity, send.node.byte_range(), message);
             for exit in &exits {
@@ -842,8 +842,8 @@ fn report_double_send(
     let message = format!(
         "goroutine may block forever sending on `{}` a second time: the send on line {} does not return and {owner} {receives} (line {})",
         chan.name,
-        go::line_number(src, double.first.start_byte()),
-        go::line_number(src, double.receive.start_byte())
+        go::line_of(double.first),
+        go::line_of(double.receive)
     );
     let receive_note = if senders.len() == 1 {
         format!("the only receive from `{}`", chan.name)

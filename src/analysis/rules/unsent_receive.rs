@@ -124,7 +124,7 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
             format!(
                 "goroutine may block forever on `{}`: {owner} can return without sending on or closing `{name}` (line {})",
                 text(recv.node, src),
-                go::line_number(src, missing[0].range.start)
+                go::line_at(body, src, missing[0].range.start)
             )
         };
         let mut finding = Finding::new(META.name, META.default_severity, recv.node.byte_range(), message);

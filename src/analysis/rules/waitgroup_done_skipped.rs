@@ -322,8 +322,8 @@ fn check_goroutine<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func: 
         };
         let Some(first) = exits.first() else { continue };
         let line = |e: &Skip| match e {
-            Skip::Return(n) | Skip::Jump(n) => go::line_number(src, n.start_byte()),
-            Skip::End => go::line_number(src, body.end_byte()),
+            Skip::Return(n) | Skip::Jump(n) => go::line_of(*n),
+            Skip::End => go::end_line_of(body),
         };
         let how = match first {
             Skip::End => format!("can reach its end (line {}) without calling", line(first)),
@@ -449,7 +449,7 @@ fn check_never_done<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func:
                         "`{}` blocks forever: nothing calls `{name}.Done()`, and `{}` on line {} raised the count",
                         text(wait, src),
                         text(*first_add, src),
-                        go::line_number(src, first_add.start_byte())
+                        go::line_of(*first_add)
                     ),
                 )
                 .with_related(first_add.byte_range(), format!("`{name}` waits for this count to drop to zero")),
@@ -500,7 +500,7 @@ fn check_wait_in_loop<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, fun
                 "`{}.Wait()` inside the loop that starts the goroutines blocks forever on the first iteration: `{}` on line {} counts goroutines later iterations start",
                 wg.text,
                 text(*add, src),
-                go::line_number(src, add.start_byte())
+                go::line_of(*add)
             ),
         )
         .with_related(add.byte_range(), "the count is added before the loop".to_string());
