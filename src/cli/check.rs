@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::output::Style;
-use crate::analysis::files::{ContextCache, FileReport, analyze_path, analyze_paths, go_files};
+use crate::analysis::files::{ContextCache, FileReport, GoFiles, analyze_path, analyze_paths, walk_go_files};
 use crate::analysis::packages::Packages;
 use crate::analysis::{Applicability, Finding, Related, apply_fixes};
 
@@ -46,6 +46,10 @@ pub struct CheckArgs {
     /// Do not run these rules (comma-separated or repeated).
     #[arg(long, value_delimiter = ',')]
     pub disable: Vec<String>,
+    /// Check every .go file under the paths: do not honour .gitignore, and do not
+    /// skip hidden, vendor/ and testdata/ directories.
+    #[arg(long)]
+    pub no_ignore: bool,
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -57,9 +61,16 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         }
     };
     let started = Instant::now();
-    let (files, walk_errors) = go_files(&args.paths);
+    let GoFiles { files, errors: walk_errors, all_ignored } = walk_go_files(&args.paths, args.no_ignore);
     for e in &walk_errors {
         eprintln!("leakls: {e}");
+    }
+    for (root, skipped) in &all_ignored {
+        eprintln!(
+            "leakls: {}: all {skipped} .go file{} skipped by ignore rules (.gitignore, hidden, vendor/ or testdata/ directories); pass --no-ignore to check them",
+            root.display(),
+            plural(*skipped)
+        );
     }
     let contexts = ContextCache::new(overlay);
     // Shared by every file: a package is summarised once, when a rule first needs it.

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::runtime::RuntimeSettings;
-use crate::analysis::config::RuleConfig;
+use crate::analysis::config::{RuleConfig, TestsConfig};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,6 +19,9 @@ pub struct EditorSettings {
     pub disable: Vec<String>,
     #[serde(default)]
     pub severity: std::collections::BTreeMap<String, String>,
+    /// `{"failurePaths": "report"}`, as in `leakls.toml`.
+    #[serde(default)]
+    pub tests: TestsConfig,
     /// Goroutine-dump settings.
     #[serde(default)]
     pub runtime: RuntimeSettings,
@@ -40,7 +43,12 @@ impl EditorSettings {
     }
 
     pub fn rules(&self) -> RuleConfig {
-        RuleConfig { enable: self.enable.clone(), disable: self.disable.clone(), severity: self.severity.clone() }
+        RuleConfig {
+            enable: self.enable.clone(),
+            disable: self.disable.clone(),
+            severity: self.severity.clone(),
+            tests: self.tests.clone(),
+        }
     }
 }
 
@@ -56,6 +64,9 @@ mod tests {
         assert_eq!(s.disable, vec!["ticker-not-stopped"]);
         let (s, _) = EditorSettings::from_json(Some(&json!({"severity": {"unreceived-send": "error"}})));
         assert_eq!(s.severity.get("unreceived-send").map(String::as_str), Some("error"));
+        let (s, p) = EditorSettings::from_json(Some(&json!({"leakls": {"tests": {"failurePaths": "report"}}})));
+        assert!(p.is_empty(), "{p:?}");
+        assert!(s.rules().to_settings().0.report_test_failure_paths);
     }
 
     #[test]
