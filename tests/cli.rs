@@ -220,3 +220,24 @@ fn leakls_toml_is_read_up_to_the_module_or_the_named_directory() {
     assert_eq!(leakls(&["check", "pkg"], &ws).status.code(), Some(0));
     assert_eq!(leakls(&["check", "ws/pkg/leak.go"], parent.path()).status.code(), Some(0));
 }
+
+#[test]
+fn a_path_whose_go_files_are_all_ignored_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("go.mod"), "module example.com/p\n\ngo 1.22\n").unwrap();
+    let generated = dir.path().join("gen");
+    std::fs::create_dir_all(&generated).unwrap();
+    std::fs::write(generated.join("leak.go"), LEAK).unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "gen/\n").unwrap();
+    let out = leakls(&["check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(".: all 1 .go file skipped by ignore rules") && stderr.contains("--no-ignore"), "{stderr}");
+    let out = leakls(&["check", "--no-ignore", "."], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty());
+    // A path with files left to check says nothing.
+    std::fs::write(dir.path().join("ok.go"), "package p\n").unwrap();
+    let out = leakls(&["check", "."], dir.path());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("ignore rules"));
+}

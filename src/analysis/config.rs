@@ -6,6 +6,8 @@
 //! enable = []                        # when non-empty, only these rules run
 //! [severity]                         # per-rule severity: error | warning | info | hint
 //! lost-cancel = "error"
+//! [tests]
+//! failurePaths = "report"            # default "hint": leaks only after a test failed are hints
 //! ```
 //!
 //! Unknown keys, unknown rule names and bad severities are reported as problems
@@ -32,6 +34,18 @@ pub struct RuleConfig {
     pub disable: Vec<String>,
     #[serde(default)]
     pub severity: BTreeMap<String, String>,
+    #[serde(default)]
+    pub tests: TestsConfig,
+}
+
+/// The `[tests]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestsConfig {
+    /// `"hint"` (the default) or `"report"`: how to show a leak that can only
+    /// happen on a path where its test has already failed or timed out.
+    #[serde(default, rename = "failurePaths")]
+    pub failure_paths: Option<String>,
 }
 
 impl RuleConfig {
@@ -67,6 +81,11 @@ impl RuleConfig {
                 }
             }
         }
+        match self.tests.failure_paths.as_deref() {
+            None | Some("hint") => {}
+            Some("report") => settings.report_test_failure_paths = true,
+            Some(other) => problems.push(format!("tests.failurePaths `{other}` is not one of hint, report")),
+        }
         (settings, problems)
     }
 
@@ -78,6 +97,9 @@ impl RuleConfig {
         }
         out.disable.extend(self.disable.iter().cloned());
         out.severity.extend(self.severity.clone());
+        if self.tests.failure_paths.is_some() {
+            out.tests.failure_paths = self.tests.failure_paths.clone();
+        }
         out
     }
 
@@ -125,6 +147,19 @@ mod tests {
             RuleConfig::from_toml("disable = [\"no-such-rule\"]\n[severity]\nunreceived-send = \"loud\"\n").unwrap();
         let (_, problems) = cfg.to_settings();
         assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+
+    #[test]
+    fn test_failure_paths_are_hints_unless_reported() {
+        let (settings, problems) = RuleConfig::default().to_settings();
+        assert!(problems.is_empty() && !settings.report_test_failure_paths);
+        let cfg = RuleConfig::from_toml("[tests]\nfailurePaths = \"report\"\n").unwrap();
+        let (settings, problems) = cfg.to_settings();
+        assert!(problems.is_empty() && settings.report_test_failure_paths, "{problems:?}");
+        let editor = RuleConfig { tests: TestsConfig { failure_paths: Some("hint".into()) }, ..Default::default() };
+        assert!(!editor.overlay(&cfg).to_settings().0.report_test_failure_paths);
+        let (_, problems) = RuleConfig::from_toml("[tests]\nfailurePaths = \"loud\"\n").unwrap().to_settings();
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub struct RuleSettings {
     pub disabled: std::collections::BTreeSet<String>,
     /// Severity overrides by rule name.
     pub severity: HashMap<String, Severity>,
+    /// `tests.failurePaths = "report"`: findings that only happen after a test
+    /// has failed keep their rule's severity instead of becoming hints.
+    pub report_test_failure_paths: bool,
 }
 
 impl RuleSettings {
@@ -82,9 +85,12 @@ pub(crate) fn run_rules(cx: &FileContext, settings: &RuleSettings, which: Rules)
         }
         let start = findings.len();
         rule.check(cx, &mut findings);
-        if let Some(&severity) = settings.severity.get(meta.name) {
-            for f in &mut findings[start..] {
+        for f in &mut findings[start..] {
+            if let Some(&severity) = settings.severity.get(meta.name) {
                 f.severity = severity;
+            }
+            if f.test_failure_path && !settings.report_test_failure_paths {
+                f.severity = Severity::Hint;
             }
         }
     }

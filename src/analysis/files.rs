@@ -37,50 +37,77 @@ pub fn too_large(len: u64, max_mib: u64) -> Option<String> {
 /// and [`SKIPPED_DIRS`] below each root. A root that is a file is taken as is.
 /// Errors (unreadable directories, missing roots) come back beside the files.
 pub fn go_files(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+    let walk = walk_go_files(roots, false);
+    (walk.files, walk.errors)
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct GoFiles {
+    pub files: Vec<PathBuf>,
+    pub errors: Vec<String>,
+    /// Directory roots where ignore rules skipped every `.go` file, with how many
+    /// they skipped (only when none was taken).
+    pub all_ignored: Vec<(PathBuf, usize)>,
+}
+
+/// Like [`go_files`]; with `no_ignore`, nothing is skipped (no `.gitignore`,
+/// hidden directories, `vendor/` or `testdata/`).
+pub fn walk_go_files(roots: &[PathBuf], no_ignore: bool) -> GoFiles {
+    let mut out = GoFiles::default();
     for root in roots {
         let kind = match std::fs::metadata(root) {
             Ok(meta) => meta.file_type(),
             Err(e) => {
-                errors.push(missing_root(root, &e));
+                out.errors.push(missing_root(root, &e));
                 continue;
             }
         };
         if kind.is_file() {
-            files.push(root.clone());
+            out.files.push(root.clone());
             continue;
         }
         if !kind.is_dir() {
-            errors.push(format!("{}: not a regular file (a FIFO, socket or device); skipped", root.display()));
+            out.errors.push(format!("{}: not a regular file (a FIFO, socket or device); skipped", root.display()));
             continue;
         }
-        let walker = ignore::WalkBuilder::new(root)
-            .require_git(false)
-            .filter_entry(|entry| {
-                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir && entry.depth() > 0 && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d))
-            })
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) if e.path().extension().is_some_and(|x| x == "go") => match e.file_type() {
-                    Some(t) if t.is_file() => files.push(e.into_path()),
-                    // Symlinks are not followed (they may leave the tree); directories named x.go are walked.
-                    Some(t) if t.is_symlink() || t.is_dir() => {}
-                    _ => errors.push(format!(
-                        "{}: not a regular file (a FIFO, socket or device); skipped",
-                        e.path().display()
-                    )),
-                },
-                Ok(_) => {}
-                Err(err) => errors.push(err.to_string()),
+        let before = out.files.len();
+        walk_root(root, no_ignore, &mut out.files, &mut out.errors);
+        if out.files.len() == before && !no_ignore {
+            let mut everything = Vec::new();
+            walk_root(root, true, &mut everything, &mut Vec::new());
+            if !everything.is_empty() {
+                out.all_ignored.push((root.clone(), everything.len()));
             }
         }
     }
-    files.sort();
-    files.dedup();
-    (files, errors)
+    out.files.sort();
+    out.files.dedup();
+    out
+}
+
+fn walk_root(root: &Path, no_ignore: bool, files: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
+    let walker = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .standard_filters(!no_ignore)
+        .filter_entry(move |entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            no_ignore || !(is_dir && entry.depth() > 0 && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d))
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.path().extension().is_some_and(|x| x == "go") => match e.file_type() {
+                Some(t) if t.is_file() => files.push(e.into_path()),
+                // Symlinks are not followed (they may leave the tree); directories named x.go are walked.
+                Some(t) if t.is_symlink() || t.is_dir() => {}
+                _ => errors
+                    .push(format!("{}: not a regular file (a FIFO, socket or device); skipped", e.path().display())),
+            },
+            Ok(_) => {}
+            Err(err) => errors.push(err.to_string()),
+        }
+    }
 }
 
 /// Why a path given to check cannot be read, and what to do about it.
@@ -349,5 +376,16 @@ mod tests {
         assert_eq!(named.len(), 1);
         let (_, missing) = go_files(&[root.join("nope")]);
         assert_eq!(missing.len(), 1);
+        // A root whose only Go files are ignored: the walk says so, and `no_ignore` takes them.
+        let ignored_only = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(ignored_only.path().join("gen")).unwrap();
+        std::fs::write(ignored_only.path().join("gen/g.go"), "package g\n").unwrap();
+        std::fs::write(ignored_only.path().join(".gitignore"), "gen/\n").unwrap();
+        let walk = walk_go_files(&[ignored_only.path().to_path_buf()], false);
+        assert!(walk.files.is_empty());
+        assert_eq!(walk.all_ignored, vec![(ignored_only.path().to_path_buf(), 1)]);
+        assert_eq!(walk_go_files(&[ignored_only.path().to_path_buf()], true).files.len(), 1);
+        assert!(walk_go_files(&[root.to_path_buf()], false).all_ignored.is_empty());
+        assert_eq!(walk_go_files(&[root.to_path_buf()], true).files.len(), 5);
     }
 }

@@ -84,15 +84,36 @@ pub struct Finding {
     pub severity: Severity,
     pub related: Vec<Related>,
     pub fixes: Vec<Fix>,
+    /// The leak can only happen after the test has failed (see
+    /// [`crate::analysis::test_failure`]): shown as a hint unless the settings ask
+    /// for test failure paths to be reported.
+    #[serde(skip)]
+    pub test_failure_path: bool,
 }
 
 impl Finding {
     pub fn new(rule: &'static str, severity: Severity, range: Range<usize>, message: impl Into<String>) -> Self {
-        Finding { rule, range, message: message.into(), severity, related: Vec::new(), fixes: Vec::new() }
+        Finding {
+            rule,
+            range,
+            message: message.into(),
+            severity,
+            related: Vec::new(),
+            fixes: Vec::new(),
+            test_failure_path: false,
+        }
     }
 
     pub fn with_related(mut self, range: Range<usize>, message: impl Into<String>) -> Self {
         self.related.push(Related { path: None, range, message: message.into() });
+        self
+    }
+
+    /// Marks the finding as one that only happens after its test has failed, and
+    /// says so in the message.
+    pub fn on_test_failure_path(mut self) -> Self {
+        self.test_failure_path = true;
+        self.message.push_str(" (only after the test has already failed or timed out)");
         self
     }
 

@@ -18,6 +18,7 @@ pub mod packages;
 pub mod rules;
 pub mod summary;
 pub mod suppression;
+pub mod test_failure;
 
 pub use engine::{AnalysisInput, analyze, apply_fixes};
 pub use finding::{Applicability, Finding, Fix, Related, Severity, TextEdit};

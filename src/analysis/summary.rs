@@ -28,6 +28,9 @@ pub struct Effects {
     /// Some `for range p` loop has no `return`, `break` or other way out: only
     /// closing `p` ends it.
     pub ranges_until_closed: bool,
+    /// The body refers to the parameter at all (a `ctx` it reads, selects on or
+    /// passes on, as opposed to one it ignores).
+    pub used: bool,
 }
 
 impl Effects {
@@ -146,6 +149,7 @@ pub fn param_effects(body: Node, src: &str, name: &str) -> (Effects, Option<Rang
         {
             continue;
         }
+        effects.used = true;
         let Some(parent) = ident.parent() else { continue };
         let mut blocking = None;
         match parent.kind_name() {
@@ -252,5 +256,7 @@ func (q *Queue) Run() {
         assert!(!produce.params[0].effects.only_sends());
         assert!(pkg.function("Await").unwrap().params[1].effects.only_receives());
         assert!(pkg.function("Forward").unwrap().params[0].effects.escapes);
+        assert!(pkg.function("Await").unwrap().params[1].effects.used);
+        assert!(!pkg.function("Await").unwrap().params[0].effects.used);
     }
 }

@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use super::output::{SourceLines, Style};
 use crate::analysis::files::{
-    ContextCache, DEFAULT_MAX_FILE_MIB, FileReport, analyze_path, analyze_paths, command_line_roots, go_files,
+    ContextCache, DEFAULT_MAX_FILE_MIB, FileReport, GoFiles, analyze_path, analyze_paths, command_line_roots,
+    walk_go_files,
 };
 use crate::analysis::packages::Packages;
 use crate::analysis::{Applicability, Finding, Related, apply_fixes};
@@ -51,6 +52,10 @@ pub struct CheckArgs {
     /// Skip files larger than this many MiB.
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_FILE_MIB)]
     pub max_file_size_mib: u64,
+    /// Check every .go file under the paths: do not honour .gitignore, and do not
+    /// skip hidden, vendor/ and testdata/ directories.
+    #[arg(long)]
+    pub no_ignore: bool,
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -62,9 +67,16 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         }
     };
     let started = Instant::now();
-    let (files, walk_errors) = go_files(&args.paths);
+    let GoFiles { files, errors: walk_errors, all_ignored } = walk_go_files(&args.paths, args.no_ignore);
     for e in &walk_errors {
         eprintln!("leakls: {e}");
+    }
+    for (root, skipped) in &all_ignored {
+        eprintln!(
+            "leakls: {}: all {skipped} .go file{} skipped by ignore rules (.gitignore, hidden, vendor/ or testdata/ directories); pass --no-ignore to check them",
+            root.display(),
+            plural(*skipped)
+        );
     }
     let contexts = ContextCache::new(overlay, command_line_roots(&args.paths));
     // Shared by every file: a package is summarised once, when a rule first needs it.

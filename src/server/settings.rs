@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::runtime::RuntimeSettings;
-use crate::analysis::config::RuleConfig;
+use crate::analysis::config::{RuleConfig, TestsConfig};
 use crate::analysis::files::DEFAULT_MAX_FILE_MIB;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -17,6 +17,9 @@ pub struct EditorSettings {
     pub enable: Vec<String>,
     pub disable: Vec<String>,
     pub severity: std::collections::BTreeMap<String, String>,
+    /// `{"failurePaths": "report"}`, as in `leakls.toml`.
+    #[serde(default)]
+    pub tests: TestsConfig,
     /// Goroutine-dump settings.
     pub runtime: RuntimeSettings,
     /// Documents larger than this many MiB are not analysed.
@@ -30,6 +33,7 @@ impl Default for EditorSettings {
             enable: Vec::new(),
             disable: Vec::new(),
             severity: Default::default(),
+            tests: TestsConfig::default(),
             runtime: RuntimeSettings::default(),
             max_file_size_mib: DEFAULT_MAX_FILE_MIB,
         }
@@ -52,7 +56,12 @@ impl EditorSettings {
     }
 
     pub fn rules(&self) -> RuleConfig {
-        RuleConfig { enable: self.enable.clone(), disable: self.disable.clone(), severity: self.severity.clone() }
+        RuleConfig {
+            enable: self.enable.clone(),
+            disable: self.disable.clone(),
+            severity: self.severity.clone(),
+            tests: self.tests.clone(),
+        }
     }
 }
 
@@ -68,6 +77,9 @@ mod tests {
         assert_eq!(s.disable, vec!["ticker-not-stopped"]);
         let (s, _) = EditorSettings::from_json(Some(&json!({"severity": {"unreceived-send": "error"}})));
         assert_eq!(s.severity.get("unreceived-send").map(String::as_str), Some("error"));
+        let (s, p) = EditorSettings::from_json(Some(&json!({"leakls": {"tests": {"failurePaths": "report"}}})));
+        assert!(p.is_empty(), "{p:?}");
+        assert!(s.rules().to_settings().0.report_test_failure_paths);
     }
 
     #[test]

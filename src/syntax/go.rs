@@ -825,6 +825,18 @@ pub fn nesting(func: Node) -> impl Iterator<Item = Node> {
     std::iter::successors(Some(func), |f| if f.kind_name() == "func_literal" { enclosing_function(*f) } else { None })
 }
 
+/// Where a statement goes first in `block` (a function literal's body spanning
+/// lines), with the indentation of its first statement: the insertion of
+/// `statement` on a line of its own. None for a block on one line or an empty one.
+pub fn first_statement_insert(src: &str, block: Node, statement: &str) -> Option<(usize, String)> {
+    let open_line_end = line_end(src, block.start_byte());
+    if open_line_end > block.end_byte() || src[block.start_byte() + 1..open_line_end].trim() != "" {
+        return None;
+    }
+    let first = named_children(block).into_iter().next()?;
+    Some((open_line_end, format!("{}{statement}\n", indent_at(src, first.start_byte()))))
+}
+
 /// Just past the line on which `node` ends, when nothing but whitespace or a
 /// comment follows it there: where a line can go after a statement.
 pub fn after_line_of(src: &str, node: Node) -> Option<usize> {

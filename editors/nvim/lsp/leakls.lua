@@ -13,6 +13,7 @@
 ---   init_options = {
 ---     disable = { 'ticker-not-stopped' },
 ---     severity = { ['unreceived-send'] = 'error' },
+---     tests = { failurePaths = 'report' },   -- default 'hint'
 ---     runtime = { libraryPrefixes = { 'example.com/internal/log' }, watchIntervalSeconds = 10 },
 ---   },
 --- })

@@ -7,6 +7,7 @@ export const SERVER_KEYS = [
   'enable',
   'disable',
   'severity',
+  'tests.failurePaths',
   'runtime.libraryPrefixes',
   'runtime.watchIntervalSeconds',
   'runtime.maxBytes',
@@ -23,6 +24,9 @@ export type ServerSettings = {
   enable?: string[];
   disable?: string[];
   severity?: Record<string, Severity>;
+  tests?: {
+    failurePaths?: 'hint' | 'report';
+  };
   runtime?: {
     libraryPrefixes?: string[];
     watchIntervalSeconds?: number;

@@ -379,6 +379,7 @@ fn ctx_fix(cx: &FileContext, func: Node, endless: &EndlessLoop, ctx: &str) -> Op
     }
     let for_stmt = endless.for_stmt;
     let body = for_stmt.child_by_field_name("body")?;
+    let mut title = format!("Stop the loop when `{ctx}` is done");
     let edits = match endless.kind {
         Endless::TickerRange => {
             let range = go::named_children(for_stmt).into_iter().find(|c| c.kind_name() == "range_clause")?;
@@ -394,10 +395,18 @@ fn ctx_fix(cx: &FileContext, func: Node, endless: &EndlessLoop, ctx: &str) -> Op
                 (None, _) => format!("<-{}", text(right, src)),
                 _ => return None,
             };
-            vec![TextEdit::replace(
+            let mut edits = vec![TextEdit::replace(
                 for_stmt.byte_range(),
                 select_loop(src, for_stmt, ctx, &comm, reindented_lines(src, body, None)?),
-            )]
+            )];
+            // A local ticker nothing stops would keep firing after the loop ends:
+            // the goroutine that now returns stops it first.
+            if let Some(ticker) = unstopped_local_ticker(cx, func, right) {
+                let (at, line) = go::first_statement_insert(src, go::body(func)?, &format!("defer {ticker}.Stop()"))?;
+                edits.insert(0, TextEdit::insert(at, line));
+                title = format!("Stop `{ticker}` and the loop when `{ctx}` is done");
+            }
+            edits
         }
         Endless::Forever => {
             let stmts = go::named_children(body).into_iter().find(|n| n.kind_name() == "statement_list").map(|l| {
@@ -420,11 +429,32 @@ fn ctx_fix(cx: &FileContext, func: Node, endless: &EndlessLoop, ctx: &str) -> Op
     };
     // A context the goroutine function takes as a parameter was given to it to end it.
     let own_param = go::params(func, src).iter().any(|p| p.name == ctx && go::is_context_type(p.ty, &cx.imports));
-    Some(Fix {
-        title: format!("Stop the loop when `{ctx}` is done"),
-        edits,
-        applicability: if own_param { Applicability::Safe } else { Applicability::Unsafe },
-    })
+    Some(Fix { title, edits, applicability: if own_param { Applicability::Safe } else { Applicability::Unsafe } })
+}
+
+/// For a goroutine literal `func` ranging over `t.C`, `t` when it is a ticker made
+/// by `time.NewTicker` in a function around the literal and nothing there calls
+/// `t.Stop`.
+fn unstopped_local_ticker<'s>(cx: &FileContext<'s>, func: Node, channel: Node) -> Option<&'s str> {
+    let src = cx.source;
+    if func.kind_name() != "func_literal" || channel.kind_name() != "selector_expression" {
+        return None;
+    }
+    let ticker = channel.child_by_field_name("operand").filter(|o| o.kind_name() == "identifier")?;
+    let name = text(ticker, src);
+    let creator = go::enclosing_function(func)?;
+    let made_here = go::descendants_of_kind(go::body(creator)?, "short_var_declaration").into_iter().any(|d| {
+        go::declared(d).iter().any(|(ident, value)| {
+            text(*ident, src) == name
+                && value.is_some_and(|v| go::is_pkg_call(go::unparen(v), src, &cx.imports.time, &["NewTicker"]))
+        })
+    });
+    let outer = go::nesting(creator).last().unwrap_or(creator);
+    let stopped = go::descendants_of_kind(outer, "selector_expression").into_iter().any(|sel| {
+        sel.child_by_field_name("field").is_some_and(|f| text(f, src) == "Stop")
+            && sel.child_by_field_name("operand").is_some_and(|o| text(o, src) == name)
+    });
+    (made_here && !stopped).then_some(name)
 }
 
 /// `:=` or `=` of a range clause with variables.

@@ -193,12 +193,20 @@ fn check_creation<'t>(cx: &FileContext<'t>, body: Node<'t>, created: &Creation<'
     if u.escapes {
         return;
     }
+    // Since Go 1.23 a ticker nothing references is collected: one that only this
+    // function uses goes when it returns, and stopping it is for clarity. One a
+    // goroutine uses keeps firing as long as that goroutine holds it.
+    let collected_on_return = modern && u.goroutines.is_empty();
     let (what, severity) = match created.kind {
+        TimeKind::Ticker if collected_on_return => ("ticker", Severity::Hint),
         TimeKind::Ticker => ("ticker", META.default_severity),
         TimeKind::Timer => ("timer", Severity::Info),
     };
     let detail = match (created.kind, modern) {
-        (TimeKind::Ticker, true) => "it keeps firing and holding its goroutine's wake-ups until it becomes unreachable",
+        (TimeKind::Ticker, true) if collected_on_return => {
+            "since Go 1.23 it is collected once the function returns, so stop it for clarity"
+        }
+        (TimeKind::Ticker, true) => "a goroutine keeps it referenced, so it keeps firing until that goroutine ends",
         (TimeKind::Ticker, false) => "before Go 1.23 an unstopped ticker is never garbage collected",
         (TimeKind::Timer, _) => "before Go 1.23 an unstopped timer stays in memory until it fires",
     };
@@ -448,17 +456,11 @@ fn stop_fix(src: &str, body: Node, created: &Creation, u: &Uses) -> Option<Fix> 
     let stop = format!("defer {}.Stop()", created.name);
     // The goroutine that owns the ticker stops it when it finishes.
     if let ([lit], false) = (u.goroutines.as_slice(), u.used_outside_goroutine) {
-        let block = go::body(*lit)?;
-        let open_line_end = go::line_end(src, block.start_byte());
         // Only when the literal's body spans lines; `{ ... }` on one line is left alone.
-        if open_line_end > block.end_byte() || src[block.start_byte() + 1..open_line_end].trim() != "" {
-            return None;
-        }
-        let first = go::named_children(block).into_iter().next()?;
-        let indent = go::indent_at(src, first.start_byte());
+        let (at, line) = go::first_statement_insert(src, go::body(*lit)?, &stop)?;
         return Some(Fix {
             title: format!("Stop `{}` when the goroutine returns", created.name),
-            edits: vec![TextEdit::insert(open_line_end, format!("{indent}{stop}\n"))],
+            edits: vec![TextEdit::insert(at, line)],
             applicability: Applicability::Safe,
         });
     }

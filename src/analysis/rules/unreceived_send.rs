@@ -16,6 +16,7 @@ use crate::analysis::channels;
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, text};
+use crate::analysis::test_failure;
 
 pub struct UnreceivedSend;
 
@@ -166,6 +167,14 @@ impl Sender<'_> {
         !self.spawn_loops.is_empty()
     }
 
+    /// Like [`Sender::sends_many`], but a send in a loop followed by `return` sends once.
+    fn sends_many_before_returning(&self, src: &str) -> bool {
+        let returns_after = |s: &Send| go::next_statement(s.node).is_some_and(|n| n.kind_name() == "return_statement");
+        self.spawned_in_loop()
+            || self.sends.iter().any(|s| s.repeated && !returns_after(s))
+            || (self.sends.len() > 1 && self.sends_many(src))
+    }
+
     /// Whether the goroutines of this `go` statement can send more than one value.
     fn sends_many(&self, src: &str) -> bool {
         self.spawned_in_loop()
@@ -244,6 +253,24 @@ fn check_channel<'t>(
                 finding = finding.with_related(exit.range.clone(), exit.message.clone());
             }
             finding = finding.with_related(chan.make.byte_range(), format!("`{}` is made unbuffered here", chan.name));
+            // A sender of many values to an owner that receives once can strand
+            // the rest on the owner's success path, which no exit stands for.
+            let receives_all =
+                !s.sends_many_before_returning(src) || receives.iter().all(|r| cx.ancestry().in_loop_within(*r, body));
+            if (receives_all && exits.iter().all(|e| e.after_test_failure)) || reports_test_failure(cx, func, &receives)
+            {
+                finding = finding.on_test_failure_path();
+            } else if test_failure::in_test(func, src)
+                && s.sends_many_before_returning(src)
+                && exits.iter().all(|e| e.after_test_failure || e.after_value)
+            {
+                // A test reading a stream until the value it waits for: whether the
+                // peer sends more after it is a fact of the protocol we cannot see.
+                finding.severity = Severity::Info;
+                finding.message.push_str(
+                    " (information: the test leaves after the value it waited for; the goroutine is stranded only if more values come)",
+                );
+            }
             let fixes = [
                 buffer_fix(src, chan, &senders, s),
                 buffer_len_fix(cx, func, body, chan, &senders, s),
@@ -256,6 +283,18 @@ fn check_channel<'t>(
             out.push(finding);
         }
     }
+}
+
+/// Whether every receive of the channel in the owner, a test, is a `select` case
+/// that fails the test (`case err := <-errc: t.Fatal(err)`): the values sent are
+/// failure reports, so a send left blocked reports a failure that came after the
+/// test stopped listening, on a path where the test would have failed.
+fn reports_test_failure(cx: &FileContext, func: Node, receives: &[Node]) -> bool {
+    !receives.is_empty()
+        && receives.iter().all(|r| {
+            ancestor_case(cx.ancestry(), *r)
+                .is_some_and(|case| test_failure::fails_test(case, func, cx.source, &cx.imports))
+        })
 }
 
 /// Nothing in the owner receives: every send blocks for good.
@@ -411,6 +450,11 @@ struct Exit {
     case_channel: Option<String>,
     /// Whether the owner returns through this exit (so its deferred calls run).
     returns: bool,
+    /// Whether leaving here means the owner, a test, has failed or timed out.
+    after_test_failure: bool,
+    /// Whether the owner leaves here from a `case v := <-ch:` that took a value:
+    /// after the value it waited for.
+    after_value: bool,
 }
 
 const RETURNS_WITHOUT_RECEIVING: &str = "can return without receiving";
@@ -453,6 +497,8 @@ fn exit_paths<'t>(
                     case_comm: comm_text,
                     case_channel: comm.and_then(|c| bare_receive_channel(c, src)),
                     returns: leaving.is_none_or(|n| n.kind_name() == "return_statement"),
+                    after_test_failure: test_failure::fails_test(other, func, src, &cx.imports),
+                    after_value: takes_value(other),
                 });
             }
         }
@@ -460,8 +506,27 @@ fn exit_paths<'t>(
     // (b) A return between the last `go` statement and the first receive.
     let after = senders.iter().map(|s| s.go_stmt.end_byte()).min().unwrap_or(0);
     let before = receives.iter().map(|r| r.start_byte()).min().unwrap_or(usize::MAX);
+    let ok_names: Vec<&str> = receives.iter().filter_map(|r| ok_name(up, *r, src)).collect();
     go::walk_own(body, |n| {
-        if n.kind_name() == "return_statement" && n.start_byte() > after && n.end_byte() <= before {
+        // In the loop that receives, a return guarded by what the receives' `ok`
+        // recorded runs only after the channel was closed.
+        let after_close = |n: Node| {
+            up.enclosing_loop(n).is_some_and(|lp| {
+                let flags: Vec<&str> = ok_names.iter().copied().chain(flags_from(lp, src, &ok_names)).collect();
+                receives.iter().any(|r| go::contains(lp, *r)) && guarded_by(up, n, lp, src, &flags)
+            })
+        };
+        // A return in another case of a select that receives is (a)'s to judge.
+        let in_receiving_select = |n: Node| {
+            ancestors_until(up, n, body)
+                .any(|a| a.kind_name() == "select_statement" && receives.iter().any(|r| go::contains(a, *r)))
+        };
+        if n.kind_name() == "return_statement"
+            && n.start_byte() > after
+            && n.end_byte() <= before
+            && !after_close(n)
+            && !in_receiving_select(n)
+        {
             exits.push(Exit {
                 range: n.byte_range(),
                 message: format!("returns without receiving from `{}`", chan.name),
@@ -469,13 +534,15 @@ fn exit_paths<'t>(
                 case_comm: None,
                 case_channel: None,
                 returns: true,
+                after_test_failure: test_failure::fails_test(n, func, src, &cx.imports),
+                after_value: false,
             });
         }
     });
     // Sends in exclusive branches (`if ... { ch <- a } else { ch <- b }`) are one value.
-    let many = senders.len() > 1 || senders.iter().any(|s| s.sends_many(src));
+    let many = senders.len() > 1 || senders.iter().any(|s| s.sends_many_before_returning(src));
     if many {
-        exits.extend(receive_loop_exits(up, body, src, chan, receives));
+        exits.extend(receive_loop_exits(cx, func, body, chan, receives));
         exits.extend(single_receive_for_many(up, src, chan, senders, receives));
     }
     exits.sort_by_key(|e| e.range.start);
@@ -514,12 +581,9 @@ fn signals_senders_done<'t>(
 ) -> bool {
     let up = cx.ancestry();
     let src = cx.source;
-    let Some(signal) = other.child_by_field_name("communication").and_then(|c| bare_receive_channel(c, src)) else {
+    let Some(signal) = other.child_by_field_name("communication").and_then(|c| received_channel(c, src)) else {
         return false;
     };
-    if up.in_loop_within(select, body) || senders.iter().any(|s| s.sends_many(src)) {
-        return false;
-    }
     let Some(made) = channels::made_channels(cx.own_calls(func), src).into_iter().find(|m| m.name(src) == signal)
     else {
         return false;
@@ -535,16 +599,38 @@ fn signals_senders_done<'t>(
     let Some(signaller) = senders.iter().find(|s| s.go_stmt == start) else { return false };
     let gives: Vec<_> = std::iter::once(first).chain(gives).collect();
     let own = |n: Node| up.enclosing_function(n) == Some(signaller.func);
-    if gives.iter().any(|u| u.runner != first.runner || !own(u.node) || up.in_loop_within(u.node, signaller.func))
-        || uses
-            .of(channels::Op::Receive)
-            .chain(uses.of(channels::Op::Range))
-            .any(|u| u.runner != channels::Runner::Owner)
+    let deferred = |n: Node| up.parent(n).is_some_and(|p| p.kind_name() == "defer_statement");
+    // A signal right before the signaller returns (`errc <- err; return` in its
+    // read loop): once the owner has it, the signaller is gone, and each send it
+    // made before was taken by the owner (unbuffered sends wait for their receiver).
+    // A deferred signal (`defer close(errc)`) runs once the signaller is done too.
+    let signal_ends_signaller = !signaller.spawned_in_loop()
+        && gives.iter().all(|u| {
+            deferred(u.node)
+                || go::next_statement(u.node).is_some_and(|n| n.kind_name() == "return_statement")
+                || ends_goroutine(signaller.func, u.node)
+        });
+    if !signal_ends_signaller && (up.in_loop_within(select, body) || senders.iter().any(|s| s.sends_many(src))) {
+        return false;
+    }
+    if gives.iter().any(|u| {
+        u.runner != first.runner
+            || !own(u.node)
+            || (!signal_ends_signaller && up.in_loop_within(u.node, signaller.func))
+    }) || uses
+        .of(channels::Op::Receive)
+        .chain(uses.of(channels::Op::Range))
+        .any(|u| u.runner != channels::Runner::Owner)
         || !signaller.sends.iter().all(|s| own(s.node))
     {
         return false;
     }
-    let deferred = |n: Node| up.parent(n).is_some_and(|p| p.kind_name() == "defer_statement");
+    let taken = receives.iter().filter(|r| received_before(up, **r, select, func)).count();
+    if signal_ends_signaller {
+        // Only the other senders' values can still be on their way.
+        return senders.iter().filter(|s| s.go_stmt != signaller.go_stmt).all(|s| !s.sends_many(src))
+            && senders.len() - 1 <= taken;
+    }
     // The signal comes after every send of the signaller.
     let after_sends = gives
         .iter()
@@ -557,7 +643,6 @@ fn signals_senders_done<'t>(
     let returns_after_send = |s: &Send| go::next_statement(s.node).is_some_and(|n| n.kind_name() == "return_statement");
     let sent_before =
         if gives.iter().any(|u| deferred(u.node)) || !signaller.sends.iter().all(returns_after_send) { 1 } else { 0 };
-    let taken = receives.iter().filter(|r| received_before(up, **r, select, func)).count();
     // The others' values still on their way once the signal arrives.
     senders.len() - 1 + sent_before.min(taken) <= taken
 }
@@ -589,13 +674,9 @@ fn received_before<'t>(up: &Ancestry<'t>, recv: Node<'t>, select: Node<'t>, func
 /// channel (it was closed: the senders are done), exits guarded by `len(...)` or a
 /// counter the loop updates (they may wait for every value), and a `break` after
 /// which the owner receives again.
-fn receive_loop_exits<'t>(
-    up: &Ancestry<'t>,
-    body: Node<'t>,
-    src: &str,
-    chan: &MadeChannel,
-    receives: &[Node<'t>],
-) -> Vec<Exit> {
+fn receive_loop_exits(cx: &FileContext, func: Node, body: Node, chan: &MadeChannel, receives: &[Node]) -> Vec<Exit> {
+    let src = cx.source;
+    let up = cx.ancestry();
     let mut loops: Vec<Node> = Vec::new();
     for &recv in receives {
         if let Some(lp) = up.enclosing_loop(recv)
@@ -609,18 +690,15 @@ fn receive_loop_exits<'t>(
     let mut exits = Vec::new();
     for lp in loops {
         let counters = counters_in(lp, src);
+        // `closed = !ok`: a flag that records the close stands for the `ok` itself.
+        let ok_names: Vec<&str> = ok_names.iter().copied().chain(flags_from(lp, src, &ok_names)).collect();
         for exit in go::loop_leaving_jumps(lp, src) {
             let in_other_case = ancestors_until(up, exit, lp).any(|a| {
                 matches!(a.kind_name(), "communication_case" | "default_case")
                     && !receives.iter().any(|r| go::contains(a, *r))
             });
-            let guarded = ancestors_until(up, exit, lp).filter(|a| a.kind_name() == "if_statement").any(|a| {
-                a.child_by_field_name("condition").is_some_and(|cond| {
-                    go::identifiers(cond, src)
-                        .iter()
-                        .any(|name| *name == "len" || ok_names.contains(name) || counters.contains(name))
-                })
-            });
+            let guards: Vec<&str> = ok_names.iter().chain(&counters).copied().chain(["len"]).collect();
+            let guarded = guarded_by(up, exit, lp, src, &guards);
             let drained_later =
                 exit.kind_name() != "return_statement" && receives.iter().any(|r| r.start_byte() > lp.end_byte());
             if in_other_case || guarded || drained_later {
@@ -633,6 +711,8 @@ fn receive_loop_exits<'t>(
                 case_comm: None,
                 case_channel: None,
                 returns: exit.kind_name() == "return_statement",
+                after_test_failure: test_failure::fails_test(exit, func, src, &cx.imports),
+                after_value: ancestors_until(up, exit, lp).any(takes_value),
             });
         }
     }
@@ -675,6 +755,8 @@ fn single_receive_for_many<'t>(
         case_comm: None,
         case_channel: None,
         returns: true,
+        after_test_failure: false,
+        after_value: false,
     })
 }
 
@@ -697,6 +779,41 @@ fn ok_name<'s, 't>(up: &Ancestry<'t>, recv: Node<'t>, src: &'s str) -> Option<&'
     }
 }
 
+/// Whether an `if` around `exit`, inside `lp`, tests one of `names`.
+fn guarded_by<'t>(up: &Ancestry<'t>, exit: Node<'t>, lp: Node<'t>, src: &str, names: &[&str]) -> bool {
+    ancestors_until(up, exit, lp).filter(|a| a.kind_name() == "if_statement").any(|a| {
+        a.child_by_field_name("condition")
+            .is_some_and(|cond| go::identifiers(cond, src).iter().any(|name| names.contains(name)))
+    })
+}
+
+/// Variables the loop sets from one of `names` alone: `x = ok`, `x = !ok`.
+fn flags_from<'s>(lp: Node, src: &'s str, names: &[&str]) -> Vec<&'s str> {
+    let mut out = Vec::new();
+    go::walk_own(lp, |n| {
+        if n.kind_name() != "assignment_statement" {
+            return;
+        }
+        let (Some(left), Some(right)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) else {
+            return;
+        };
+        let (lefts, rights) = (go::named_children(left), go::named_children(right));
+        let ([target], [value]) = (lefts.as_slice(), rights.as_slice()) else { return };
+        let value = match value.kind_name() {
+            "unary_expression" if value.child_by_field_name("operator").is_some_and(|o| text(o, src) == "!") => {
+                value.child_by_field_name("operand")
+            }
+            _ => Some(*value),
+        };
+        if target.kind_name() == "identifier"
+            && value.is_some_and(|v| names.iter().any(|name| go::is_ident(v, src, name)))
+        {
+            out.push(text(*target, src));
+        }
+    });
+    out
+}
+
 /// Names the loop counts with: `n++`, `n--`, `n += k`, `n -= k`.
 fn counters_in<'s>(lp: Node, src: &'s str) -> Vec<&'s str> {
     let mut out = Vec::new();
@@ -717,6 +834,14 @@ fn counters_in<'s>(lp: Node, src: &'s str) -> Vec<&'s str> {
     out
 }
 
+/// Whether `node` is a select case that receives a value (`case v := <-ch:`).
+fn takes_value(node: Node) -> bool {
+    node.kind_name() == "communication_case"
+        && node
+            .child_by_field_name("communication")
+            .is_some_and(|c| c.kind_name() == "receive_statement" && c.child_by_field_name("left").is_some())
+}
+
 /// For a communication `<-done` (a bare receive, nothing assigned) from a named
 /// channel or a field, the channel expression.
 fn bare_receive_channel(comm: Node, src: &str) -> Option<String> {
@@ -730,6 +855,16 @@ fn bare_receive_channel(comm: Node, src: &str) -> Option<String> {
         _ => false,
     };
     simple.then(|| text(channel, src).to_string())
+}
+
+/// For a case's communication `<-ch` or `v := <-ch` from a named channel, `ch`.
+fn received_channel(comm: Node, src: &str) -> Option<String> {
+    let recv = match comm.kind_name() {
+        "receive_statement" => comm.child_by_field_name("right")?,
+        _ => comm,
+    };
+    let channel = go::receive_operand(recv)?;
+    (channel.kind_name() == "identifier").then(|| text(channel, src).to_string())
 }
 
 /// The select case whose communication is this receive.

@@ -91,22 +91,28 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
     if handled_elsewhere {
         return;
     }
-    let receivers: Vec<(&Use, Node)> = uses
-        .of(Op::Receive)
-        .filter_map(|u| match u.runner {
-            Runner::Goroutine(start) if go::contains(body, start) && waits_once(up, u, &uses) => Some((u, start)),
-            _ => None,
-        })
-        .collect();
-    let Some(first_start) = receivers.iter().map(|(_, s)| *s).min_by_key(|s| s.start_byte()) else {
-        return;
-    };
     let unblocks: Vec<Node> = uses
         .uses
         .iter()
         .filter(|u| u.runner == Runner::Owner && matches!(u.op, Op::Send | Op::Close))
         .map(|u| u.site)
         .collect();
+    let receivers: Vec<(&Use, Node)> = uses
+        .of(Op::Receive)
+        .filter_map(|u| match u.runner {
+            Runner::Goroutine(start)
+                if go::contains(body, start)
+                    && waits_once(up, u, &uses)
+                    && !sent_before_start(start, body, &unblocks) =>
+            {
+                Some((u, start))
+            }
+            _ => None,
+        })
+        .collect();
+    let Some(first_start) = receivers.iter().map(|(_, s)| *s).min_by_key(|s| s.start_byte()) else {
+        return;
+    };
     let missing = missing_exits(up, src, body, first_start, &unblocks);
     if missing.is_empty() {
         return;
@@ -141,6 +147,31 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
         }
         out.push(finding);
     }
+}
+
+/// Whether the owner sends on the channel as a plain statement before the `go`
+/// statement, in its block or a block around it within the same loop iteration:
+/// a semaphore (`sem <- token{}; go func() { defer func() { <-sem }() ... }()`).
+/// Every goroutine started is preceded by its own value, so its receive finds one.
+fn sent_before_start(start: Node, body: Node, unblocks: &[Node]) -> bool {
+    let mut cur = start;
+    while let Some(parent) = cur.parent() {
+        if parent == body || go::is_function(parent) || go::is_loop(parent) {
+            break;
+        }
+        if parent.kind_name() == "statement_list" {
+            let mut prev = cur.prev_named_sibling();
+            while let Some(stmt) = prev {
+                if stmt.kind_name() == "send_statement" && unblocks.iter().any(|u| u.byte_range() == stmt.byte_range())
+                {
+                    return true;
+                }
+                prev = stmt.prev_named_sibling();
+            }
+        }
+        cur = parent;
+    }
+    false
 }
 
 /// Whether the receive is the goroutine's one blocking wait on the channel: not in

@@ -294,6 +294,25 @@ fn waitgroup_calls<'t>(
     out
 }
 
+/// Whether `done` is `defer wg.Done()` right after a `wg.Add(...)` statement of
+/// the same WaitGroup.
+fn deferred_right_after_add(done: Node, wg: &WaitGroupRef, src: &str) -> bool {
+    let Some(defer) = done.parent().filter(|p| p.kind_name() == "defer_statement") else { return false };
+    let Some(add) = defer
+        .prev_named_sibling()
+        .filter(|p| p.kind_name() == "expression_statement")
+        .and_then(|p| p.named_child(0))
+        .filter(|c| c.kind_name() == "call_expression")
+    else {
+        return false;
+    };
+    add.child_by_field_name("function").is_some_and(|f| {
+        f.kind_name() == "selector_expression"
+            && f.child_by_field_name("field").is_some_and(|m| text(m, src) == "Add")
+            && f.child_by_field_name("operand").is_some_and(|o| wg.is(o, src))
+    })
+}
+
 fn check_goroutine<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func: Node<'t>, out: &mut Vec<Finding>) {
     let src = cx.source;
     let Some(body) = go::body(func) else { return };
@@ -314,6 +333,11 @@ fn check_goroutine<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func: 
         // Called from a closure (deferred or not) we do not follow: nothing to say. A
         // `defer wg.Done()` of the goroutine itself is a use where it is registered.
         if calls.iter().any(|c| go::enclosing_function(*c) != Some(func)) {
+            continue;
+        }
+        // `wg.Add(1); defer wg.Done()` in the goroutine itself: the count it adds
+        // is taken back when it returns, and a return before the Add added nothing.
+        if calls.iter().all(|c| deferred_right_after_add(*c, &wg, src)) {
             continue;
         }
         let is_use = |n: Node| groups.may_mark_done(n, &wg);

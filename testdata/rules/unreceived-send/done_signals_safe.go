@@ -71,3 +71,89 @@ func raceTwo(first, second func() error) error {
 	}
 	return err
 }
+
+// Each run of the lookup sends exactly one value, on one of the two channels,
+// and returns: whichever case fires, nothing is left to send.
+func lookupOnce(find func() (string, error)) (string, error) {
+	errc := make(chan error)
+	found := make(chan string)
+	go func() {
+		v, err := find()
+		if err != nil {
+			errc <- err
+			return
+		}
+		found <- v
+	}()
+	select {
+	case err := <-errc:
+		return "", err
+	case v := <-found:
+		return v, nil
+	}
+}
+
+// Both producers close their channel when done; the loop returns only once
+// the flags it keeps from each receive's `ok` say both are closed.
+func mergeUntilClosed(a, b func() []string) []string {
+	left := make(chan string)
+	right := make(chan string)
+	go func() {
+		defer close(left)
+		for _, v := range a() {
+			left <- v
+		}
+	}()
+	go func() {
+		defer close(right)
+		for _, v := range b() {
+			right <- v
+		}
+	}()
+	var out []string
+	var leftDone, rightDone bool
+	for {
+		if leftDone && rightDone {
+			return out
+		}
+		select {
+		case v, ok := <-left:
+			leftDone = !ok
+			if ok {
+				out = append(out, v)
+			}
+		case v, ok := <-right:
+			rightDone = !ok
+			if ok {
+				out = append(out, v)
+			}
+		}
+	}
+}
+
+// The reader reports its read error and returns: once the session has the
+// error, the reader is gone, and every message it sent before was received.
+func serveSession(read func() (string, error), handle func(string)) error {
+	messages := make(chan string)
+	errs := make(chan error)
+	go readMessages(read, messages, errs)
+	for {
+		select {
+		case m := <-messages:
+			handle(m)
+		case err := <-errs:
+			return err
+		}
+	}
+}
+
+func readMessages(read func() (string, error), messages chan<- string, errs chan<- error) {
+	for {
+		m, err := read()
+		if err != nil {
+			errs <- err
+			return
+		}
+		messages <- m
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log"
 	"os"
+	"sync"
 )
 
 // Closed on every path by a defer.
@@ -182,4 +183,28 @@ func sendEither(ready chan<- string) {
 	case done <- true:
 	case ready <- "spare":
 	}
+}
+
+// A semaphore: each upload takes a slot before its goroutine starts and gives
+// it back when done, so the goroutine's receive always finds its own value,
+// even when the loop stops early on an error.
+func uploadAll(files []string, upload func(string) error) error {
+	slots := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for _, f := range files {
+		if f == "" {
+			return errors.New("empty file name")
+		}
+		slots <- struct{}{}
+		wg.Add(1)
+		go func(name string) {
+			defer func() {
+				<-slots
+				wg.Done()
+			}()
+			_ = upload(name)
+		}(f)
+	}
+	wg.Wait()
+	return nil
 }
