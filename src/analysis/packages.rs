@@ -147,9 +147,11 @@ impl Packages {
     /// files of a directory checked one after the other share one model.
     pub fn package_model(&self, file: &Path, source: &str, tree: &tree_sitter::Tree) -> (Arc<Package>, u32) {
         let hash = source_hash(source);
-        let own = match self.facts.get(file) {
-            Some(hit) if hit.source_hash == hash => hit.clone(),
-            _ => {
+        // The cache's read guard must be gone before the insert below (same shard: a deadlock).
+        let cached = self.facts.get(file).filter(|hit| hit.source_hash == hash).map(|hit| hit.clone());
+        let own = match cached {
+            Some(hit) => hit,
+            None => {
                 let facts = Arc::new(file_facts(source, tree, Arc::from(file)));
                 self.facts.insert(file.to_path_buf(), facts.clone());
                 facts

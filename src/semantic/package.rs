@@ -543,6 +543,33 @@ impl Package {
         called && function.parent.is_none_or(|p| self.runs_visibly(FuncRef { file: f.file, func: p }))
     }
 
+    /// `f` and the functions it calls (plain or deferred, not started as
+    /// goroutines), and those they call, up to `depth` calls deep.
+    pub fn reached_from(&self, f: FuncRef, depth: usize) -> HashSet<FuncRef> {
+        let mut reached = HashSet::from([f]);
+        let mut frontier = vec![f];
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for g in frontier {
+                let file = &self.files[g.file as usize];
+                let called = (0..file.calls.len() as u32)
+                    .map(|c| CallRef { file: g.file, call: c })
+                    .filter(|r| {
+                        let call = self.call(*r);
+                        call.func == g.func && matches!(call.mode, CallMode::Plain | CallMode::Defer)
+                    })
+                    .filter_map(|r| self.resolve_call(r));
+                for callee in called {
+                    if reached.insert(callee) {
+                        next.push(callee);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        reached
+    }
+
     /// Whether a function runs as a goroutine of its own (some `go` starts it).
     pub fn runs_as_goroutine(&self, f: FuncRef) -> bool {
         self.goroutine_starts().iter().any(|(_, started)| *started == Some(f))

@@ -12,6 +12,9 @@ use crate::semantic::{FuncRef, OpKind, OpRef, Package, Place, ReceiveForm, Selec
 
 pub struct PartnerStopsFirst;
 
+/// How deep calls are followed to find who stops the partner.
+const CALL_DEPTH: usize = 4;
+
 static META: RuleMeta = RuleMeta {
     name: "partner-stops-first",
     summary: "a channel operation whose only partner is a select loop that can leave on a signal the operation ignores",
@@ -172,14 +175,16 @@ fn report(cx: &FileContext, pkg: &Package, place: &Place, r: OpRef, partner: &Pa
     Some(finding)
 }
 
-/// Whether function `f` (or a function literal in it) closes the channel or
-/// cancels the context that the signal `exit` stands for, looking through the
-/// arguments a parameter is bound to.
+/// Whether function `f` closes the channel or cancels the context that the
+/// signal `exit` stands for, itself, in a function literal in it, or in a
+/// function it calls (a `defer stopAndWait(s)` that ends in `close(s.quit)`),
+/// looking through the arguments a parameter is bound to.
 fn sets_off(pkg: &Package, f: FuncRef, exit: &Place) -> bool {
+    let reached = pkg.reached_from(f, CALL_DEPTH);
     let in_f = |r: &OpRef| {
         let mut g = pkg.op_function(*r);
         loop {
-            if g == f {
+            if reached.contains(&g) {
                 return true;
             }
             match pkg.function(g).parent {

@@ -184,3 +184,38 @@ func NewFlusher(write func([]byte)) *Flusher {
 	go f.loop(write)
 	return f
 }
+
+// A test drives the session's loop and stops it through a helper when done:
+// the sends happen while the loop is alive.
+type Session struct {
+	inbox  chan string
+	closed chan struct{}
+}
+
+func (s *Session) Start() {
+	go s.dispatch()
+}
+
+func (s *Session) dispatch() {
+	for {
+		select {
+		case <-s.closed:
+			return
+		case m := <-s.inbox:
+			log.Println(m)
+		}
+	}
+}
+
+func (s *Session) Close() { close(s.closed) }
+
+func closeAndWait(s *Session) { s.Close() }
+
+func Drive(msgs []string) {
+	s := &Session{inbox: make(chan string), closed: make(chan struct{})}
+	s.Start()
+	defer closeAndWait(s)
+	for _, m := range msgs {
+		s.inbox <- m
+	}
+}
