@@ -596,7 +596,9 @@ import (
 	"time"
 )
 
-func run(ctx context.Context, d time.Duration) {}
+func run(ctx context.Context, d time.Duration) {
+	<-ctx.Done()
+}
 
 func start(ctx context.Context, every time.Duration) {
 	go run(context.Background(), every)
@@ -607,7 +609,7 @@ func start(ctx context.Context, every time.Duration) {
     fn a_context_parameter_is_offered_first_and_detaching_second() {
         let findings = testing::check(&BackgroundContext, START, GoVersion::parse("1.22"));
         let [finding] = findings.as_slice() else { panic!("{findings:?}") };
-        assert_eq!(finding.severity, Severity::Warning);
+        assert_eq!(finding.severity, Severity::Info);
         let (used, _) = apply_fixes(START, &[&finding.fixes[0]]);
         assert!(used.contains("\tgo run(ctx, every)\n"), "{used}");
         let (detached, _) = apply_fixes(START, &[&finding.fixes[1]]);
@@ -635,9 +637,11 @@ func start(ctx context.Context, every time.Duration) {
 
 import "context"
 
-func h(ctx context.Context, f func(context.Context)) {
+func work(ctx context.Context) { <-ctx.Done() }
+
+func h(ctx context.Context) {
 	go func() {
-		f(context.TODO())
+		work(context.TODO())
 	}()
 }
 "#;
@@ -650,11 +654,13 @@ import (
 	"time"
 )
 
-func h(ctx context.Context, f func(context.Context)) {
+func work(ctx context.Context) { <-ctx.Done() }
+
+func h(ctx context.Context) {
 	detachedCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	go func() {
 		defer cancel()
-		f(detachedCtx)
+		work(detachedCtx)
 	}()
 }
 "#;
