@@ -367,11 +367,8 @@ cases! {
         waits: &[at("main.startJanitor.func1", "for range t.C", 3)],
         // The ticker keeps waking the goroutine: alive, never provably leaked.
         proven: false,
-        steps: &[
-            fix("loop-without-exit", "Stop the loop when `ctx` is done", false),
-            // Now that the goroutine returns, its ticker should be stopped when it does.
-            fix("ticker-not-stopped", "Stop `t` when the goroutine returns", true),
-        ],
+        // One fix wires both: `defer t.Stop()` in the goroutine and the loop's `ctx.Done()` case.
+        steps: &[fix("loop-without-exit", "Stop `t` and the loop when `ctx` is done", false)],
     };
     waitgroup_done_skipped_defer_done: proven(
         "waitgroup-done-skipped",
