@@ -218,14 +218,6 @@ pub struct Function {
     pub returns_field: Option<String>,
 }
 
-impl Function {
-    /// The parameters, without the receiver.
-    pub fn param_locals(&self) -> impl Iterator<Item = (u32, &Local)> {
-        let first = u32::from(self.has_receiver);
-        (first..first + self.params).map(|i| (i, &self.locals[i as usize]))
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Local {
     pub name: String,

@@ -229,12 +229,6 @@ impl Package {
         Some(&self.files[f as usize].types[t as usize])
     }
 
-    /// Where a type is declared: its file and name range.
-    pub fn type_location(&self, name: &str) -> Option<(u32, std::ops::Range<usize>)> {
-        let (f, t) = (*self.types.get(name)?)?;
-        Some((f, self.files[f as usize].types[t as usize].name_range.clone()))
-    }
-
     /// The package-level function `name`, when declared once.
     pub fn function_named(&self, name: &str) -> Option<FuncRef> {
         *self.functions.get(name)?
@@ -265,11 +259,6 @@ impl Package {
             }
         }
         found
-    }
-
-    /// The methods declared on a type (not promoted ones).
-    pub fn methods_of<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = (&'a str, FuncRef)> + 'a {
-        self.methods.iter().filter(move |((t, _), _)| t == ty).filter_map(|((_, m), r)| Some((m.as_str(), (*r)?)))
     }
 
     /// The field `name` of struct `ty`, directly or promoted: the type that
@@ -568,11 +557,6 @@ impl Package {
             frontier = next;
         }
         reached
-    }
-
-    /// Whether a function runs as a goroutine of its own (some `go` starts it).
-    pub fn runs_as_goroutine(&self, f: FuncRef) -> bool {
-        self.goroutine_starts().iter().any(|(_, started)| *started == Some(f))
     }
 
     /// What the package does with the object at `place`, following it into the
