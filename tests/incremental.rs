@@ -45,6 +45,11 @@ fn incremental_analysis_matches_whole_file_analysis_under_random_edits() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = go_files(&root.join("testdata/rules"));
     files.extend(go_files(&root.join("examples/leaky-service")));
+    // Service code where names are shared between functions and types.
+    let scratch = tempfile::tempdir().unwrap();
+    let generated = scratch.path().join("service.go");
+    std::fs::write(&generated, support::service_file::service_file(900).0).unwrap();
+    files.push(generated);
     let settings = RuleSettings::default();
     let rounds: u64 = std::env::var("LEAKLS_INCREMENTAL_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
     let (mut focused_runs, mut runs) = (0, 0);
@@ -100,4 +105,47 @@ fn incremental_analysis_matches_whole_file_analysis_under_random_edits() {
     println!("{focused_runs} of {runs} analyses were incremental");
     // The comparison means something only if most edits took the incremental path.
     assert!(focused_runs * 2 > runs, "only {focused_runs} of {runs} analyses were incremental");
+}
+
+/// Typing inside one method of a large file of service code redoes that method
+/// and what reads it, not the functions that merely share its local names,
+/// method names or field names (that made every keystroke a whole-file analysis).
+#[test]
+fn typing_in_a_method_redoes_only_what_reads_it() {
+    let (original, line) = support::service_file::service_file(3_000);
+    let scratch = tempfile::tempdir().unwrap();
+    let path = scratch.path().join("service.go");
+    let settings = RuleSettings::default();
+    let packages = Packages::default();
+    let mut incremental = IncrementalAnalysis::default();
+    let line_start: usize = original.lines().take(line as usize).map(|l| l.len() + 1).sum();
+    let at = line_start + original[line_start..].find('v').unwrap();
+    let functions = original.matches("\nfunc ").count();
+    // A space, a renamed local (`v` to `xv`), and back.
+    for (step, text) in [original.clone(), edit_at(&original, at, " "), edit_at(&original, at, "x"), original.clone()]
+        .iter()
+        .enumerate()
+    {
+        let tree = parse_go(text, None);
+        let input = AnalysisInput {
+            source: text,
+            tree: &tree,
+            path: Some(&path),
+            go_version: GoVersion::parse("1.22"),
+            settings: &settings,
+            packages: Some(&packages),
+        };
+        let analysed = incremental.analyze(&input);
+        assert_eq!(analysed.findings, analyze(&input), "step {step}");
+        if step > 0 {
+            let Redone::Functions(n) = analysed.redone else {
+                panic!("step {step} redid the whole file");
+            };
+            assert!(n * 10 <= functions, "step {step} redid {n} of {functions} functions");
+        }
+    }
+}
+
+fn edit_at(text: &str, at: usize, insert: &str) -> String {
+    format!("{}{insert}{}", &text[..at], &text[at..])
 }

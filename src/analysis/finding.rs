@@ -89,6 +89,11 @@ pub struct Finding {
     /// for test failure paths to be reported.
     #[serde(skip)]
     pub test_failure_path: bool,
+    /// Found from what the whole file does (every method of a type, every use of
+    /// a field), not from the function it points into: an incremental analysis
+    /// takes it from every run rather than keeping it with its function.
+    #[serde(skip)]
+    pub whole_file: bool,
 }
 
 impl Finding {
@@ -101,6 +106,7 @@ impl Finding {
             related: Vec::new(),
             fixes: Vec::new(),
             test_failure_path: false,
+            whole_file: false,
         }
     }
 

@@ -2,29 +2,36 @@
 //! edit can have changed, keeping the findings of the others from the last run.
 //!
 //! An editor sends a change per keystroke, almost always inside one function.
-//! The other functions' findings still hold unless their analysis looks into
-//! what was edited, and the rules only look across functions by name: a called
-//! or started function by its name, a method by its name or its receiver type,
-//! a channel, field or variable by its name. So a function is redone when:
+//! The other functions' findings still hold unless their analysis reads what was
+//! edited. The rules look across functions only through what a function refers
+//! to (see [`references`]): the functions it calls or starts, the methods it
+//! selects on values of their receiver type, the package-level names it uses.
+//! So a function is redone when:
 //! - the edit touched it;
-//! - its text mentions a name whose role changed in the edit: an identifier added,
-//!   removed, or moved to another place in the syntax tree (so deleting the `go`
-//!   of `go worker(ch)` counts as a change of `worker` and `ch`);
-//! - its text mentions the name (or receiver type) of an edited function, or,
-//!   transitively, of another function being redone (a call into an edited
-//!   function reads the edited body);
-//! - the edited code mentions its name (a rule may look at where it is started);
+//! - it refers to an edited function, before or after the edit, or,
+//!   transitively, to another function redone for that reason (a call into an
+//!   edited function reads the edited body);
+//! - an edited function refers to it, before or after the edit (a rule may look
+//!   at where and how it is called or started);
+//! - it uses a name whose role changed in the edit, unless the edited function
+//!   binds that name itself (a local or parameter is nobody else's business):
+//!   an identifier added, removed, or moved to another place in the syntax tree
+//!   (so deleting the `go` of `go worker(ch)` counts as a change of `worker` and `ch`);
 //! - one of its findings points into the edited text, or names a line number
 //!   ("the return on line 17") and lines were added or removed.
 //!
 //! A function's doc comment counts as part of it (rules read "runs forever" there).
 //! Everything that is not a function or method declaration (package clause,
-//! imports, types, variables) is analysed every time, and an edit to it, a change
-//! of settings or of the package summaries of other files, or an edit spanning
-//! many functions, redoes the whole file. `tests/incremental.rs` compares this
-//! with a whole-file analysis over random edits of every fixture.
+//! imports, types, variables) is analysed every time, and findings a rule makes
+//! from the whole file ([`Finding::whole_file`]) are taken from every run. An
+//! edit to a non-function declaration, a change of settings or of the package
+//! summaries of other files, or an edit spanning many functions, redoes the
+//! whole file. `tests/incremental.rs` compares this with a whole-file analysis
+//! over random edits of every fixture and of a generated service file.
 
-use std::collections::HashSet;
+mod references;
+
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -39,15 +46,11 @@ use super::go::NodeKind;
 use super::gomod::GoVersion;
 use super::rules::{FileContext, OutOfFocus};
 use super::summary::{FunctionSummary, PackageSummary, base_type_name, summarize_function};
+use references::{Declared, FileScope};
 
 /// More edited functions than this and the whole file is analysed again: a
 /// paste or a reformat, where finding what depends on what costs more than it saves.
 const MAX_EDITED_FUNCTIONS: usize = 16;
-/// More names to look for than this and the whole file is analysed again: each
-/// is a search through the whole text, so following an edit to every method of
-/// a type (they all name it) would cost the file's size times its number of
-/// functions, far more than analysing it once.
-const MAX_SPREAD_NAMES: usize = 64;
 
 /// One file's analysis, kept between edits.
 #[derive(Default)]
@@ -95,15 +98,11 @@ struct OwnFacts {
     /// move with the declaration.
     start: usize,
     summary: FunctionSummary,
-    /// Its name and receiver type: what other functions reach it by.
-    declared: Vec<String>,
+    /// What other functions reach it by, and what it refers to.
+    declared: Declared,
 }
 
 impl Declaration {
-    fn declared(&self) -> &[String] {
-        &self.own.declared
-    }
-
     /// The summary, at the declaration's current place.
     fn summary(&self) -> FunctionSummary {
         let mut summary = self.own.summary.clone();
@@ -284,8 +283,14 @@ fn declaration(cx: &FileContext, decl: Node, findings: &[Finding], summary: Func
     let go_statements = cx.go_statements();
     let starts_from = go_statements.partition_point(|g| g.start_byte() < range.start);
     Declaration {
-        findings: findings[findings_from..].iter().take_while(|f| f.range.start < range.end).cloned().collect(),
-        own: Arc::new(OwnFacts { start: range.start, summary, declared: declared_names(decl, cx.source) }),
+        // Whole-file findings come from every run, never from a kept record.
+        findings: findings[findings_from..]
+            .iter()
+            .take_while(|f| f.range.start < range.end)
+            .filter(|f| !f.whole_file)
+            .cloned()
+            .collect(),
+        own: Arc::new(OwnFacts { start: range.start, summary, declared: Declared::of(decl, cx.source) }),
         named_starts: go_statements[starts_from..]
             .iter()
             .take_while(|g| g.start_byte() < range.end)
@@ -350,6 +355,9 @@ impl LastRun {
                     self.decls.get(record).filter(|d| d.range == old_range)?;
                     kept.push((decl, record));
                 }
+                // A function's doc comment starts where the function's extent does:
+                // the next declaration is matched from the one after.
+                old += 1;
             } else if is_function_declaration(decl) {
                 edited_new.push(decl);
             } else if !is_neutral(decl) {
@@ -366,33 +374,50 @@ impl LastRun {
         {
             return None;
         }
-        let (mut names, mentioned) = changed_names(&edited_old, &self.text, &edited_new, input.source);
-        for d in edited_old.iter().filter(|d| is_function_declaration(**d)) {
-            names.extend(declared_names(*d, &self.text));
-        }
-        for d in &edited_new {
-            names.extend(declared_names(*d, input.source));
-        }
+        let changed = changed_names(&edited_old, &self.text, &edited_new, input.source);
+        let edited: Vec<Declared> = edited_old
+            .iter()
+            .map(|d| (d, self.text.as_str()))
+            .chain(edited_new.iter().map(|d| (d, input.source)))
+            .filter(|(d, _)| is_function_declaration(**d))
+            .map(|(d, source)| Declared::of(*d, source))
+            .collect();
+        let declared: Vec<&Declared> = kept.iter().map(|(_, r)| &self.decls[*r].own.declared).collect();
+        let scope = file_scope(input, top_level, declared.iter().copied().chain(&edited));
+        let is_local = |name: &str| {
+            edited.iter().any(|e| scope.is_local(&e.references, name))
+                && !edited.iter().any(|e| {
+                    let r = &e.references;
+                    r.free.binary_search_by(|f| f.as_str().cmp(name)).is_ok()
+                        || r.members.iter().any(|(m, _)| m == name)
+                })
+        };
+        let spreading: Vec<&str> = changed.iter().map(String::as_str).filter(|n| !is_local(n)).collect();
         let mut redo = vec![false; kept.len()];
         // A kept finding is stale when it points into the edited text, or when its
         // message names a line (messages say "the return on line 17") and lines moved.
         let lines_moved = edit.moves_lines(&self.text, input.source);
         for (k, (_, record)) in kept.iter().enumerate() {
             let decl = &self.decls[*record];
-            redo[k] = decl
+            let stale = decl
                 .findings
                 .iter()
                 .any(|f| (lines_moved && names_a_line(f)) || offsets(f).any(|x| edit.moved(x, &decl.range).is_none()));
-            // The edited code names this function: its analysis may look at where
-            // and how it is called or started (in `main`? with a context in scope?).
-            redo[k] |= decl.declared().iter().any(|n| mentioned.contains(n.as_str()));
-            if redo[k] {
-                names.extend(decl.declared().iter().cloned());
-            }
+            let calls_edited = edited.iter().any(|e| scope.refers(declared[k], e));
+            let called = edited.iter().any(|e| scope.refers(e, declared[k]));
+            let uses_changed = spreading.iter().any(|n| scope.mentions(declared[k], n));
+            redo[k] = stale || calls_edited || called || uses_changed;
         }
-        let declared: Vec<&[String]> = kept.iter().map(|(_, record)| self.decls[*record].declared()).collect();
-        if !spread(input.source, &kept, &declared, &mut redo, names) {
-            return None;
+        // A caller of a redone function reads its body, and may place findings in
+        // it (a send there that its own receive leaves blocked): it is redone too.
+        let mut redone: Vec<usize> = (0..kept.len()).filter(|k| redo[*k]).collect();
+        while let Some(callee) = redone.pop() {
+            for k in 0..kept.len() {
+                if !redo[k] && scope.refers(declared[k], declared[callee]) {
+                    redo[k] = true;
+                    redone.push(k);
+                }
+            }
         }
         let mut focus: Vec<Node> = edited_new;
         focus.extend(kept.iter().zip(&redo).filter(|(_, r)| **r).map(|((n, _), _)| *n));
@@ -423,49 +448,68 @@ fn with_comments_above(decls: &[Node]) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// Marks for redoing every kept function whose text mentions a name in `names`,
-/// adding the names it declares, until nothing changes. False when that takes
-/// more than [`MAX_SPREAD_NAMES`] names.
-fn spread(
-    source: &str,
-    kept: &[(Node, usize)],
-    declared: &[&[String]],
-    redo: &mut [bool],
-    mut names: Vec<String>,
-) -> bool {
-    let starts: Vec<usize> = kept.iter().map(|(n, _)| n.start_byte()).collect();
-    let mut searched = 0;
-    names.sort();
-    names.dedup();
-    while searched < names.len() {
-        if names.len() > MAX_SPREAD_NAMES {
-            return false;
-        }
-        let name = names[searched].clone();
-        searched += 1;
-        // Comments and strings count too, which only redoes more than needed.
-        for at in go::word_occurrences(source, &name) {
-            let Some(k) = starts.partition_point(|s| *s <= at).checked_sub(1) else { continue };
-            if redo[k] || at >= kept[k].0.end_byte() {
-                continue;
+/// The file's top-level names, imports and methods, for resolving references.
+fn file_scope<'a>(
+    input: &AnalysisInput,
+    top_level: &[(Node, Range<usize>)],
+    functions: impl Iterator<Item = &'a Declared>,
+) -> FileScope {
+    let src = input.source;
+    let mut scope = FileScope {
+        top_level: HashSet::new(),
+        imports: HashSet::new(),
+        methods: HashSet::new(),
+        fields: HashMap::new(),
+    };
+    for spec in go::import_specs(input.tree.root_node()) {
+        let name = match spec.child_by_field_name("name") {
+            Some(alias) => go::text(alias, src).to_string(),
+            None => spec
+                .child_by_field_name("path")
+                .map_or("", |p| go::text(p, src))
+                .trim_matches(|c| c == '"' || c == '`')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        };
+        scope.imports.insert(name);
+    }
+    for (decl, _) in top_level.iter().filter(|(d, _)| !is_function_declaration(*d)) {
+        go::walk(*decl, |n| {
+            if matches!(n.kind_name(), "type_spec" | "type_alias" | "var_spec" | "const_spec") {
+                let mut cursor = n.walk();
+                scope
+                    .top_level
+                    .extend(n.children_by_field_name("name", &mut cursor).map(|c| go::text(c, src).to_string()));
             }
-            redo[k] = true;
-            for name in declared[k] {
-                if !names.contains(name) {
-                    names.push(name.clone());
+            if n.kind_name() == "field_declaration"
+                && let Some(owner) = n.parent().and_then(|l| l.parent()).and_then(|st| st.parent())
+                && owner.kind_name() == "type_spec"
+                && let (Some(owner), Some(ty)) = (owner.child_by_field_name("name"), n.child_by_field_name("type"))
+            {
+                let ty = base_type_name(go::text(ty, src)).to_string();
+                let mut cursor = n.walk();
+                for field in n.children_by_field_name("name", &mut cursor) {
+                    scope
+                        .fields
+                        .insert((go::text(owner, src).to_string(), go::text(field, src).to_string()), ty.clone());
                 }
+            }
+            go::Walk::Continue
+        });
+    }
+    for own in functions {
+        match &own.receiver {
+            Some(receiver) => {
+                scope.methods.insert((receiver.clone(), own.name.clone()));
+            }
+            None => {
+                scope.top_level.insert(own.name.clone());
             }
         }
     }
-    true
-}
-
-/// The names other functions can reach `decl` by: its own, and its receiver's type.
-fn declared_names(decl: Node, source: &str) -> Vec<String> {
-    let mut names: Vec<String> = go::function_name(decl, source).map(str::to_string).into_iter().collect();
-    names.extend(go::receiver(decl, source).map(|r| base_type_name(r.ty).to_string()));
-    names.retain(|n| !n.is_empty());
-    names
+    scope
 }
 
 const IDENTIFIER_KINDS: [&str; 5] =
@@ -473,14 +517,8 @@ const IDENTIFIER_KINDS: [&str; 5] =
 
 /// The identifiers whose place in the tree differs between the old and new
 /// versions of the edited declarations (a multiset difference of (name, path
-/// of node kinds and field names from the declaration down to it)), and every
-/// identifier either version mentions.
-fn changed_names<'s>(
-    old: &[Node],
-    old_source: &'s str,
-    new: &[Node],
-    new_source: &'s str,
-) -> (Vec<String>, HashSet<&'s str>) {
+/// of node kinds and field names from the declaration down to it)).
+fn changed_names<'s>(old: &[Node], old_source: &'s str, new: &[Node], new_source: &'s str) -> Vec<String> {
     let mut before = Vec::new();
     for d in old {
         identifier_places(*d, old_source, &mut before);
@@ -489,7 +527,6 @@ fn changed_names<'s>(
     for d in new {
         identifier_places(*d, new_source, &mut after);
     }
-    let mentioned = before.iter().chain(&after).map(|(_, name)| *name).collect();
     before.sort_unstable();
     after.sort_unstable();
     let (mut i, mut j) = (0, 0);
@@ -515,7 +552,9 @@ fn changed_names<'s>(
             (None, None) => unreachable!(),
         }
     }
-    (names, mentioned)
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// Pushes (hash of the path from `decl`, name) for every identifier under `decl`.
@@ -576,7 +615,7 @@ fn focused<'t>(
         let k = kept_starts.partition_point(|s| *s <= f.range.start);
         k > 0 && f.range.start < kept[k - 1].0.end_byte()
     };
-    let mut findings: Vec<Finding> = fresh.iter().filter(|f| !out_of_focus(f)).cloned().collect();
+    let mut findings: Vec<Finding> = fresh.iter().filter(|f| f.whole_file || !out_of_focus(f)).cloned().collect();
     let mut decls: Vec<Declaration> = focus
         .iter()
         .filter(|d| is_function_declaration(**d))

@@ -27,6 +27,7 @@ pub fn tool(name: &str) -> PathBuf {
 
 pub mod edits;
 pub mod lsp_client;
+pub mod service_file;
 
 /// A handler that races a goroutine's send against a timeout: one
 /// `unreceived-send` finding on the send (line 13), started on line 12.

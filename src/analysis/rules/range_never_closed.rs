@@ -2,6 +2,8 @@
 //! (`for v := range ch`, or `v, ok := <-ch` with `if !ok { return }`), over a
 //! channel that nothing closes.
 
+use std::collections::HashMap;
+
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -34,8 +36,13 @@ impl Rule for RangeNeverClosed {
                 check_local(cx, func, &chan, out);
             }
         }
-        for field in chan_fields(cx) {
-            check_field(cx, &field, out);
+        let fields = chan_fields(cx);
+        if !fields.is_empty() {
+            let methods = methods_by_receiver_type(cx);
+            for field in fields {
+                let methods = methods.get(field.type_name).map_or(&[][..], Vec::as_slice);
+                check_field(cx, &field, methods, out);
+            }
         }
         for &go_stmt in cx.go_statements().iter().filter(|g| cx.in_focus(**g)) {
             let Some(owner) = up.enclosing_function(go_stmt) else { continue };
@@ -483,16 +490,26 @@ fn is_shutdown_method(name: &str) -> bool {
     matches!(name.to_ascii_lowercase().as_str(), "stop" | "close" | "shutdown" | "quit" | "terminate" | "halt")
 }
 
-fn check_field(cx: &FileContext, field: &ChanField, out: &mut Vec<Finding>) {
+/// The file's methods by the base name of their receiver type: looked up once
+/// per file, not once per channel field (that was quadratic in the file's size).
+fn methods_by_receiver_type<'t>(cx: &FileContext<'t>) -> HashMap<&'t str, Vec<Node<'t>>> {
+    let mut methods: HashMap<&str, Vec<Node>> = HashMap::new();
+    for method in go::named_children(cx.tree.root_node()).into_iter().filter(|m| m.kind_name() == "method_declaration")
+    {
+        if let Some(ty) = receiver_type(method, cx.source) {
+            methods.entry(ty).or_default().push(method);
+        }
+    }
+    methods
+}
+
+/// `methods`: those of the field's type, in source order.
+fn check_field(cx: &FileContext, field: &ChanField, methods: &[Node], out: &mut Vec<Finding>) {
     let up = cx.ancestry();
     let src = cx.source;
     let root = cx.tree.root_node();
-    let methods: Vec<Node> = go::named_children(root)
-        .into_iter()
-        .filter(|m| m.kind_name() == "method_declaration" && receiver_type(*m, src) == Some(field.type_name))
-        .collect();
     let mut sites = Vec::new();
-    for &method in &methods {
+    for &method in methods {
         let Some(recv) = go::receiver(method, src).map(|r| r.name).filter(|r| *r != "_") else {
             continue;
         };
@@ -548,6 +565,8 @@ fn check_field(cx: &FileContext, field: &ChanField, out: &mut Vec<Finding>) {
                 ),
             );
         }
+        // It rests on every method of the type and every use of the field.
+        finding.whole_file = true;
         out.push(finding);
     }
 }
