@@ -621,6 +621,19 @@ impl WaitPicture {
         out
     }
 
+    /// Rewrites the file of every site (to show paths relative to a root).
+    pub fn map_files(&mut self, f: &dyn Fn(&Path) -> PathBuf) {
+        for object in &mut self.objects {
+            let made = object.made.iter_mut().filter_map(|m| m.at.as_mut());
+            let partners = object.partners.iter_mut().flat_map(|p| {
+                std::iter::once(&mut p.at).chain(p.stops_first.iter_mut().map(|e| &mut e.at))
+            });
+            for site in made.chain(partners) {
+                site.file = f(&site.file);
+            }
+        }
+    }
+
     /// Every site the picture names, with what it is, for "go to" lists.
     pub fn sites(&self) -> Vec<(&Site, String)> {
         let mut out = Vec::new();
