@@ -498,7 +498,16 @@ impl<'p> Picturer<'p> {
         let pkg = self.pkg;
         for role in roles {
             let op = pkg.op(role.op);
-            let Some(at) = self.site(role.op.file, &op.range) else { continue };
+            let Some(at) = self.site(role.op.file, &op.range) else {
+                let changed = format!(
+                    "{} changed since the model read it: partners there are not listed",
+                    pkg.files[role.op.file as usize].path.display()
+                );
+                if !object.notes.contains(&changed) {
+                    object.notes.push(changed);
+                }
+                continue;
+            };
             let stops_first = if role.does == "adds to" { Vec::new() } else { self.stops_first(role.op) };
             object.partners.push(Partner {
                 does: role.does.to_string(),
