@@ -23,8 +23,7 @@ use serde::Serialize;
 
 use super::model_support::{channel_ops, describe, describe_place};
 use crate::semantic::{
-    Callee, Capacity, FuncRef, Op, OpKind, OpRef, Package, Place, ReceiveForm, SelectCase, SyncKind, Value,
-    source_hash,
+    Callee, Capacity, FuncRef, Op, OpKind, OpRef, Package, Place, ReceiveForm, SelectCase, SyncKind, Value, source_hash,
 };
 
 /// A place in the package's source.
@@ -236,7 +235,8 @@ impl<'p> Picturer<'p> {
             notes: Vec::new(),
         };
         match value {
-            Value::Call(callee, 0) if matches!(&**callee, Callee::Imported { package, name } if package == "time" && matches!(name.as_str(), "After" | "Tick")) => {
+            Value::Call(callee, 0) if matches!(&**callee, Callee::Imported { package, name } if package == "time" && matches!(name.as_str(), "After" | "Tick")) =>
+            {
                 object.kind = "timer".into();
                 object.notes.push("fires by itself when its time is up".into());
             }
@@ -336,9 +336,7 @@ impl<'p> Picturer<'p> {
             }
         }
         if escapes {
-            object.notes.push(format!(
-                "`{name}` is also handed where the model cannot follow: partners may be there"
-            ));
+            object.notes.push(format!("`{name}` is also handed where the model cannot follow: partners may be there"));
         }
         self.add_partners(roles, object);
     }
@@ -634,9 +632,10 @@ impl WaitPicture {
     pub fn map_files(&mut self, f: &dyn Fn(&Path) -> PathBuf) {
         for object in &mut self.objects {
             let made = object.made.iter_mut().filter_map(|m| m.at.as_mut());
-            let partners = object.partners.iter_mut().flat_map(|p| {
-                std::iter::once(&mut p.at).chain(p.stops_first.iter_mut().map(|e| &mut e.at))
-            });
+            let partners = object
+                .partners
+                .iter_mut()
+                .flat_map(|p| std::iter::once(&mut p.at).chain(p.stops_first.iter_mut().map(|e| &mut e.at)));
             for site in made.chain(partners) {
                 site.file = f(&site.file);
             }
@@ -730,7 +729,10 @@ mod tests {
         assert_eq!(
             lines,
             [
-                format!("waits in a range over `Indexer.jobs` (channel, made unbuffered at indexer.go:{})", m("index-make")),
+                format!(
+                    "waits in a range over `Indexer.jobs` (channel, made unbuffered at indexer.go:{})",
+                    m("index-make")
+                ),
                 format!("  sends on it: indexer.go:{} in Indexer.Submit", m("index-send")),
                 "  missing: nothing in the package closes `Indexer.jobs`: the range ends only when it is closed".into(),
             ]
@@ -771,10 +773,13 @@ mod tests {
     #[test]
     fn lines_the_model_cannot_describe_say_why() {
         let (picture, _, _) = picture_at("quotes.go", "quote-make");
-        assert_eq!(picture.unwrap_err(), format!("line {} holds no channel operation, select or Wait the model knows of", {
-            let (_, dir) = waitsvc();
-            mark(&dir, "quotes.go", "quote-make")
-        }));
+        assert_eq!(
+            picture.unwrap_err(),
+            format!("line {} holds no channel operation, select or Wait the model knows of", {
+                let (_, dir) = waitsvc();
+                mark(&dir, "quotes.go", "quote-make")
+            })
+        );
         let (pkg, _) = waitsvc();
         let changed = wait_picture(&pkg, 0, 3, &|_| Some("package main\n".into()));
         assert!(changed.unwrap_err().contains("changed since it was read"));

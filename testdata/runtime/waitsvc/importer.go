@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"log"
 	"net/http"
 	"strings"
 	"sync"
@@ -33,7 +33,7 @@ func handleImport(w http.ResponseWriter, r *http.Request) {
 	records := strings.Split(r.URL.Query().Get("records"), ",")
 	go func() {
 		n := importBatch(records, func(string) {})
-		fmt.Println("imported", n, "records")
+		log.Printf("imported %d of %d records", n, len(records))
 	}()
 	w.WriteHeader(http.StatusAccepted)
 }

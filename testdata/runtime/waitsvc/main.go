@@ -20,7 +20,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	quotes := &QuoteClient{timeout: 2 * time.Millisecond, upstream: slowUpstream}
+	quotes := &QuoteClient{timeout: 5 * time.Millisecond, upstream: slowUpstream}
 	sessions := NewSessionStore()
 	http.HandleFunc("/quote", func(w http.ResponseWriter, r *http.Request) {
 		price, err := quotes.Quote(r.URL.Query().Get("symbol"))

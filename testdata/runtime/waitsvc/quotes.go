@@ -35,6 +35,6 @@ func (c *QuoteClient) Quote(symbol string) (float64, error) {
 }
 
 func slowUpstream(symbol string) (float64, error) {
-	time.Sleep(10 * time.Millisecond)
+	time.Sleep(250 * time.Millisecond)
 	return float64(len(symbol)), nil
 }
