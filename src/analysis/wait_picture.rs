@@ -2,7 +2,7 @@
 //!
 //! A goroutine dump says "240 goroutines blocked at pool.go:31 [chan receive]";
 //! the semantic model knows what that line waits on and who else touches it.
-//! [`wait_picture`] joins the two for one workspace line: the object (`jobs`,
+//! [`WaitPictures`] joins the two for one workspace line: the object (`jobs`,
 //! `Pool.jobs`, `ctx.Done()`, `wg`), where it is made, every partner operation
 //! of the package (who sends, receives, closes, cancels, calls `Done`) and what
 //! each partner can stop on first (the other case of its `select`, its loop's
@@ -101,33 +101,34 @@ pub struct Exit {
     pub at: Site,
 }
 
-/// The picture for `line` (1-based) of the package's file `file`. `texts` gives
-/// a file's current text (an editor buffer, or the disk): lines are counted
-/// in it only when it is the text the model was built from.
-pub fn wait_picture(
-    pkg: &Package,
-    file: u32,
-    line: u32,
-    texts: &dyn Fn(&Path) -> Option<String>,
-) -> Result<WaitPicture, String> {
-    let mut picture = Picturer { pkg, texts, lines: HashMap::new() };
-    let path = pkg.files.get(file as usize).map(|f| f.path.to_path_buf()).ok_or("the file is not in its package")?;
-    let span = picture
-        .line_span(file, line)
-        .ok_or_else(|| format!("{} changed since it was read: its line {line} is not known", path.display()))?;
-    if pkg.truncated {
-        return Err("a file of the package nests too deeply to read whole: its partners are not known".into());
-    }
-    picture.at_line(file, line, span)
-}
-
-/// Lines of the package's files, counted once per file.
-struct Picturer<'p> {
+/// Builds the pictures of lines of one package, reading each file's text once.
+pub struct WaitPictures<'p> {
     pkg: &'p Package,
     texts: &'p dyn Fn(&Path) -> Option<String>,
     /// Per file, its text and the byte offsets its lines start at (None: not the
     /// text the model read).
     lines: HashMap<u32, Option<(String, Vec<usize>)>>,
+}
+
+impl<'p> WaitPictures<'p> {
+    /// `texts` gives a file's current text (an editor buffer, or the disk):
+    /// lines are counted in it only when it is the text the model was built from.
+    pub fn new(pkg: &'p Package, texts: &'p dyn Fn(&Path) -> Option<String>) -> Self {
+        WaitPictures { pkg, texts, lines: HashMap::new() }
+    }
+
+    /// The picture for `line` (1-based) of the package's file `file`, or why
+    /// there is none.
+    pub fn at(&mut self, file: u32, line: u32) -> Result<WaitPicture, String> {
+        let path = self.pkg.files.get(file as usize).map(|f| f.path.clone()).ok_or("the file is not in its package")?;
+        let span = self
+            .line_span(file, line)
+            .ok_or_else(|| format!("{} changed since it was read: its line {line} is not known", path.display()))?;
+        if self.pkg.truncated {
+            return Err("a file of the package nests too deeply to read whole: its partners are not known".into());
+        }
+        self.at_line(file, line, span)
+    }
 }
 
 /// A partner operation and how it relates to the wait.
@@ -136,7 +137,11 @@ struct Role {
     op: OpRef,
 }
 
-impl<'p> Picturer<'p> {
+/// `wg.Add` prepares a wait rather than ends it: what it could stop on first
+/// does not matter.
+const ADDS: &str = "adds to";
+
+impl WaitPictures<'_> {
     fn text(&mut self, file: u32) -> Option<&(String, Vec<usize>)> {
         let pkg = self.pkg;
         let texts = self.texts;
@@ -220,7 +225,7 @@ impl<'p> Picturer<'p> {
             .map(|op| OpRef { file, op })
             .filter(|r| select_case(pkg.op(*r)) == Some(case))
             .collect();
-        if let Some(place) = pkg.place_of(file, value) {
+        if let Some(place) = pkg.place_of(file, value).filter(|p| waits_on(pkg, p, waiting)) {
             return self.object(&place, waiting, &own);
         }
         let header = self.snippet(file, &c.range);
@@ -253,10 +258,9 @@ impl<'p> Picturer<'p> {
                 Some(ty) if ty.sync_kind() == Some(SyncKind::Ticker) => "ticker".into(),
                 _ => "timer".into(),
             },
-            _ => match pkg.place_type(place).and_then(|t| t.sync_kind()) {
-                Some(SyncKind::WaitGroup) => "WaitGroup".into(),
-                _ => "channel".into(),
-            },
+            // `waits_on` let only WaitGroups and channels through.
+            _ if waiting == Waiting::Wait => "WaitGroup".into(),
+            _ => "channel".into(),
         };
         let mut object = WaitedObject {
             waiting,
@@ -270,7 +274,7 @@ impl<'p> Picturer<'p> {
         match place {
             Place::Done(ctx) => self.context(ctx, &mut object),
             Place::TimerChannel(timer) => self.timer(timer, &mut object),
-            _ if object.kind == "WaitGroup" => self.wait_group(place, &mut object),
+            _ if waiting == Waiting::Wait => self.wait_group(place, &mut object),
             _ => self.channel(place, waiting, own, &mut object),
         }
         object
@@ -312,6 +316,11 @@ impl<'p> Picturer<'p> {
             escapes = true;
         }
         let name = object.name.clone();
+        if !escapes && origins.iter().all(|o| pkg.initialisations(o).never()) {
+            object
+                .missing
+                .push(format!("nothing in the package makes `{name}`: it stays nil, and nil channels block forever"));
+        }
         let roles: Vec<Role> = match waiting {
             Waiting::Send => receives.into_iter().map(|op| Role { does: "receives from", op }).collect(),
             _ => {
@@ -475,7 +484,7 @@ impl<'p> Picturer<'p> {
             for &op in &uses.ops {
                 let does = match &pkg.op(op).kind {
                     OpKind::Method(m) if m == "Done" => "calls Done on",
-                    OpKind::Method(m) if m == "Add" => "adds to",
+                    OpKind::Method(m) if m == "Add" => ADDS,
                     OpKind::Method(m) if m == "Go" => "starts a goroutine with",
                     _ => continue,
                 };
@@ -483,7 +492,7 @@ impl<'p> Picturer<'p> {
             }
         }
         let name = object.name.clone();
-        if !escapes && !roles.iter().any(|r| r.does != "adds to") {
+        if !escapes && roles.iter().all(|r| r.does == ADDS) {
             object.missing.push(format!("nothing in the package calls `{name}.Done()`"));
         }
         if escapes {
@@ -506,7 +515,7 @@ impl<'p> Picturer<'p> {
                 }
                 continue;
             };
-            let stops_first = if role.does == "adds to" { Vec::new() } else { self.stops_first(role.op) };
+            let stops_first = if role.does == ADDS { Vec::new() } else { self.stops_first(role.op) };
             object.partners.push(Partner {
                 does: role.does.to_string(),
                 at,
@@ -699,7 +708,8 @@ mod tests {
     fn picture_at(file: &str, name: &str) -> (Result<WaitPicture, String>, Vec<String>, PathBuf) {
         let (pkg, dir) = waitsvc();
         let index = pkg.files.iter().position(|f| f.path.ends_with(file)).unwrap() as u32;
-        let picture = wait_picture(&pkg, index, mark(&dir, file, name), &|p| std::fs::read_to_string(p).ok());
+        let disk = |p: &Path| std::fs::read_to_string(p).ok();
+        let picture = WaitPictures::new(&pkg, &disk).at(index, mark(&dir, file, name));
         let show = |s: &Site| format!("{}:{}", s.file.file_name().unwrap().to_string_lossy(), s.line);
         let lines = picture.as_ref().map(|p| p.text_lines(&show)).unwrap_or_default();
         (picture, lines, dir)
@@ -770,6 +780,86 @@ mod tests {
         );
     }
 
+    /// The picture at the line of `// mark:NAME` in one Go file.
+    fn picture_in(src: &str, name: &str) -> Vec<String> {
+        let path = Path::new("/ws/poller.go");
+        let pkg = Package::new(vec![Arc::new(file_facts(src, &parse_go(src, None), Arc::from(path)))]);
+        let line = src.lines().position(|l| l.ends_with(&format!("// mark:{name}"))).unwrap() as u32 + 1;
+        let text = |_: &Path| Some(src.to_string());
+        let show = |s: &Site| format!("{}", s.line);
+        WaitPictures::new(&pkg, &text).at(0, line).unwrap().text_lines(&show)
+    }
+
+    const POLLER: &str = r#"package poller
+
+import (
+	"context"
+	"time"
+)
+
+type Poller struct {
+	results chan int
+	quit    chan struct{}
+}
+
+func (p *Poller) Run(interval time.Duration) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select { // mark:wait
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			p.publish(1)
+		}
+	}
+}
+
+func (p *Poller) publish(v int) {
+	for {
+		select {
+		case p.results <- v:
+		case <-p.quit:
+			return
+		}
+	}
+}
+
+func (p *Poller) Next() int {
+	return <-p.results // mark:next
+}
+"#;
+
+    #[test]
+    fn a_select_lists_each_case_with_its_partners() {
+        assert_eq!(
+            picture_in(POLLER, "wait"),
+            [
+                "waits in a select on 2 cases:",
+                "waits to receive from `ctx.Done()` (context, context.WithCancel at 14)",
+                "  cancels it (deferred): 15 in Poller.Run",
+                "waits to receive from `t.C` (ticker, declared as `t` at 16)",
+                "  stops it (deferred): 17 in Poller.Run",
+                "  note: Stop does not close `t.C`: a receive waiting on it then waits on",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_partner_in_a_select_loop_stops_on_its_other_case() {
+        assert_eq!(
+            picture_in(POLLER, "next"),
+            [
+                "waits to receive from `Poller.results` (channel)",
+                "  sends on it: 31 in Poller.publish",
+                "    can stop first: returns on case <-p.quit: (32)",
+                "  missing: nothing in the package makes `Poller.results`: it stays nil, and nil channels block forever",
+            ]
+        );
+    }
+
     #[test]
     fn lines_the_model_cannot_describe_say_why() {
         let (picture, _, _) = picture_at("quotes.go", "quote-make");
@@ -781,7 +871,8 @@ mod tests {
             })
         );
         let (pkg, _) = waitsvc();
-        let changed = wait_picture(&pkg, 0, 3, &|_| Some("package main\n".into()));
+        let edited = |_: &Path| Some("package main\n".to_string());
+        let changed = WaitPictures::new(&pkg, &edited).at(0, 3);
         assert!(changed.unwrap_err().contains("changed since it was read"));
     }
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::analysis::config::RuleConfig;
 use crate::analysis::files::{ContextCache, DEFAULT_MAX_FILE_MIB, FileReport, analyze_path};
 use crate::analysis::packages::Packages;
-use crate::analysis::wait_picture::{Site, WaitPicture, wait_picture};
+use crate::analysis::wait_picture::{Site, WaitPicture, WaitPictures};
 use crate::runtime::Workspace;
 use crate::syntax::parse_go;
 
@@ -59,7 +59,7 @@ impl<'w> Pictures<'w> {
         let tree = parse_go(&source, None);
         let (pkg, file) = self.packages.package_model(path, &source, &tree);
         let disk = |p: &Path| std::fs::read_to_string(p).ok();
-        let mut picture = match wait_picture(&pkg, file, line, &disk) {
+        let mut picture = match WaitPictures::new(&pkg, &disk).at(file, line) {
             Ok(picture) => picture,
             Err(why) => return unknown(why),
         };

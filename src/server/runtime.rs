@@ -17,7 +17,7 @@ use tower_lsp_server::ls_types::{
 
 use super::documents::OpenDocument;
 use crate::analysis::packages::Packages;
-use crate::analysis::wait_picture::{Site, WaitPicture, wait_picture};
+use crate::analysis::wait_picture::{Site, WaitPicture, WaitPictures};
 use crate::runtime::{
     Annotator, FetchOptions, FileAnnotations, FrameClassifier, Limits, LineAnnotation, Series, Snapshot, Source,
     Verdict, Workspace, fetch, load_path, thousands,
@@ -214,7 +214,8 @@ pub fn pictures(
         return lines.iter().map(|(l, _)| (*l, Err("the document is not a file".to_string()))).collect();
     };
     let (pkg, file) = packages.package_model(path, open.doc.text(), open.doc.tree());
-    lines.into_iter().map(|(line, _)| (line, wait_picture(&pkg, file, line + 1, texts))).collect()
+    let mut pictures = WaitPictures::new(&pkg, texts);
+    lines.into_iter().map(|(line, _)| (line, pictures.at(file, line + 1))).collect()
 }
 
 /// A site of a picture as an LSP location (the text is the editor's or the disk's).
