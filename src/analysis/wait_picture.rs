@@ -375,24 +375,24 @@ impl WaitPictures<'_> {
         let mut cancels = Vec::new();
         let mut unseen = false;
         for origin in self.context_origins(ctx, 0, object) {
-            let Some(origin) = origin else { continue };
-            match pkg.initial_value(&origin) {
-                Some(Value::Call(callee, 0)) => match &**callee {
-                    Callee::Imported { package, name: made_by } if package == "context" => {
-                        let at = pkg.declaration_of(&origin).and_then(|(f, r)| self.site(f, &r));
-                        if matches!(made_by.as_str(), "Background" | "TODO") {
-                            object.made.push(Made { how: format!("context.{made_by}()"), at });
-                            object.missing.push(format!("`{name}` is context.{made_by}(): nothing can cancel it"));
-                            continue;
-                        }
-                        object.made.push(Made { how: format!("context.{made_by}"), at });
-                        if matches!(made_by.as_str(), "WithTimeout" | "WithDeadline") {
-                            object.notes.push(format!("context.{made_by} also ends it when its time is up"));
-                        }
-                    }
-                    _ => unseen = true,
-                },
-                _ => unseen = true,
+            let Some(origin) = origin else {
+                unseen = true;
+                continue;
+            };
+            if let Some(Value::Call(callee, 0)) = pkg.initial_value(&origin)
+                && let Callee::Imported { package, name: made_by } = &**callee
+                && package == "context"
+            {
+                let at = pkg.declaration_of(&origin).and_then(|(f, r)| self.site(f, &r));
+                if matches!(made_by.as_str(), "Background" | "TODO") {
+                    object.made.push(Made { how: format!("context.{made_by}()"), at });
+                    object.missing.push(format!("`{name}` is context.{made_by}(): nothing can cancel it"));
+                    continue;
+                }
+                object.made.push(Made { how: format!("context.{made_by}"), at });
+                if matches!(made_by.as_str(), "WithTimeout" | "WithDeadline") {
+                    object.notes.push(format!("context.{made_by} also ends it when its time is up"));
+                }
             }
             match pkg.cancel_of(&origin) {
                 Some(cancel) => {
