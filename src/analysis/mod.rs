@@ -19,6 +19,7 @@ pub mod rules;
 pub mod summary;
 pub mod suppression;
 pub mod test_failure;
+pub mod wait_picture;
 
 pub use engine::{AnalysisInput, analyze, apply_fixes};
 pub use finding::{Applicability, Finding, Fix, Related, Severity, TextEdit};

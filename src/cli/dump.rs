@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::output::Style;
+use super::waits::{GroupWaits, Pictures};
 use crate::analysis::Severity;
 use crate::runtime::annotate::verdict_text;
 use crate::runtime::{
@@ -161,7 +162,19 @@ pub fn run_to(args: &DumpArgs, style: Style, progress: bool, out: &mut dyn Write
     for warning in series.snapshots.iter().flat_map(|s| &s.warnings) {
         let _ = writeln!(err, "leakls dump: warning: {warning}");
     }
-    let rows = rows(&series, &workspace);
+    let mut rows = rows(&series, &workspace);
+    // JSON describes every group; the text, the groups whose stacks it prints.
+    let described = if args.format == DumpFormat::Json { rows.len() } else { args.stacks };
+    let mut pictures = Pictures::new(&workspace);
+    for row in rows.iter_mut().take(described) {
+        row.waits_on = Some(match &row.waiting_line {
+            Some((path, line)) => pictures.of(path, *line),
+            None => GroupWaits::unknown(match row.group.waiting_frame() {
+                Some(f) => format!("the waiting frame {}:{} is not in a workspace file", f.file, f.line),
+                None => "no frame of the stack is outside the runtime and standard library".to_string(),
+            }),
+        });
+    }
     let written = match args.format {
         DumpFormat::Json => write_json(out, &series, &rows),
         DumpFormat::Text => write_text(out, style, &series, &rows, args.stacks),
@@ -209,8 +222,14 @@ struct Row<'a> {
     trend: Option<String>,
     counts: &'a [u64],
     proven_leaked: u64,
+    /// What the waiting line waits on, from the package's source (or why not known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waits_on: Option<GroupWaits>,
     #[serde(skip)]
     group: &'a Group,
+    /// The workspace file and line of the waiting frame.
+    #[serde(skip)]
+    waiting_line: Option<(PathBuf, u32)>,
 }
 
 fn rows<'a>(series: &'a Series, workspace: &Workspace) -> Vec<Row<'a>> {
@@ -223,6 +242,7 @@ fn rows<'a>(series: &'a Series, workspace: &Workspace) -> Vec<Row<'a>> {
             // Without a program frame, the goroutine's entry function says most.
             let frame = group.waiting_frame().or(group.frames.last());
             let mapped = frame.and_then(|f| workspace.map(&f.file));
+            let waiting_line = group.waiting_frame().and_then(|f| Some((workspace.map(&f.file)?, f.line)));
             let location = frame.map(|f| match &mapped {
                 Some(path) => format!("{}:{}", workspace.relative(path), f.line),
                 None => format!("{}:{}", f.file, f.line),
@@ -239,7 +259,9 @@ fn rows<'a>(series: &'a Series, workspace: &Workspace) -> Vec<Row<'a>> {
                 trend: verdict_text(track),
                 counts: &track.counts,
                 proven_leaked: group.leaked,
+                waits_on: None,
                 group,
+                waiting_line,
             }
         })
         .collect()
@@ -389,6 +411,9 @@ fn write_text(
             let values: Vec<String> =
                 facet.values.iter().take(5).map(|(v, n)| format!("{v} ({})", thousands(*n))).collect();
             writeln!(out, "    label {}: {}", facet.key, values.join(", "))?;
+        }
+        for line in row.waits_on.iter().flat_map(GroupWaits::text_lines) {
+            writeln!(out, "    {line}")?;
         }
     }
     if latest.sources.iter().all(|s| s.profile != Profile::GoroutineLeak) && !latest.leak_checked {

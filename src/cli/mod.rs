@@ -6,6 +6,7 @@ pub mod explain;
 pub mod output;
 mod replace;
 pub mod sarif;
+pub mod waits;
 
 use std::path::{Component, Path, PathBuf};
 

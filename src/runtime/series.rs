@@ -74,10 +74,12 @@ impl Track {
         self.counts.last().is_some_and(|&c| c > 0)
     }
 
-    /// `12 -> 640 -> 1,204`: first, middle and last counts since it appeared.
+    /// `12 -> 640 -> 1,204`: first, middle and last counts since it appeared,
+    /// from the zero of the snapshot before when it was absent there
+    /// (`0 -> 120 -> 240`).
     pub fn trend_text(&self) -> String {
         let first = self.counts.iter().position(|&c| c > 0).unwrap_or(0);
-        let window = &self.counts[first..];
+        let window = &self.counts[first.saturating_sub(1)..];
         let mut points = vec![window[0]];
         if window.len() >= 3 {
             points.push(window[window.len() / 2]);
@@ -292,7 +294,10 @@ pub(crate) fn judge_counts(counts: &[u64], minutes: &[Minutes]) -> Option<Verdic
     if last == 0 {
         return Some(Verdict::Recovered);
     }
-    if rising(window) && (!minutes_seen || spreading(&minutes[first..], last)) {
+    // Absent from a snapshot is a count of zero there: 0 -> 120 -> 240 is the
+    // baseline rising with each traffic wave.
+    let since_absent = &counts[first.saturating_sub(1)..];
+    if rising(since_absent) && (!minutes_seen || spreading(&minutes[first..], last)) {
         return Some(Verdict::Growing);
     }
     let (lo, hi) = window.iter().fold((u64::MAX, 0), |(lo, hi), &c| (lo.min(c), hi.max(c)));
@@ -343,6 +348,26 @@ mod tests {
         assert_eq!(judge_counts(&[64, 64, 63, 64], &none(4)), Some(Verdict::SteadyPool));
         assert_eq!(judge_counts(&[10, 30, 50, 50, 50, 50, 50], &none(7)), Some(Verdict::Elevated));
         assert_eq!(judge_counts(&[10, 80, 12], &none(3)), Some(Verdict::Recovered));
+    }
+
+    /// Each traffic wave leaves the baseline higher: absent before the first is zero there.
+    #[test]
+    fn absent_from_earlier_snapshots_counts_as_zero() {
+        assert_eq!(judge_counts(&[0, 120, 240], &none(3)), Some(Verdict::Growing));
+        assert_eq!(judge_counts(&[0, 0, 0, 120, 240], &none(5)), Some(Verdict::Growing));
+        assert_eq!(judge_counts(&[0, 120, 120, 120], &none(4)), Some(Verdict::SteadyPool));
+        assert_eq!(judge_counts(&[0, 240, 120], &none(3)), Some(Verdict::Recovered));
+        let track = |counts: Vec<u64>| Track {
+            minutes: none(counts.len()),
+            counts,
+            last_seen: (0, 0),
+            verdict: None,
+            trend: None,
+            stateful: true,
+        };
+        assert_eq!(track(vec![0, 120, 240]).trend_text(), "0 -> 120 -> 240");
+        assert_eq!(track(vec![0, 0, 12, 640, 1204]).trend_text(), "0 -> 640 -> 1,204");
+        assert_eq!(track(vec![12, 640, 1204]).trend_text(), "12 -> 640 -> 1,204");
     }
 
     #[test]

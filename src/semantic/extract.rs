@@ -294,6 +294,7 @@ impl<'s> Extractor<'s> {
             name_range: name_node.map(|n| n.byte_range()).unwrap_or(node.start_byte()..node.start_byte() + 4),
             body: body.map(|b| b.byte_range()),
             returns_field,
+            returns: Vec::new(),
         });
         if let Some(body) = body {
             let f = &self.facts.functions[index as usize];
@@ -544,6 +545,10 @@ impl<'s> Extractor<'s> {
             }
             "call_expression" => self.call(node, CallMode::Plain, d),
             "return_statement" => {
+                let func = self.current() as usize;
+                if let Some(f) = self.facts.functions.get_mut(func) {
+                    f.returns.push(node.byte_range());
+                }
                 self.children(node, d);
                 let values = node
                     .named_child(0)

@@ -216,6 +216,9 @@ pub struct Function {
     pub body: Option<Range<usize>>,
     /// For methods that return one field of their receiver (`return b.c`): that field.
     pub returns_field: Option<String>,
+    /// Its own `return` statements (not those of function literals inside it),
+    /// in source order: where it can leave before an operation.
+    pub returns: Vec<Range<usize>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

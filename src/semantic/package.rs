@@ -627,18 +627,38 @@ impl Package {
     /// The places whose objects a parameter is bound to at the package's calls
     /// of its function (empty for other places).
     pub fn arguments_bound_to(&self, place: &Place) -> Vec<Place> {
+        self.arguments_of(place).into_iter().filter_map(|(r, arg)| self.place_of(r.file, arg)).collect()
+    }
+
+    /// The arguments a parameter is bound to at the package's calls of its
+    /// function, with the calls (empty for other places, or a parameter the
+    /// package never passes).
+    pub fn arguments_of(&self, place: &Place) -> Vec<(CallRef, &Value)> {
         let Place::Local { file, local } = place else { return Vec::new() };
-        let callee = FuncRef { file: *file, func: local.func.func };
-        let function = self.function(callee);
-        let first = u32::from(function.has_receiver);
-        if local.local < first || local.local >= first + function.params {
+        if !self.is_parameter(place) {
             return Vec::new();
         }
-        let index = (local.local - first) as usize;
+        let callee = FuncRef { file: *file, func: local.func.func };
+        let index = (local.local - u32::from(self.function(callee).has_receiver)) as usize;
         self.calls()
             .filter(|r| self.resolve_call(*r) == Some(callee))
-            .filter_map(|r| self.place_of(r.file, self.call(r).args.get(index)?))
+            .filter_map(|r| Some((r, self.call(r).args.get(index)?)))
             .collect()
+    }
+
+    /// Whether a place is a parameter of its function (the receiver is not).
+    pub fn is_parameter(&self, place: &Place) -> bool {
+        let Place::Local { file, local } = place else { return false };
+        let function = self.function(FuncRef { file: *file, func: local.func.func });
+        let first = u32::from(function.has_receiver);
+        local.local >= first && local.local < first + function.params
+    }
+
+    /// The value a local was declared with (`x := v`), unless assigned again.
+    pub fn initial_value(&self, place: &Place) -> Option<&Value> {
+        let Place::Local { file, local } = place else { return None };
+        let l = self.local(*file, *local)?;
+        if l.reassigned { None } else { l.init.as_ref() }
     }
 
     /// The cancel func made together with the context at `ctx`

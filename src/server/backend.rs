@@ -1,6 +1,6 @@
 //! The `LanguageServer` implementation: routes LSP messages to the cores.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::code_actions::{fix_all, fix_all_kind, quick_fixes};
 use super::convert::from_position;
 use super::diagnostics::{findings, reanalyse, to_diagnostic};
-use super::documents::{DocumentStore, Untracked};
+use super::documents::{DocumentStore, OpenDocument, Untracked};
 use super::framing::{DROPPED_REQUEST, DroppedMessage};
 use super::runtime::{self, RuntimeOverlay, RuntimeStatusNotification};
 use super::session::Session;
@@ -22,6 +22,7 @@ use crate::analysis::config::CONFIG_FILE;
 use crate::analysis::files::{ContextCache, too_large};
 use crate::analysis::incremental::IncrementalAnalysis;
 use crate::analysis::packages::Packages;
+use crate::runtime::FileAnnotations;
 use crate::syntax::{EditError, PositionEncoding, TextChange};
 
 /// Server state shared by handlers and the analysis workers.
@@ -280,6 +281,22 @@ fn dropped_error(dropped: &DroppedMessage) -> Error {
     }
 }
 
+/// Files' texts as the editor sees them: `open`'s own, another open buffer's,
+/// else the disk's.
+fn editor_texts<'a>(state: &'a State, open: &'a OpenDocument) -> impl Fn(&Path) -> Option<String> + 'a {
+    move |path| {
+        if open.path.as_deref() == Some(path) {
+            return Some(open.doc.text().to_string());
+        }
+        state.docs.text_at(path).or_else(|| std::fs::read_to_string(path).ok())
+    }
+}
+
+/// The pictures of what an open document's annotated lines wait on.
+fn pictures_of(state: &State, open: &OpenDocument, annotations: &FileAnnotations) -> runtime::Pictures {
+    runtime::pictures(open, annotations, &state.packages, &editor_texts(state, open))
+}
+
 /// A document as the user knows it: its path, or its URI when it has none.
 fn display_name(uri: &Uri) -> String {
     uri.to_file_path().map_or_else(|| uri.as_str().to_string(), |p| p.display().to_string())
@@ -302,6 +319,7 @@ async fn analyze_and_publish(
     let for_task = uri.clone();
     let packages = state.packages.clone();
     let annotator = state.runtime.annotator();
+    let for_texts = state.clone();
     let result = tokio::task::spawn_blocking(move || {
         let (found, summary_changed) = reanalyse(&mut analysis, &open, &contexts, &packages);
         let mut diagnostics = found.iter().map(|f| to_diagnostic(&for_task, &open, f, enc)).collect::<Vec<_>>();
@@ -313,7 +331,17 @@ async fn analyze_and_publish(
                     d.related_information.get_or_insert_with(Vec::new).push(confirmed);
                 }
             }
-            diagnostics.extend(runtime::diagnostics(&for_task, &open, annotations, &static_lines, enc));
+            let texts = editor_texts(&for_texts, &open);
+            let pictures = runtime::pictures(&open, annotations, &packages, &texts);
+            diagnostics.extend(runtime::diagnostics(
+                &for_task,
+                &open,
+                annotations,
+                &static_lines,
+                &pictures,
+                &texts,
+                enc,
+            ));
         }
         (diagnostics, summary_changed, analysis)
     })
@@ -732,7 +760,7 @@ impl LanguageServer for Backend {
                     open.path
                         .as_deref()
                         .and_then(|p| annotator.file(p))
-                        .and_then(|a| runtime::function_goroutines(&open, a, line))
+                        .and_then(|a| runtime::function_goroutines(&open, a, &pictures_of(&self.state, &open, a), line))
                 })?;
                 let message =
                     listing.unwrap_or_else(|| "No goroutines from the loaded dumps wait in this function.".to_string());
@@ -772,7 +800,7 @@ impl LanguageServer for Backend {
             open.path
                 .as_deref()
                 .and_then(|p| annotator.file(p))
-                .and_then(|a| runtime::hover(&open, a, position.position))
+                .and_then(|a| runtime::hover(&open, a, &pictures_of(&self.state, &open, a), position.position))
         })
     }
 }

@@ -160,6 +160,11 @@ impl DocumentStore {
         }
     }
 
+    /// The text of the open document at `path`, if one is.
+    pub fn text_at(&self, path: &std::path::Path) -> Option<String> {
+        self.docs.iter().find(|d| d.path.as_deref() == Some(path)).map(|d| d.doc.text().to_string())
+    }
+
     /// The documents being analysed.
     pub fn uris(&self) -> Vec<Uri> {
         self.docs.iter().map(|e| e.key().clone()).collect()

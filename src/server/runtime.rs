@@ -4,7 +4,8 @@
 //! The runtime core does the reading, grouping, trends and mapping; this module
 //! only keeps the series, answers the commands and converts annotations to LSP.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,6 +16,8 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::documents::OpenDocument;
+use crate::analysis::packages::Packages;
+use crate::analysis::wait_picture::{Site, WaitPicture, WaitPictures};
 use crate::runtime::{
     Annotator, FetchOptions, FileAnnotations, FrameClassifier, Limits, LineAnnotation, Series, Snapshot, Source,
     Verdict, Workspace, fetch, load_path, thousands,
@@ -194,6 +197,79 @@ fn line_range(open: &OpenDocument, line: u32, enc: PositionEncoding) -> Option<R
     Some(super::convert::to_range(text, index, &range, enc))
 }
 
+/// What each annotated line of a document waits on, by its current (0-based)
+/// line: the static picture, or why it is not known.
+pub type Pictures = HashMap<u32, Result<WaitPicture, String>>;
+
+/// The pictures of a document's annotated lines, from the package model of its
+/// current text; `texts` gives the text of the package's other files.
+pub fn pictures(
+    open: &OpenDocument,
+    annotations: &FileAnnotations,
+    packages: &Packages,
+    texts: &dyn Fn(&Path) -> Option<String>,
+) -> Pictures {
+    let lines = current_lines(open, annotations);
+    let Some(path) = open.path.as_deref().filter(|_| !lines.is_empty()) else {
+        return lines.iter().map(|(l, _)| (*l, Err("the document is not a file".to_string()))).collect();
+    };
+    let (pkg, file) = packages.package_model(path, open.doc.text(), open.doc.tree());
+    let mut pictures = WaitPictures::new(&pkg, texts);
+    lines.into_iter().map(|(line, _)| (line, pictures.at(file, line + 1))).collect()
+}
+
+/// A site of a picture as an LSP location (the text is the editor's or the disk's).
+fn site_location(
+    site: &Site,
+    texts: &dyn Fn(&Path) -> Option<String>,
+    indexes: &mut HashMap<PathBuf, Option<(String, line_index::LineIndex)>>,
+    enc: PositionEncoding,
+) -> Option<Location> {
+    let (text, index) = indexes
+        .entry(site.file.clone())
+        .or_insert_with(|| {
+            let text = texts(&site.file)?;
+            let index = line_index::LineIndex::new(&text);
+            Some((text, index))
+        })
+        .as_ref()?;
+    let uri = Uri::from_file_path(&site.file)?;
+    Some(Location { uri, range: super::convert::to_range(text, index, &site.range, enc) })
+}
+
+/// Related information for a runtime diagnostic: every site its picture names
+/// (so "go to" works in any client), or one line saying why there is none.
+fn picture_related(
+    location: Location,
+    picture: Option<&Result<WaitPicture, String>>,
+    texts: &dyn Fn(&Path) -> Option<String>,
+    enc: PositionEncoding,
+) -> Vec<DiagnosticRelatedInformation> {
+    match picture {
+        Some(Ok(picture)) => {
+            let mut indexes = HashMap::new();
+            let mut related: Vec<DiagnosticRelatedInformation> = picture
+                .sites()
+                .into_iter()
+                .filter_map(|(site, message)| {
+                    Some(DiagnosticRelatedInformation {
+                        location: site_location(site, texts, &mut indexes, enc)?,
+                        message,
+                    })
+                })
+                .collect();
+            for missing in picture.objects.iter().flat_map(|o| &o.missing) {
+                related.push(DiagnosticRelatedInformation { location: location.clone(), message: missing.clone() });
+            }
+            related
+        }
+        Some(Err(why)) => {
+            vec![DiagnosticRelatedInformation { location, message: format!("what it waits on is not known: {why}") }]
+        }
+        None => Vec::new(),
+    }
+}
+
 /// Runtime diagnostics for a document. `static_lines` are the lines (0-based) of
 /// its static findings with their messages, so both sides can point at each other.
 pub fn diagnostics(
@@ -201,13 +277,15 @@ pub fn diagnostics(
     open: &OpenDocument,
     annotations: &FileAnnotations,
     static_findings: &[(u32, Range, String)],
+    pictures: &Pictures,
+    texts: &dyn Fn(&Path) -> Option<String>,
     enc: PositionEncoding,
 ) -> Vec<Diagnostic> {
     current_lines(open, annotations)
         .into_iter()
         .filter_map(|(line, a)| {
             let range = line_range(open, line, enc)?;
-            let related: Vec<_> = static_findings
+            let mut related: Vec<_> = static_findings
                 .iter()
                 .filter(|(l, _, _)| *l == line)
                 .map(|(_, r, message)| DiagnosticRelatedInformation {
@@ -215,6 +293,8 @@ pub fn diagnostics(
                     message: format!("leakls finds a leak here: {message}"),
                 })
                 .collect();
+            let here = Location { uri: uri.clone(), range };
+            related.extend(picture_related(here, pictures.get(&line), texts, enc));
             Some(Diagnostic {
                 range,
                 severity: Some(severity(a)),
@@ -337,9 +417,26 @@ pub fn code_lenses(
         .collect()
 }
 
+/// A picture as text lines, sites by file name (a package is one directory).
+fn picture_lines(picture: &Result<WaitPicture, String>) -> Vec<String> {
+    let show = |s: &Site| {
+        let name = s.file.file_name().map_or_else(|| s.file.display().to_string(), |n| n.to_string_lossy().into());
+        format!("{name}:{}", s.line)
+    };
+    match picture {
+        Ok(picture) => picture.text_lines(&show),
+        Err(why) => vec![format!("what it waits on is not known: {why}")],
+    }
+}
+
 /// What waits in the function declared on `line` (0-based), one annotated line
-/// per row; None when nothing does.
-pub fn function_goroutines(open: &OpenDocument, annotations: &FileAnnotations, line: u32) -> Option<String> {
+/// per row with what it waits on; None when nothing does.
+pub fn function_goroutines(
+    open: &OpenDocument,
+    annotations: &FileAnnotations,
+    pictures: &Pictures,
+    line: u32,
+) -> Option<String> {
     let index = open.doc.line_index();
     let (start, lines) = lines_by_function(open, annotations)
         .into_iter()
@@ -354,14 +451,29 @@ pub fn function_goroutines(open: &OpenDocument, annotations: &FileAnnotations, l
     let mut out = format!("Goroutines waiting in {name}:");
     for (line, a) in lines {
         out.push_str(&format!("\n  line {}: {}", line + 1, a.message));
+        for text in pictures.get(&line).map(picture_lines).unwrap_or_default() {
+            out.push_str(&format!("\n    {text}"));
+        }
     }
     Some(out)
 }
 
-pub fn hover(open: &OpenDocument, annotations: &FileAnnotations, position: Position) -> Option<Hover> {
-    let (_, a) = current_lines(open, annotations).into_iter().find(|(l, _)| *l == position.line)?;
-    Some(Hover {
-        contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: a.hover.clone() }),
-        range: None,
-    })
+/// The annotation's hover, and what the line waits on.
+pub fn hover(
+    open: &OpenDocument,
+    annotations: &FileAnnotations,
+    pictures: &Pictures,
+    position: Position,
+) -> Option<Hover> {
+    let (line, a) = current_lines(open, annotations).into_iter().find(|(l, _)| *l == position.line)?;
+    let mut value = a.hover.clone();
+    if let Some(picture) = pictures.get(&line) {
+        value.push_str("\n---\n\n**What it waits on** (from the package's source)\n\n```text\n");
+        for text in picture_lines(picture) {
+            value.push_str(&text);
+            value.push('\n');
+        }
+        value.push_str("```\n");
+    }
+    Some(Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }), range: None })
 }

@@ -1,0 +1,3 @@
+module example.com/waitsvc
+
+go 1.27
