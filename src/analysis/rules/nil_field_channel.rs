@@ -101,11 +101,9 @@ fn ensures_not_nil(cond: Node, src: &str, expr: &str) -> bool {
     if cond.kind_name() != "binary_expression" {
         return false;
     }
-    let (Some(op), Some(left), Some(right)) = (
-        cond.child_by_field_name("operator"),
-        cond.child_by_field_name("left"),
-        cond.child_by_field_name("right"),
-    ) else {
+    let (Some(op), Some(left), Some(right)) =
+        (cond.child_by_field_name("operator"), cond.child_by_field_name("left"), cond.child_by_field_name("right"))
+    else {
         return false;
     };
     match go::text(op, src) {
