@@ -682,6 +682,16 @@ impl<'s> Extractor<'s> {
             self.assign_to(*l, init, node);
         }
         self.right_side_escapes(&rights, &lefts);
+        // A channel copied into a local that already exists (`queue = s.queue`)
+        // is another name for it, and that local is not followed as an alias.
+        if plain && lefts.len() == rights.len() {
+            for (l, r) in lefts.iter().zip(&rights) {
+                let l = go::unparen(*l);
+                if Self::is_trackable(*r) && l.kind_name() == "identifier" && text(l, self.src) != "_" {
+                    self.op(OpKind::Escape, self.value(*r), *r);
+                }
+            }
+        }
     }
 
     /// Records that `target` is assigned `value` (None: something unknown).
@@ -690,8 +700,19 @@ impl<'s> Extractor<'s> {
         let place = self.value(target);
         if let Value::Local(r) = place {
             let f = &mut self.facts.functions[r.func.func as usize];
+            let mut declared_with = None;
             if let Some(local) = f.locals.get_mut(r.local as usize) {
+                if !local.reassigned {
+                    declared_with = local.init.clone().filter(|v| matches!(v, Value::Select(..) | Value::Call(..)));
+                }
                 local.reassigned = true;
+            }
+            // Once reassigned, a local no longer stands for the field (or
+            // getter's result) it was declared with, and what is done with
+            // it is done to that field unseen (`records := a.records` then
+            // `records = nil` to turn its case off).
+            if let Some(v) = declared_with {
+                self.op(OpKind::Escape, v, stmt);
             }
         }
         if matches!(place, Value::Local(_) | Value::Select(..) | Value::Global(_)) {

@@ -137,8 +137,12 @@ fn report(cx: &FileContext, pkg: &Package, place: &Place, r: OpRef, partner: &Pa
         return None;
     }
     // A function that itself sets off the partner's exit (closes its quit
-    // channel, cancels its context) decides that the partner stops after it.
+    // channel, sends the error the partner leaves on, cancels its context)
+    // decides that the partner stops after it.
     if partner.exits.iter().any(|(exit, _, _)| exit.as_ref().is_some_and(|e| sets_off(pkg, own, e))) {
+        return None;
+    }
+    if builds_partner(pkg, place, own, partner) {
         return None;
     }
     let (first_exit, exit_op, exit_case) = partner.exits.first()?;
@@ -175,10 +179,12 @@ fn report(cx: &FileContext, pkg: &Package, place: &Place, r: OpRef, partner: &Pa
     Some(finding)
 }
 
-/// Whether function `f` closes the channel or cancels the context that the
-/// signal `exit` stands for, itself, in a function literal in it, or in a
-/// function it calls (a `defer stopAndWait(s)` that ends in `close(s.quit)`),
-/// looking through the arguments a parameter is bound to.
+/// Whether function `f` closes or sends on the channel, or cancels the
+/// context, that the signal `exit` stands for, itself, in a function literal
+/// in it, or in a function it calls (a `defer stopAndWait(s)` that ends in
+/// `close(s.quit)`), looking through the arguments a parameter is bound to.
+/// A reader that reports its error and returns (`errs <- err`) is such a
+/// function: its partner leaves once it took that error.
 fn sets_off(pkg: &Package, f: FuncRef, exit: &Place) -> bool {
     let reached = pkg.reached_from(f, CALL_DEPTH);
     let in_f = |r: &OpRef| {
@@ -195,7 +201,7 @@ fn sets_off(pkg: &Package, f: FuncRef, exit: &Place) -> bool {
     };
     let (object, stops): (&Place, fn(&OpKind) -> bool) = match exit {
         Place::Done(ctx) => (ctx, |k| matches!(k, OpKind::Call)),
-        other => (other, |k| matches!(k, OpKind::Close)),
+        other => (other, |k| matches!(k, OpKind::Close | OpKind::Send { .. })),
     };
     let mut objects = vec![object.clone()];
     objects.extend(pkg.arguments_bound_to(object));
@@ -209,6 +215,18 @@ fn sets_off(pkg: &Package, f: FuncRef, exit: &Place) -> bool {
         };
         pkg.uses(&target).ops.iter().any(|r| stops(&pkg.op(*r).kind) && in_f(r))
     })
+}
+
+/// Whether `f` makes the channel field it operates on and the partner leaves
+/// only on stop channels of the same type: a constructor that kicks the loop
+/// it has just started. No one else can have stopped a value still being
+/// built (and `f` closing one itself is [`sets_off`]).
+fn builds_partner(pkg: &Package, place: &Place, f: FuncRef, partner: &Partner) -> bool {
+    let Place::Field { owner, .. } = place else { return false };
+    let makes_it =
+        pkg.ops_at(place).iter().any(|r| matches!(pkg.op(*r).kind, OpKind::Make { .. }) && pkg.op_function(*r) == f);
+    makes_it
+        && partner.exits.iter().all(|(exit, _, _)| matches!(exit, Some(Place::Field { owner: o, .. }) if o == owner))
 }
 
 /// The exit signal as an expression in the sending method: `s.quit`,
