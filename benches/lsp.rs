@@ -89,17 +89,18 @@ fn indentation(text: &str, line: u32) -> u32 {
     (line.len() - line.trim_start().len()) as u32
 }
 
-/// A real file: typing happens on the first statement of the `go func` nearest its middle.
+/// A real file: typing happens on the first statement of the `go func` nearest
+/// its middle, or, in a file without one, on the function body line nearest it.
 fn real(path: PathBuf) -> Subject {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let lines: Vec<&str> = text.lines().collect();
     let middle = lines.len() / 2;
-    let start = (0..lines.len())
-        .filter(|&i| lines[i].trim_start().starts_with("go func") && lines[i].trim_end().ends_with('{'))
-        .min_by_key(|&i| i.abs_diff(middle))
-        .unwrap_or_else(|| panic!("{}: no `go func() {{` to type in", path.display()));
-    let line = (start + 1) as u32;
+    let nearest = |wanted: &dyn Fn(&str) -> bool| (0..lines.len()).filter(|&i| wanted(lines[i])).min_by_key(|&i| i.abs_diff(middle));
+    let goroutine = nearest(&|l| l.trim_start().starts_with("go func") && l.trim_end().ends_with('{')).map(|i| i + 1);
+    let statement = || nearest(&|l| l.starts_with('\t') && !l.trim().is_empty() && !l.trim_start().starts_with("//"));
+    let line = goroutine.or_else(statement).unwrap_or_else(|| panic!("{}: no function body to type in", path.display()));
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let line = line as u32;
     Subject { name, at: (line, indentation(&text, line)), path, text }
 }
 
@@ -274,6 +275,10 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     for subject in &subjects {
         runtime.block_on(keystrokes(subject));
+    }
+    // After all typing: a server indexing a workspace keeps a core busy meanwhile.
+    for subject in &subjects {
+        println!("{}: opened in a workspace of {}", subject.name, corpus.display());
         runtime.block_on(first_diagnostics(&corpus, subject));
     }
     runtime.block_on(scale(&corpus));

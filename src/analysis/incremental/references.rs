@@ -223,7 +223,7 @@ impl FileScope {
             }
             Operand::Free(x) if self.imports.contains(x) && !self.top_level.contains(x) => false,
             Operand::Free(x) if self.top_level.contains(x) && self.methods.iter().any(|(t, _)| t == x) => typed(x),
-            Operand::ResultOf(p) => !(self.imports.contains(p) && !self.top_level.contains(p)),
+            Operand::ResultOf(p) => !self.imports.contains(p) || self.top_level.contains(p),
             Operand::Free(_) | Operand::Unknown => true,
         }
     }
