@@ -48,19 +48,15 @@ fn leak_lines_creators_and_function_totals() {
         "{}",
         line.message
     );
-    assert!(line.hover.contains("blocked sending on a channel"), "{}", line.hover);
+    let hover = line.hover();
+    assert!(hover.contains("blocked sending on a channel"), "{hover}");
     assert!(
-        line.hover.contains(
+        hover.contains(
             "Created by `example.com/leakyshop/internal/orders.(*Service).PlaceOrder` at `internal/orders/orders.go:54`"
         ),
-        "{}",
-        line.hover
+        "{hover}"
     );
-    assert!(
-        line.hover.contains("```text\nexample.com/leakyshop/internal/orders.(*Service).PlaceOrder.func1\n"),
-        "{}",
-        line.hover
-    );
+    assert!(hover.contains("```text\nexample.com/leakyshop/internal/orders.(*Service).PlaceOrder.func1\n"), "{hover}");
     let creator = orders.creators.iter().find(|c| c.line == 54).unwrap();
     assert_eq!(creator.count, 1561);
     assert!(creator.message.starts_with("started 1,561 goroutines still alive [chan send]"), "{}", creator.message);

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::classify::{Verb, package_path};
 use super::group::Group;
 use super::mapping::Workspace;
+use super::name::Name;
 use super::series::{Series, Track, Verdict, thousands};
 
 /// Groups listed in one hover before "and N more".
@@ -37,12 +38,30 @@ pub struct LineAnnotation {
     /// Goroutines here proven leaked by the goroutineleak profile.
     pub leaked: u64,
     /// The function of the frame at this line, as printed.
-    pub function: String,
+    pub function: Name,
     /// One line: `1,204 goroutines blocked here [chan send], at least 37 min, growing 12 -> 640 -> 1,204`.
     pub message: String,
-    /// Markdown: verdict, creators, label facets, a representative stack.
-    pub hover: String,
     pub groups: usize,
+    /// The largest groups here, for [`LineAnnotation::hover`]: kept as groups
+    /// (their stacks shared with the series), rendered only when asked for.
+    #[serde(skip)]
+    shown: Vec<Shown>,
+}
+
+/// A group as a hover shows it, with what the series and workspace say of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shown {
+    group: Group,
+    verdict: Option<String>,
+    /// Where its first creator sites are, workspace-relative when mapped.
+    creator_places: Vec<String>,
+}
+
+impl LineAnnotation {
+    /// Markdown: verdict, creators, label facets, a representative stack.
+    pub fn hover(&self) -> String {
+        hover(&self.shown, self.groups)
+    }
 }
 
 /// A `go` statement that started goroutines that are still around.
@@ -51,7 +70,7 @@ pub struct CreatorAnnotation {
     pub line: u32,
     pub count: u64,
     /// The started function, as printed.
-    pub started: String,
+    pub started: Name,
     pub verdict: Option<Verdict>,
     pub message: String,
 }
@@ -227,18 +246,32 @@ fn line_annotation(
         leaked,
         function: top.group.frames[top.frame].function.clone(),
         message,
-        hover: hover(here, workspace, map),
         groups: here.len(),
+        shown: here.iter().take(HOVER_GROUPS).map(|p| shown(p, workspace, map)).collect(),
     }
 }
 
-fn hover(here: &[Placement<'_>], workspace: &Workspace, map: &mut impl FnMut(&str) -> Option<PathBuf>) -> String {
+fn shown(p: &Placement<'_>, workspace: &Workspace, map: &mut impl FnMut(&str) -> Option<PathBuf>) -> Shown {
+    let creator_places = p
+        .group
+        .creators
+        .iter()
+        .take(3)
+        .map(|site| match map(&site.file) {
+            Some(path) => format!("{}:{}", workspace.relative(&path), site.line),
+            None => format!("{}:{}", site.file, site.line),
+        })
+        .collect();
+    Shown { group: p.group.clone(), verdict: verdict_text(p.track), creator_places }
+}
+
+fn hover(shown: &[Shown], groups: usize) -> String {
     let mut md = String::new();
-    for (n, p) in here.iter().take(HOVER_GROUPS).enumerate() {
+    for (n, s) in shown.iter().enumerate() {
         if n > 0 {
             md.push_str("\n---\n\n");
         }
-        let g = p.group;
+        let g = &s.group;
         let _ = write!(md, "**{} {}**", thousands(g.count), plural(g.count));
         if let Some(verb) = g.verb {
             let _ = write!(md, " {}", verb.describe());
@@ -254,7 +287,7 @@ fn hover(here: &[Placement<'_>], workspace: &Workspace, map: &mut impl FnMut(&st
                 thousands(g.count - g.minutes.with_minutes.min(g.count))
             );
         }
-        if let Some(text) = verdict_text(p.track) {
+        if let Some(text) = &s.verdict {
             let _ = write!(md, "\nVerdict: **{text}**");
             if g.leaked > 0 {
                 let _ = write!(md, " · {} proven leaked by the goroutineleak profile", thousands(g.leaked));
@@ -263,11 +296,7 @@ fn hover(here: &[Placement<'_>], workspace: &Workspace, map: &mut impl FnMut(&st
         }
         if let Some(creator) = &g.creator {
             let _ = write!(md, "\nCreated by `{creator}`");
-            for site in g.creators.iter().take(3) {
-                let place = match map(&site.file) {
-                    Some(path) => format!("{}:{}", workspace.relative(&path), site.line),
-                    None => format!("{}:{}", site.file, site.line),
-                };
+            for (site, place) in g.creators.iter().zip(&s.creator_places) {
                 let _ = write!(md, " at `{place}` ({})", thousands(site.count));
             }
             md.push('\n');
@@ -306,8 +335,8 @@ fn hover(here: &[Placement<'_>], workspace: &Workspace, map: &mut impl FnMut(&st
             md.push('\n');
         }
     }
-    if here.len() > HOVER_GROUPS {
-        let _ = write!(md, "\n…and {} more groups\n", here.len() - HOVER_GROUPS);
+    if groups > shown.len() {
+        let _ = write!(md, "\n…and {} more groups\n", groups - shown.len());
     }
     md
 }

@@ -199,7 +199,7 @@ mod tests {
     use super::*;
 
     fn frame(function: &str) -> Frame {
-        Frame { function: function.into(), file: String::new(), line: 1, inlined: false }
+        Frame { function: function.into(), file: Default::default(), line: 1, inlined: false }
     }
 
     #[test]

@@ -5,37 +5,34 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::classify::{FrameClassifier, Verb};
 use super::load::{Format, Profile};
-use super::sample::Sample;
+use super::name::{Name, Names};
+use super::sample::{RawFrame, Sample};
 use super::state::State;
 
+/// One frame of a group's stack. The names are shared with every other frame
+/// of the same input that prints them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Frame {
     /// As printed, without arguments: `net/http.(*conn).serve`, `main.f.func1.2`,
     /// `example.com/x.First[...].func1` (type arguments always shown as `[...]`).
-    pub function: String,
+    pub function: Name,
     /// As printed: absolute, module-relative (`-trimpath`) or empty when unknown.
-    pub file: String,
+    pub file: Name,
     pub line: u32,
     /// Inlined into its caller (`f(...)` in tracebacks).
     pub inlined: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
-pub struct Location {
-    pub function: String,
-    pub file: String,
-    pub line: u32,
-}
-
 /// A `go` statement that started goroutines of a group, with how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CreatorSite {
-    pub file: String,
+    pub file: Name,
     pub line: u32,
     pub count: u64,
 }
@@ -85,13 +82,14 @@ const MAX_CREATOR_SITES: usize = 32;
 pub struct Group {
     /// `None` when every source of the group lacks states (debug=0/1 profiles).
     pub state: Option<State>,
-    /// One representative stack, innermost frame first.
-    pub frames: Vec<Frame>,
+    /// One representative stack, innermost frame first. Never changed once
+    /// read, so views of the group (annotations, hovers) share it.
+    pub frames: Arc<[Frame]>,
     /// `...N frames elided...` after `frames[..at]` in the representative.
     pub elided: Option<Elision>,
     /// The creator function, `None` for goroutine 1, runtime-created ones, and
     /// formats without creators.
-    pub creator: Option<String>,
+    pub creator: Option<Name>,
     /// Where the creator started them, with counts.
     pub creators: Vec<CreatorSite>,
     pub count: u64,
@@ -156,11 +154,11 @@ impl Group {
         }
     }
 
-    pub(crate) fn add_creator_site(&mut self, file: &str, line: u32, count: u64) {
+    fn add_creator_site(&mut self, file: &str, line: u32, count: u64, names: &mut Names) {
         match self.creators.iter().position(|c| c.line == line && c.file == file) {
             Some(i) => self.creators[i].count = self.creators[i].count.saturating_add(count),
             None if self.creators.len() < MAX_CREATOR_SITES => {
-                self.creators.push(CreatorSite { file: file.to_string(), line, count })
+                self.creators.push(CreatorSite { file: names.intern(file), line, count })
             }
             None => {}
         }
@@ -193,18 +191,27 @@ impl Group {
             .or_else(|| Verb::from_frames(&self.frames, classifier));
     }
 
-    fn from_sample(sample: &Sample) -> Group {
-        let frames = sample.frames().to_vec();
-        let key_frames = key_range(&frames);
+    fn from_sample(sample: &Sample, names: &mut Names) -> Group {
+        let frames: Arc<[Frame]> = sample
+            .frames()
+            .iter()
+            .map(|f| Frame {
+                function: names.intern(&f.function),
+                file: names.intern(&f.file),
+                line: f.line,
+                inlined: f.inlined,
+            })
+            .collect();
+        let key_frames = key_range(&frames, |f| f.function.as_str());
         let mut group = Group {
             state: sample.has_state.then(|| State {
-                reason: sample.reason.clone(),
+                reason: names.intern(&sample.reason),
                 locked_to_thread: sample.locked_to_thread,
                 in_bubble: sample.in_bubble,
             }),
             frames,
             elided: sample.elided.map(|(at, count)| Elision { at, count }),
-            creator: sample.has_creator.then(|| sample.creator.function.clone()),
+            creator: sample.has_creator.then(|| names.intern(&sample.creator.function)),
             creators: Vec::new(),
             count: 0,
             minutes: Minutes::default(),
@@ -215,12 +222,12 @@ impl Group {
             verb: None,
             key_frames,
         };
-        group.absorb(sample);
+        group.absorb(sample, names);
         group
     }
 
     /// Adds a sample known to have this group's key.
-    fn absorb(&mut self, sample: &Sample) {
+    fn absorb(&mut self, sample: &Sample, names: &mut Names) {
         self.count = self.count.saturating_add(sample.count);
         if let Some(m) = sample.minutes {
             self.add_minutes(m, sample.count);
@@ -234,13 +241,13 @@ impl Group {
             self.ids.push(id);
         }
         if sample.has_creator {
-            self.add_creator_site(&sample.creator.file, sample.creator.line, sample.count);
+            self.add_creator_site(&sample.creator.file, sample.creator.line, sample.count, names);
         }
         self.add_labels(sample.labels().iter().map(|(k, v)| (k.as_str(), v.as_str())), sample.count);
     }
 
     fn same_key(&self, sample: &Sample) -> bool {
-        let (start, end) = key_range(sample.frames());
+        let (start, end) = key_range(sample.frames(), |f| f.function.as_str());
         let state_matches = match &self.state {
             Some(s) => {
                 sample.has_state
@@ -262,7 +269,7 @@ impl Group {
     }
 }
 
-fn same_place(a: &Frame, b: &Frame) -> bool {
+fn same_place(a: &Frame, b: &RawFrame) -> bool {
     a.line == b.line && a.function == b.function && a.file == b.file
 }
 
@@ -273,12 +280,12 @@ fn is_runtime_function(function: &str) -> bool {
 /// The part of a stack that keys it: without the runtime frames above the first
 /// non-runtime frame and without a final `runtime.goexit`. A stack made only of
 /// runtime frames keys on all of them.
-fn key_range(frames: &[Frame]) -> (usize, usize) {
-    let Some(start) = frames.iter().position(|f| !is_runtime_function(&f.function)) else {
+fn key_range<F>(frames: &[F], function: impl Fn(&F) -> &str) -> (usize, usize) {
+    let Some(start) = frames.iter().position(|f| !is_runtime_function(function(f))) else {
         return (0, frames.len());
     };
     let end =
-        if frames.last().is_some_and(|f| f.function == "runtime.goexit") { frames.len() - 1 } else { frames.len() };
+        if frames.last().is_some_and(|f| function(f) == "runtime.goexit") { frames.len() - 1 } else { frames.len() };
     (start, end.max(start))
 }
 
@@ -289,6 +296,7 @@ pub(crate) struct Grouper {
     index: HashMap<u64, usize, foldhash::fast::RandomState>,
     next: Vec<Option<usize>>,
     hasher: foldhash::fast::RandomState,
+    names: Names,
     pub goroutines: u64,
 }
 
@@ -299,6 +307,7 @@ impl Grouper {
             index: HashMap::default(),
             next: Vec::new(),
             hasher: foldhash::fast::RandomState::default(),
+            names: Names::default(),
             goroutines: 0,
         }
     }
@@ -309,13 +318,13 @@ impl Grouper {
         let mut slot = self.index.get(&hash).copied();
         while let Some(i) = slot {
             if self.groups[i].same_key(sample) {
-                self.groups[i].absorb(sample);
+                self.groups[i].absorb(sample, &mut self.names);
                 return;
             }
             slot = self.next[i];
         }
         let i = self.groups.len();
-        self.groups.push(Group::from_sample(sample));
+        self.groups.push(Group::from_sample(sample, &mut self.names));
         self.next.push(self.index.insert(hash, i));
     }
 
@@ -325,7 +334,7 @@ impl Grouper {
             h.write(sample.reason.as_bytes());
             h.write_u8(u8::from(sample.locked_to_thread) | u8::from(sample.in_bubble) << 1 | 4);
         }
-        let (start, end) = key_range(sample.frames());
+        let (start, end) = key_range(sample.frames(), |f| f.function.as_str());
         for frame in &sample.frames()[start..end] {
             h.write(frame.function.as_bytes());
             h.write(frame.file.as_bytes());
@@ -343,7 +352,13 @@ impl Grouper {
         let mut groups = self.groups;
         for g in &mut groups {
             g.finish(classifier);
+            // A first push reserves room for four: most groups of a dump with
+            // distinct stacks keep one creator site and one id.
+            g.creators.shrink_to_fit();
+            g.ids.shrink_to_fit();
+            g.labels.shrink_to_fit();
         }
+        groups.shrink_to_fit();
         sort_groups(&mut groups);
         groups
     }

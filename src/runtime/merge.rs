@@ -8,13 +8,14 @@ use std::collections::HashMap;
 use super::classify::FrameClassifier;
 use super::group::{Frame, Group, Snapshot, sort_groups};
 use super::load::{Format, Profile, Source};
+use super::name::Name;
 
 /// Frames compared when matching a profile record to a traceback group.
 /// Profiles cut stacks at 128 frames and tracebacks elide all but the first and
 /// last 50, so only the innermost frames are comparable.
 const SIGNATURE_FRAMES: usize = 32;
 
-type Signature = Vec<(String, String, u32)>;
+type Signature = Vec<(Name, Name, u32)>;
 
 fn signature(group: &Group) -> Signature {
     group

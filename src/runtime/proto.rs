@@ -9,12 +9,14 @@ use super::classify::FrameClassifier;
 use super::group::{Group, Grouper};
 use super::sample::Sample;
 
+/// A profile without its samples (field 2). Decoding skips the fields a
+/// message does not declare, so the samples stay in the bytes and are decoded
+/// one at a time into the grouper ([`for_each_sample`]) instead of all at once:
+/// a profile with distinct stacks held every decoded sample beside its groups.
 #[derive(Clone, PartialEq, prost::Message)]
-struct Profile {
+struct Tables {
     #[prost(message, repeated, tag = "1")]
     sample_type: Vec<ValueType>,
-    #[prost(message, repeated, tag = "2")]
-    sample: Vec<ProtoSample>,
     #[prost(message, repeated, tag = "4")]
     location: Vec<Location>,
     #[prost(message, repeated, tag = "5")]
@@ -24,6 +26,9 @@ struct Profile {
     #[prost(int64, tag = "10")]
     duration_nanos: i64,
 }
+
+/// Field 2 of `Profile`.
+const SAMPLE_FIELD: u64 = 2;
 
 #[derive(Clone, PartialEq, prost::Message)]
 struct ValueType {
@@ -91,7 +96,8 @@ pub struct Parsed {
 /// Decodes an (already inflated) profile. Fails only when the bytes are not a
 /// protobuf message at all; dangling ids inside are counted and skipped.
 pub fn parse(bytes: &[u8], classifier: &FrameClassifier) -> Result<Parsed, String> {
-    let profile = <Profile as prost::Message>::decode(bytes).map_err(|e| format!("not a pprof profile: {e}"))?;
+    let not_a_profile = |e: &dyn std::fmt::Display| format!("not a pprof profile: {e}");
+    let profile = <Tables as prost::Message>::decode(bytes).map_err(|e| not_a_profile(&e))?;
     let strings = &profile.string_table;
     let string = |i: i64| usize::try_from(i).ok().and_then(|i| strings.get(i)).map_or("", String::as_str);
     let functions: HashMap<u64, &Function> = profile.function.iter().map(|f| (f.id, f)).collect();
@@ -104,11 +110,12 @@ pub fn parse(bytes: &[u8], classifier: &FrameClassifier) -> Result<Parsed, Strin
     let mut grouper = Grouper::new();
     let mut sample = Sample::default();
     let mut name = String::new();
-    for s in &profile.sample {
+    for_each_sample(bytes, |encoded| {
+        let s = <ProtoSample as prost::Message>::decode(encoded).map_err(|e| not_a_profile(&e))?;
         let value = s.value.first().copied().unwrap_or(0);
         if value <= 0 {
             parsed.negative_samples += u64::from(value < 0);
-            continue;
+            return Ok(());
         }
         sample.reset();
         sample.count = value.unsigned_abs();
@@ -135,10 +142,42 @@ pub fn parse(bytes: &[u8], classifier: &FrameClassifier) -> Result<Parsed, Strin
             sample.push_label(string(label.key), string(label.str));
         }
         grouper.add(&sample);
-    }
+        Ok(())
+    })?;
     parsed.goroutines = grouper.goroutines;
     parsed.groups = grouper.finish(classifier);
     Ok(parsed)
+}
+
+/// Calls `each` with the encoding of every sample, in order, walking the
+/// message's top-level fields. The walk cannot fail on bytes that decoded as
+/// [`Tables`] (decoding checked every field's length), but says why if it does.
+fn for_each_sample(mut bytes: &[u8], mut each: impl FnMut(&[u8]) -> Result<(), String>) -> Result<(), String> {
+    let cut = || "not a pprof profile: a field is cut short".to_string();
+    while !bytes.is_empty() {
+        let (key, n) = varint(bytes).ok_or_else(cut)?;
+        bytes = &bytes[n..];
+        let len = match key & 7 {
+            0 => varint(bytes).ok_or_else(cut)?.1,
+            1 => 8,
+            5 => 4,
+            2 => {
+                let (len, n) = varint(bytes).ok_or_else(cut)?;
+                bytes = &bytes[n..];
+                usize::try_from(len).map_err(|_| cut())?
+            }
+            wire => return Err(format!("not a pprof profile: wire type {wire} at the top level")),
+        };
+        if len > bytes.len() {
+            return Err(cut());
+        }
+        let (field, rest) = bytes.split_at(len);
+        if key == SAMPLE_FIELD << 3 | 2 {
+            each(field)?;
+        }
+        bytes = rest;
+    }
+    Ok(())
 }
 
 /// Whether `prefix` can start a `profile.proto` message of at most `max_len`

@@ -2,7 +2,23 @@
 //! keeps one `Sample` and refills it for every goroutine, so the strings'
 //! allocations are reused and memory stays bounded by the groups, not the input.
 
-use super::group::{Frame, Location};
+/// A frame as read, in buffers the next goroutine reuses; a group keeps its
+/// own [`Frame`](super::Frame) with shared names.
+#[derive(Debug, Default)]
+pub struct RawFrame {
+    pub function: String,
+    pub file: String,
+    pub line: u32,
+    pub inlined: bool,
+}
+
+/// Where a `created by` line points.
+#[derive(Debug, Default)]
+pub struct Location {
+    pub function: String,
+    pub file: String,
+    pub line: u32,
+}
 
 #[derive(Debug, Default)]
 pub struct Sample {
@@ -22,7 +38,7 @@ pub struct Sample {
     pub elided: Option<(usize, u64)>,
     pub has_creator: bool,
     pub creator: Location,
-    frames: Vec<Frame>,
+    frames: Vec<RawFrame>,
     frame_count: usize,
     labels: Vec<(String, String)>,
     label_count: usize,
@@ -44,14 +60,14 @@ impl Sample {
         self.label_count = 0;
     }
 
-    pub fn frames(&self) -> &[Frame] {
+    pub fn frames(&self) -> &[RawFrame] {
         &self.frames[..self.frame_count]
     }
 
     /// Appends a frame whose file is not known yet (filled in by [`Sample::last_frame_mut`]).
     pub fn push_frame(&mut self, function: &str, inlined: bool) {
         if self.frame_count == self.frames.len() {
-            self.frames.push(Frame::default());
+            self.frames.push(RawFrame::default());
         }
         let frame = &mut self.frames[self.frame_count];
         frame.function.clear();
@@ -62,7 +78,7 @@ impl Sample {
         self.frame_count += 1;
     }
 
-    pub fn last_frame_mut(&mut self) -> Option<&mut Frame> {
+    pub fn last_frame_mut(&mut self) -> Option<&mut RawFrame> {
         self.frame_count.checked_sub(1).map(|i| &mut self.frames[i])
     }
 

@@ -132,6 +132,17 @@ fn same_key(a: &Group, b: &Group) -> bool {
 /// A track, and the snapshot and group index of the group that gave its key.
 type Keyed = (usize, (usize, usize));
 
+/// Files `keyed` under `hash`. Hashes rarely collide, so a new list holds one
+/// entry rather than the four a first push reserves.
+fn index(map: &mut HashMap<u64, Vec<Keyed>>, hash: u64, keyed: Keyed) {
+    match map.entry(hash) {
+        std::collections::hash_map::Entry::Occupied(mut list) => list.get_mut().push(keyed),
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(vec![keyed]);
+        }
+    }
+}
+
 /// Snapshots a series keeps: a watch polling every 10 s covers the last 10
 /// minutes, and memory stays bounded however long it runs.
 pub const WINDOW: usize = 60;
@@ -210,8 +221,8 @@ impl Series {
                         trend: None,
                         stateful: group.state.is_some(),
                     });
-                    self.by_frames.entry(frames).or_default().push((t, (at, gi)));
-                    self.by_key.entry(key).or_default().push((t, (at, gi)));
+                    index(&mut self.by_frames, frames, (t, (at, gi)));
+                    index(&mut self.by_key, key, (t, (at, gi)));
                     t
                 }
             };
@@ -257,8 +268,8 @@ impl Series {
         self.by_frames.clear();
         for (t, track) in self.tracks.iter().enumerate() {
             let group = &self.snapshots[track.last_seen.0].groups[track.last_seen.1];
-            self.by_frames.entry(key_hash(group, false)).or_default().push((t, track.last_seen));
-            self.by_key.entry(key_hash(group, true)).or_default().push((t, track.last_seen));
+            index(&mut self.by_frames, key_hash(group, false), (t, track.last_seen));
+            index(&mut self.by_key, key_hash(group, true), (t, track.last_seen));
         }
     }
 

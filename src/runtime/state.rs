@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use super::name::Name;
+
 /// A goroutine's status or wait reason with the modifiers that say where it
 /// waits. Minutes, `(leaked)`, `(scan)` and the bubble number are not part of
 /// it: they differ between goroutines parked at the same place.
@@ -11,7 +13,7 @@ use serde::Serialize;
 pub struct State {
     /// The status word or wait reason as printed, `(durable)` and `(nil chan)`
     /// included: `chan send`, `sync.Mutex.Lock`, `select (durable)`, `running`.
-    pub reason: String,
+    pub reason: Name,
     pub locked_to_thread: bool,
     /// Inside a `testing/synctest` bubble (the bubble number is dropped).
     pub in_bubble: bool,

@@ -466,7 +466,7 @@ pub fn hover(
     position: Position,
 ) -> Option<Hover> {
     let (line, a) = current_lines(open, annotations).into_iter().find(|(l, _)| *l == position.line)?;
-    let mut value = a.hover.clone();
+    let mut value = a.hover();
     if let Some(picture) = pictures.get(&line) {
         value.push_str("\n---\n\n**What it waits on** (from the package's source)\n\n```text\n");
         for text in picture_lines(picture) {
