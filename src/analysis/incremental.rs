@@ -745,10 +745,4 @@ mod tests {
         assert_eq!(e.moved(1, &(1..2)), Some(2), "and moves a range that starts there");
         assert_eq!(e.unchanged(1..2), Some(2..3));
     }
-
-    #[test]
-    fn mentions_are_whole_words() {
-        let src = "worker(x); workers; _worker; worker";
-        assert_eq!(go::word_occurrences(src, "worker").collect::<Vec<_>>(), vec![0, 29]);
-    }
 }

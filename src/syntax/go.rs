@@ -1272,6 +1272,12 @@ mod tests {
     use crate::syntax::parse_go;
 
     #[test]
+    fn word_occurrences_are_whole_words() {
+        let src = "worker(x); workers; _worker; worker";
+        assert_eq!(word_occurrences(src, "worker").collect::<Vec<_>>(), vec![0, 29]);
+    }
+
+    #[test]
     fn walk_visits_every_node_once_and_prunes() {
         let src = "package p\nfunc f() { go func() { x() }(); y() }\n";
         let tree = parse_go(src, None);
