@@ -95,10 +95,13 @@ fn real(path: PathBuf) -> Subject {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let lines: Vec<&str> = text.lines().collect();
     let middle = lines.len() / 2;
-    let nearest = |wanted: &dyn Fn(&str) -> bool| (0..lines.len()).filter(|&i| wanted(lines[i])).min_by_key(|&i| i.abs_diff(middle));
+    let nearest = |wanted: &dyn Fn(&str) -> bool| {
+        (0..lines.len()).filter(|&i| wanted(lines[i])).min_by_key(|&i| i.abs_diff(middle))
+    };
     let goroutine = nearest(&|l| l.trim_start().starts_with("go func") && l.trim_end().ends_with('{')).map(|i| i + 1);
     let statement = || nearest(&|l| l.starts_with('\t') && !l.trim().is_empty() && !l.trim_start().starts_with("//"));
-    let line = goroutine.or_else(statement).unwrap_or_else(|| panic!("{}: no function body to type in", path.display()));
+    let line =
+        goroutine.or_else(statement).unwrap_or_else(|| panic!("{}: no function body to type in", path.display()));
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let line = line as u32;
     Subject { name, at: (line, indentation(&text, line)), path, text }
