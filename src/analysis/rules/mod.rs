@@ -24,6 +24,7 @@ mod lost_cancel;
 mod nil_field_channel;
 mod partner_stops_first;
 mod range_never_closed;
+mod returned_channel_dropped;
 mod ticker_not_stopped;
 mod time_after_in_loop;
 mod time_tick_leak;
@@ -335,6 +336,7 @@ static RULES: &[&dyn Rule] = &[
     &unmatched_field_channel::UnmatchedFieldChannel,
     &nil_field_channel::NilFieldChannel,
     &partner_stops_first::PartnerStopsFirst,
+    &returned_channel_dropped::ReturnedChannelDropped,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
