@@ -18,6 +18,7 @@ use crate::semantic::{self, Package};
 
 mod background_context;
 mod blocked_forever;
+mod blocked_on_own_channel;
 mod cancel_never_called;
 mod loop_without_exit;
 mod lost_cancel;
@@ -337,6 +338,7 @@ static RULES: &[&dyn Rule] = &[
     &nil_field_channel::NilFieldChannel,
     &partner_stops_first::PartnerStopsFirst,
     &returned_channel_dropped::ReturnedChannelDropped,
+    &blocked_on_own_channel::BlockedOnOwnChannel,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
