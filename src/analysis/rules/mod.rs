@@ -29,6 +29,7 @@ mod returned_channel_dropped;
 mod ticker_not_stopped;
 mod time_after_in_loop;
 mod time_tick_leak;
+mod timer_drain_blocks;
 mod unmatched_field_channel;
 mod unreceived_send;
 mod unsent_receive;
@@ -339,6 +340,7 @@ static RULES: &[&dyn Rule] = &[
     &partner_stops_first::PartnerStopsFirst,
     &returned_channel_dropped::ReturnedChannelDropped,
     &blocked_on_own_channel::BlockedOnOwnChannel,
+    &timer_drain_blocks::TimerDrainBlocks,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
