@@ -19,6 +19,7 @@ use crate::semantic::{self, Package};
 mod background_context;
 mod blocked_forever;
 mod blocked_on_own_channel;
+mod blocking_select_default;
 mod cancel_never_called;
 mod loop_without_exit;
 mod lost_cancel;
@@ -341,6 +342,7 @@ static RULES: &[&dyn Rule] = &[
     &returned_channel_dropped::ReturnedChannelDropped,
     &blocked_on_own_channel::BlockedOnOwnChannel,
     &timer_drain_blocks::TimerDrainBlocks,
+    &blocking_select_default::BlockingSelectDefault,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
