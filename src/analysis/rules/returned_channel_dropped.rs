@@ -114,7 +114,9 @@ fn producer(pkg: &Package, f: FuncRef) -> Option<Producer> {
     for &s in &ops.sends {
         // A send of the producer's own (or of a function it only calls) is another shape.
         let start = started_by(s)?;
-        if blocking.is_none() && blocks(pkg.op(s)) {
+        // A send on every path of its goroutine: one behind a condition (a
+        // `select` case on a cancel signal) may never happen for these callers.
+        if blocking.is_none() && blocks(pkg.op(s)) && !pkg.op(s).conditional {
             blocking = Some((s, start));
         }
     }

@@ -3,6 +3,7 @@ package pricing
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // Await receives every time: the early return is on the error of the
@@ -95,4 +96,30 @@ func (r *registry) subscribe(symbol string) chan Quote {
 
 func (r *registry) Touch(symbol string) {
 	r.subscribe(symbol)
+}
+
+// restartAfter reports a cancellation only when Cancel is called: a caller
+// that drops the channel strands nothing unless it also cancels.
+type restarter struct {
+	cancel chan struct{}
+}
+
+func (r *restarter) restartAfter(d time.Duration) <-chan error {
+	ch := make(chan error)
+	go func() {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-r.cancel:
+			ch <- errors.New("restart canceled")
+			close(ch)
+		case <-t.C:
+			close(ch)
+		}
+	}()
+	return ch
+}
+
+func (r *restarter) Schedule() {
+	r.restartAfter(time.Second)
 }
