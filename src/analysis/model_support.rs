@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::finding::{Applicability, Fix, Related, TextEdit};
 use super::go::{self, NodeKind};
 use super::rules::FileContext;
-use crate::semantic::{FuncRef, Local, LocalRef, Op, OpKind, OpRef, Package, Place, ReceiveForm};
+use crate::semantic::{CallRef, FuncRef, Local, LocalRef, Op, OpKind, OpRef, Package, Place, ReceiveForm};
 
 /// A related location at `(file, range)` of the model: in the analysed file,
 /// or in another file of the package by its path.
@@ -133,6 +133,13 @@ pub fn local_of<'p>(pkg: &'p Package, place: &Place) -> Option<&'p Local> {
 /// `ch := make(chan T)` (or `var ch = make(chan T)`) a buffer of one, so that
 /// its single send completes without a receiver.
 pub fn buffer_of_one(cx: &FileContext, pkg: &Package, place: &Place) -> Option<Fix> {
+    set_capacity(cx, pkg, place, 1)
+}
+
+/// The safe fix that makes the channel of a local declared in the analysed
+/// file as `ch := make(chan T[, n])` (or with `var`) hold `capacity` values,
+/// so that that many sends complete without a receiver.
+pub fn set_capacity(cx: &FileContext, pkg: &Package, place: &Place, capacity: u64) -> Option<Fix> {
     let Place::Local { file, .. } = place else { return None };
     if *file != cx.model_file() {
         return None;
@@ -155,16 +162,42 @@ pub fn buffer_of_one(cx: &FileContext, pkg: &Package, place: &Place) -> Option<F
     let values = if right.kind_name() == "expression_list" { go::named_children(right) } else { vec![right] };
     let make = go::unparen(*values.get(index).filter(|_| values.len() == left.len())?);
     let args = make.child_by_field_name("arguments")?;
-    if make.kind_name() != "call_expression"
-        || !go::is_ident(make.child_by_field_name("function")?, cx.source, "make")
-        || go::call_args(make).len() != 1
+    if make.kind_name() != "call_expression" || !go::is_ident(make.child_by_field_name("function")?, cx.source, "make")
     {
         return None;
     }
-    let close = args.end_byte() - 1;
-    Some(Fix {
-        title: format!("Buffer `{}` for its one send", local.name),
-        edits: vec![TextEdit::insert(close, ", 1")],
-        applicability: Applicability::Safe,
-    })
+    let edit = match go::call_args(make).as_slice() {
+        [_] => TextEdit::insert(args.end_byte() - 1, format!(", {capacity}")),
+        [_, n] if n.kind_name() == "int_literal" => TextEdit::replace(n.byte_range(), capacity.to_string()),
+        _ => return None,
+    };
+    let title = match capacity {
+        1 => format!("Buffer `{}` for its one send", local.name),
+        n => format!("Buffer `{}` for its {n} sends", local.name),
+    };
+    Some(Fix { title, edits: vec![edit], applicability: Applicability::Safe })
+}
+
+/// The goroutine starts (`go`, `g.Go(func...)`) written in `owner` that run
+/// the operation: they start the operation's function, or a function literal
+/// the operation is nested in. Empty for operations of `owner`'s own
+/// goroutine and of functions it only calls.
+pub fn started_by(pkg: &Package, owner: FuncRef, op: OpRef) -> Vec<CallRef> {
+    let starts: Vec<(CallRef, FuncRef)> = pkg
+        .goroutine_starts()
+        .into_iter()
+        .filter(|(r, _)| r.file == owner.file && pkg.call(*r).func == owner.func)
+        .filter_map(|(r, started)| Some((r, started?)))
+        .collect();
+    let mut g = pkg.op_function(op);
+    loop {
+        let running: Vec<CallRef> = starts.iter().filter(|(_, s)| *s == g).map(|(r, _)| *r).collect();
+        if !running.is_empty() {
+            return running;
+        }
+        match pkg.function(g).parent {
+            Some(parent) if g != owner => g = FuncRef { file: g.file, func: parent },
+            _ => return Vec::new(),
+        }
+    }
 }

@@ -20,6 +20,7 @@ mod background_context;
 mod blocked_forever;
 mod blocked_on_own_channel;
 mod blocking_select_default;
+mod buffer_too_small;
 mod cancel_never_called;
 mod loop_without_exit;
 mod lost_cancel;
@@ -343,6 +344,7 @@ static RULES: &[&dyn Rule] = &[
     &blocked_on_own_channel::BlockedOnOwnChannel,
     &timer_drain_blocks::TimerDrainBlocks,
     &blocking_select_default::BlockingSelectDefault,
+    &buffer_too_small::BufferTooSmall,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {

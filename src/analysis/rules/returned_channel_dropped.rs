@@ -12,6 +12,7 @@ use crate::analysis::finding::{Finding, Severity};
 use crate::analysis::go::{self, NodeKind};
 use crate::analysis::model_support::{
     blocks, buffer_of_one, channel_ops, describe, describe_place, local_declared_at, local_of, node_at, related_in,
+    started_by,
 };
 use crate::semantic::{CallMode, CallRef, FuncRef, OpKind, OpRef, Package, Place, ReceiveForm, Value};
 
@@ -92,28 +93,10 @@ fn producer(pkg: &Package, f: FuncRef) -> Option<Producer> {
     if ops.escapes_otherwise || !ops.receives.is_empty() {
         return None;
     }
-    let starts: Vec<(CallRef, FuncRef)> = pkg
-        .goroutine_starts()
-        .into_iter()
-        .filter(|(r, _)| r.file == f.file && pkg.call(*r).func == f.func)
-        .filter_map(|(r, started)| Some((r, started?)))
-        .collect();
-    let started_by = |op: OpRef| {
-        let mut g = pkg.op_function(op);
-        loop {
-            if let Some((start, _)) = starts.iter().find(|(_, s)| *s == g) {
-                return Some(*start);
-            }
-            g = FuncRef { file: g.file, func: pkg.function(g).parent? };
-            if g == f {
-                return None;
-            }
-        }
-    };
     let mut blocking = None;
     for &s in &ops.sends {
         // A send of the producer's own (or of a function it only calls) is another shape.
-        let start = started_by(s)?;
+        let start = *started_by(pkg, f, s).first()?;
         // A send on every path of its goroutine: one behind a condition (a
         // `select` case on a cancel signal) may never happen for these callers.
         if blocking.is_none() && blocks(pkg.op(s)) && !pkg.op(s).conditional {
