@@ -47,6 +47,7 @@ impl Rule for BlockingSelectDefault {
                     && default.start <= op.range.start
                     && op.range.end <= default.end
                     && blocks(op)
+                    && !hands_off_and_leaves(cx, &op.range)
                     && waits_on_live_partner(pkg, file, op, signal.as_ref())
             });
             let Some(blocked) = blocked else { continue };
@@ -71,6 +72,17 @@ impl Rule for BlockingSelectDefault {
 fn default_branch(cx: &FileContext, select: &Select) -> Option<std::ops::Range<usize>> {
     let node = node_at(cx, &select.range, "select_statement")?;
     go::named_children(node).into_iter().find(|c| c.kind_name() == "default_case").map(|c| c.byte_range())
+}
+
+/// Whether the operation is a last hand-over: a statement followed, in the
+/// same block, by a `return` or `break`. It runs once per goroutine, like any
+/// result send; whether its partner takes it is the partner rules' question,
+/// not a loop that stops watching its signal.
+fn hands_off_and_leaves(cx: &FileContext, range: &std::ops::Range<usize>) -> bool {
+    let Some(node) = cx.tree.root_node().descendant_for_byte_range(range.start, range.end) else { return false };
+    let Some(stmt) = go::statement_of(node) else { return false };
+    std::iter::successors(go::next_statement(stmt), |s| go::next_statement(*s))
+        .any(|s| matches!(s.kind_name(), "return_statement" | "break_statement"))
 }
 
 /// Whether the blocking operation is on a channel of the package whose other

@@ -104,3 +104,43 @@ func (b *Bus) run() {
 		}
 	}
 }
+
+type conn struct{ addr string }
+
+// dialRetry hands its one result over and leaves: the caller drains it
+// even after giving up.
+func dialRetry(addr string, dial func(string) (*conn, error), timeout time.Duration) (*conn, error) {
+	stop := make(chan struct{})
+	result := make(chan *conn)
+	go func() {
+		defer close(result)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				c, err := dial(addr)
+				if err != nil {
+					time.Sleep(10 * time.Millisecond)
+					continue
+				}
+				result <- c
+				return
+			}
+		}
+	}()
+	select {
+	case c := <-result:
+		return c, nil
+	case <-time.After(timeout):
+		close(stop)
+		go func() { <-result }()
+		return nil, errTimeout
+	}
+}
+
+type timeoutError struct{}
+
+func (timeoutError) Error() string { return "timeout" }
+
+var errTimeout error = timeoutError{}
