@@ -623,7 +623,7 @@ impl Package {
 
     /// Exported fields and variables can be used by other packages, and a field
     /// may be used where a value of unknown type selects its name.
-    fn reachable_from_outside(&self, place: &Place) -> bool {
+    pub fn reachable_from_outside(&self, place: &Place) -> bool {
         match place {
             Place::Field { name, .. } => is_exported(name) || self.unresolved_fields.contains(name),
             Place::Global(name) => is_exported(name),

@@ -22,6 +22,7 @@ mod blocked_on_own_channel;
 mod blocking_select_default;
 mod buffer_too_small;
 mod cancel_never_called;
+mod detached_field_context;
 mod loop_without_exit;
 mod lost_cancel;
 mod nil_field_channel;
@@ -345,6 +346,7 @@ static RULES: &[&dyn Rule] = &[
     &timer_drain_blocks::TimerDrainBlocks,
     &blocking_select_default::BlockingSelectDefault,
     &buffer_too_small::BufferTooSmall,
+    &detached_field_context::DetachedFieldContext,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {
