@@ -56,7 +56,8 @@ pub struct ChannelOps {
 
 pub fn channel_ops(pkg: &Package, place: &Place) -> ChannelOps {
     let uses = pkg.uses(place);
-    let mut ops = ChannelOps { escapes: uses.escapes, escapes_otherwise: uses.escapes_otherwise, ..ChannelOps::default() };
+    let mut ops =
+        ChannelOps { escapes: uses.escapes, escapes_otherwise: uses.escapes_otherwise, ..ChannelOps::default() };
     for r in uses.ops {
         match pkg.op(r).kind {
             OpKind::Send { .. } => ops.sends.push(r),
@@ -183,11 +184,11 @@ pub fn set_capacity(cx: &FileContext, pkg: &Package, place: &Place, capacity: u6
 /// the operation is nested in. Empty for operations of `owner`'s own
 /// goroutine and of functions it only calls.
 pub fn started_by(pkg: &Package, owner: FuncRef, op: OpRef) -> Vec<CallRef> {
-    let starts: Vec<(CallRef, FuncRef)> = pkg
-        .goroutine_starts()
-        .into_iter()
-        .filter(|(r, _)| r.file == owner.file && pkg.call(*r).func == owner.func)
-        .filter_map(|(r, started)| Some((r, started?)))
+    let file = &pkg.files[owner.file as usize];
+    let starts: Vec<(CallRef, FuncRef)> = (0..file.calls.len() as u32)
+        .map(|call| CallRef { file: owner.file, call })
+        .filter(|r| pkg.call(*r).func == owner.func)
+        .filter_map(|r| Some((r, pkg.started_function(r)?)))
         .collect();
     let mut g = pkg.op_function(op);
     loop {

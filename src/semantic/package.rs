@@ -500,21 +500,22 @@ impl Package {
     /// function they run when it is known.
     pub fn goroutine_starts(&self) -> Vec<(CallRef, Option<FuncRef>)> {
         self.calls()
-            .filter_map(|r| {
-                let call = self.call(r);
-                match call.mode {
-                    CallMode::Go => Some((r, self.resolve_call(r))),
-                    CallMode::GroupGo => {
-                        let started = match call.args.first() {
-                            Some(Value::Literal(i)) => Some(FuncRef { file: r.file, func: *i }),
-                            _ => None,
-                        };
-                        Some((r, started))
-                    }
-                    _ => None,
-                }
-            })
+            .filter(|r| matches!(self.call(*r).mode, CallMode::Go | CallMode::GroupGo))
+            .map(|r| (r, self.started_function(r)))
             .collect()
+    }
+
+    /// The function a goroutine start runs, when it is one and the function is known.
+    pub fn started_function(&self, r: CallRef) -> Option<FuncRef> {
+        let call = self.call(r);
+        match call.mode {
+            CallMode::Go => self.resolve_call(r),
+            CallMode::GroupGo => match call.args.first() {
+                Some(Value::Literal(i)) => Some(FuncRef { file: r.file, func: *i }),
+                _ => None,
+            },
+            CallMode::Plain | CallMode::Defer => None,
+        }
     }
 
     /// Whether the package runs a function in a way it can see: a declared

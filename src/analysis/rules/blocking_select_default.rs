@@ -5,8 +5,8 @@
 
 use super::{FileContext, Requires, Rule, RuleMeta};
 use crate::analysis::finding::{Finding, Severity};
-use crate::analysis::model_support::{blocks, channel_ops, describe_place, node_at};
 use crate::analysis::go::{self, NodeKind};
+use crate::analysis::model_support::{blocks, channel_ops, describe_place, node_at};
 use crate::semantic::{Op, OpKind, OpRef, Package, Place, Select, SyncKind};
 
 pub struct BlockingSelectDefault;

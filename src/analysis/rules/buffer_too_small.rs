@@ -11,7 +11,7 @@ use crate::analysis::go;
 use crate::analysis::model_support::{
     blocks, describe, describe_place, local_of, node_at, related_in, set_capacity, started_by,
 };
-use crate::semantic::{Capacity, CallRef, FuncRef, OpKind, OpRef, Package, Place, SyncKind};
+use crate::semantic::{CallRef, Capacity, FuncRef, OpKind, OpRef, Package, Place, SyncKind};
 
 pub struct BufferTooSmall;
 
@@ -123,7 +123,14 @@ fn check_channel(cx: &FileContext, pkg: &Package, place: &Place, owner: FuncRef,
 /// Adds one send to the count: on every path of the owner, or of a goroutine
 /// the owner starts outside loops or in a loop with a constant count. None
 /// when the send happens somewhere the count cannot follow.
-fn count_send(cx: &FileContext, pkg: &Package, place: &Place, owner: FuncRef, r: OpRef, sends: &mut Sends) -> Option<()> {
+fn count_send(
+    cx: &FileContext,
+    pkg: &Package,
+    place: &Place,
+    owner: FuncRef,
+    r: OpRef,
+    sends: &mut Sends,
+) -> Option<()> {
     let op = pkg.op(r);
     let starts = started_by(pkg, owner, r);
     if starts.is_empty() && pkg.op_function(r) != owner {

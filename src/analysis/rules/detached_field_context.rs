@@ -124,7 +124,9 @@ fn never_done(value: Node, src: &str) -> bool {
 /// The `Background()`/`TODO()` call at the root of a never-done context.
 fn detached_root<'t>(value: Node<'t>, src: &str) -> Node<'t> {
     match go::call_args(value).first() {
-        Some(parent) if go::text(value, src).starts_with("context.WithValue") => detached_root(go::unparen(*parent), src),
+        Some(parent) if go::text(value, src).starts_with("context.WithValue") => {
+            detached_root(go::unparen(*parent), src)
+        }
         _ => value,
     }
 }

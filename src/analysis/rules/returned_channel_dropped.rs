@@ -3,7 +3,7 @@
 //! result stream), and a caller in the package drops the result or can return
 //! without receiving from it: the goroutine blocks forever on its send.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -14,7 +14,7 @@ use crate::analysis::model_support::{
     blocks, buffer_of_one, channel_ops, describe, describe_place, local_declared_at, local_of, node_at, related_in,
     started_by,
 };
-use crate::semantic::{CallMode, CallRef, FuncRef, OpKind, OpRef, Package, Place, ReceiveForm, Value};
+use crate::semantic::{CallMode, CallRef, Callee, FuncRef, OpKind, OpRef, Package, Place, ReceiveForm, Value};
 
 pub struct ReturnedChannelDropped;
 
@@ -38,9 +38,26 @@ impl Rule for ReturnedChannelDropped {
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
         let Some(pkg) = cx.complete_package_model() else { return };
         let file = cx.model_file();
+        // Only calls of a name some function of the package returns a channel under
+        // are resolved: resolving every call of the file costs more than the rest.
+        let returning_chans: HashSet<&str> = pkg
+            .files
+            .iter()
+            .flat_map(|f| &f.functions)
+            .filter(|f| f.results.iter().any(|t| t.is_chan()))
+            .filter_map(|f| f.name.as_deref())
+            .collect();
         let mut producers: HashMap<FuncRef, Option<Producer>> = HashMap::new();
-        for call in 0..pkg.files[file as usize].calls.len() as u32 {
-            let r = CallRef { file, call };
+        for (call, c) in pkg.files[file as usize].calls.iter().enumerate() {
+            let named = match &c.callee {
+                Callee::Name(n) | Callee::Method(_, n) => returning_chans.contains(n.as_str()),
+                Callee::Local(_) | Callee::Literal(_) => true,
+                Callee::Imported { .. } | Callee::Unknown => false,
+            };
+            if !named {
+                continue;
+            }
+            let r = CallRef { file, call: call as u32 };
             let Some(callee) = pkg.resolve_call(r) else { continue };
             let Some(producer) = producers.entry(callee).or_insert_with(|| producer(pkg, callee)) else { continue };
             if let Some(finding) = check_caller(cx, pkg, r, callee, producer) {
@@ -285,9 +302,7 @@ fn without_receiving(cx: &FileContext, pkg: &Package, call: CallRef, receives: &
 }
 
 fn function_kind(cx: &FileContext, range: &std::ops::Range<usize>) -> Option<&'static str> {
-    ["function_declaration", "method_declaration", "func_literal"]
-        .into_iter()
-        .find(|k| node_at(cx, range, k).is_some())
+    ["function_declaration", "method_declaration", "func_literal"].into_iter().find(|k| node_at(cx, range, k).is_some())
 }
 
 /// The other names a statement declares with the call (`ch, err := f()`):
@@ -309,7 +324,7 @@ fn guarded_by(ret: Node, func: Node, guards: &[&str], src: &str) -> bool {
 
 fn is_time_after(value: &Value) -> bool {
     matches!(value, Value::Call(callee, 0)
-        if matches!(&**callee, crate::semantic::Callee::Imported { package, name } if package == "time" && name == "After"))
+        if matches!(&**callee, Callee::Imported { package, name } if package == "time" && name == "After"))
 }
 
 #[cfg(test)]
