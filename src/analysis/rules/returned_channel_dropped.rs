@@ -250,8 +250,8 @@ enum Leave {
 /// Whether the caller can leave without receiving: it has no receive at all,
 /// returns between the call and its first receive, or its first receive is a
 /// `select` case beside a case on `ctx.Done()` or a timer that returns.
-/// None when the answer is not clear (receives in other functions, in loops
-/// the call is not in, or before the call).
+/// None when the answer is not clear (receives in other functions, or
+/// before the call).
 fn without_receiving(cx: &FileContext, pkg: &Package, call: CallRef, receives: &[OpRef]) -> Option<Leave> {
     let caller = FuncRef { file: call.file, func: pkg.call(call).func };
     let call_end = pkg.call(call).range.end;
@@ -267,7 +267,10 @@ fn without_receiving(cx: &FileContext, pkg: &Package, call: CallRef, receives: &
         return None;
     }
     let function = pkg.function(caller);
-    let func_node = node_at(cx, &function.range, function_kind(cx, &function.range)?)?;
+    let range = &function.range;
+    let func_node =
+        std::iter::successors(cx.tree.root_node().descendant_for_byte_range(range.start, range.end), |n| n.parent())
+            .find(|n| go::is_function(*n) && n.byte_range() == *range)?;
     let stmt = node_at(cx, &pkg.call(call).range, "call_expression").and_then(go::statement_of);
     let guards = stmt.map(|s| sibling_results(s, cx.source)).unwrap_or_default();
     let mut early = None;
@@ -299,10 +302,6 @@ fn without_receiving(cx: &FileContext, pkg: &Package, call: CallRef, receives: &
         };
         Some(Leave::Returns(c.range.clone(), what))
     })
-}
-
-fn function_kind(cx: &FileContext, range: &std::ops::Range<usize>) -> Option<&'static str> {
-    ["function_declaration", "method_declaration", "func_literal"].into_iter().find(|k| node_at(cx, range, k).is_some())
 }
 
 /// The other names a statement declares with the call (`ch, err := f()`):
