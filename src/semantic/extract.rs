@@ -54,6 +54,7 @@ pub fn file_facts(source: &str, tree: &Tree, path: Arc<Path>) -> FileFacts {
         loops: Vec::new(),
         case: None,
         deferred: false,
+        branches: 0,
         literals: HashMap::new(),
     };
     for decl in go::named_children(root) {
@@ -83,6 +84,9 @@ struct Extractor<'s> {
     case: Option<SelectCase>,
     /// Walking the call of a `defer` statement.
     deferred: bool,
+    /// How many `if`, `switch`, `select` and `for` statements of the current
+    /// function enclose the walk.
+    branches: u32,
     /// Function literals by start byte.
     literals: HashMap<usize, u32>,
 }
@@ -302,8 +306,9 @@ impl<'s> Extractor<'s> {
             self.scopes.push(scope);
             self.funcs.push(index);
             let (case, deferred) = (self.case.take(), std::mem::replace(&mut self.deferred, false));
+            let branches = std::mem::replace(&mut self.branches, 0);
             self.visit(body, depth + 1);
-            (self.case, self.deferred) = (case, deferred);
+            (self.case, self.deferred, self.branches) = (case, deferred, branches);
             self.funcs.pop();
             self.scopes.pop();
         }
@@ -374,6 +379,7 @@ impl<'s> Extractor<'s> {
             range: node.byte_range(),
             in_loop: self.in_loop(),
             deferred: self.deferred,
+            conditional: self.branches > 0,
         };
         self.facts.ops.push(op);
     }
@@ -505,7 +511,9 @@ impl<'s> Extractor<'s> {
             }
             "block" => self.scoped(|x| x.children(node, d)),
             "if_statement" | "expression_switch_statement" | "type_switch_statement" => {
-                self.scoped(|x| x.children(node, d))
+                self.branches += 1;
+                self.scoped(|x| x.children(node, d));
+                self.branches -= 1;
             }
             "expression_case" | "default_case" | "type_case" => self.scoped(|x| x.children(node, d)),
             "short_var_declaration" => self.short_var(node, d),
@@ -532,8 +540,15 @@ impl<'s> Extractor<'s> {
                 };
                 self.op(OpKind::Receive { form }, self.value(operand), node);
             }
-            "for_statement" => self.for_statement(node, d),
-            "select_statement" => self.select(node, d),
+            "for_statement" | "select_statement" => {
+                self.branches += 1;
+                if node.kind_name() == "for_statement" {
+                    self.for_statement(node, d);
+                } else {
+                    self.select(node, d);
+                }
+                self.branches -= 1;
+            }
             "go_statement" | "defer_statement" => {
                 let Some(call) = go::go_call(node) else {
                     return self.children(node, d);

@@ -297,6 +297,9 @@ pub struct Op {
     pub in_loop: Option<u32>,
     /// Runs in a `defer`.
     pub deferred: bool,
+    /// Inside an `if`, `switch`, `select` or `for` of its function: it may
+    /// not run on every path through the function.
+    pub conditional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

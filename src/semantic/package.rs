@@ -51,6 +51,10 @@ pub struct Uses {
     /// Handed somewhere the model does not follow (or, for a field or variable,
     /// reachable from outside the package): others may operate on it unseen.
     pub escapes: bool,
+    /// Escapes in some way other than being returned from a function (which
+    /// `escapes` counts too): rules that follow a returned object to the
+    /// package's callers read this one.
+    pub escapes_otherwise: bool,
 }
 
 /// See [`Package::initialisations`].
@@ -496,21 +500,22 @@ impl Package {
     /// function they run when it is known.
     pub fn goroutine_starts(&self) -> Vec<(CallRef, Option<FuncRef>)> {
         self.calls()
-            .filter_map(|r| {
-                let call = self.call(r);
-                match call.mode {
-                    CallMode::Go => Some((r, self.resolve_call(r))),
-                    CallMode::GroupGo => {
-                        let started = match call.args.first() {
-                            Some(Value::Literal(i)) => Some(FuncRef { file: r.file, func: *i }),
-                            _ => None,
-                        };
-                        Some((r, started))
-                    }
-                    _ => None,
-                }
-            })
+            .filter(|r| matches!(self.call(*r).mode, CallMode::Go | CallMode::GroupGo))
+            .map(|r| (r, self.started_function(r)))
             .collect()
+    }
+
+    /// The function a goroutine start runs, when it is one and the function is known.
+    pub fn started_function(&self, r: CallRef) -> Option<FuncRef> {
+        let call = self.call(r);
+        match call.mode {
+            CallMode::Go => self.resolve_call(r),
+            CallMode::GroupGo => match call.args.first() {
+                Some(Value::Literal(i)) => Some(FuncRef { file: r.file, func: *i }),
+                _ => None,
+            },
+            CallMode::Plain | CallMode::Defer => None,
+        }
     }
 
     /// Whether the package runs a function in a way it can see: a declared
@@ -562,7 +567,8 @@ impl Package {
     /// What the package does with the object at `place`, following it into the
     /// parameters of the package's functions it is passed to.
     pub fn uses(&self, place: &Place) -> Uses {
-        let mut uses = Uses { escapes: self.reachable_from_outside(place), ..Uses::default() };
+        let outside = self.reachable_from_outside(place);
+        let mut uses = Uses { escapes: outside, escapes_otherwise: outside, ..Uses::default() };
         let mut seen = HashSet::new();
         self.collect_uses(place, &mut uses, &mut seen, 0);
         uses
@@ -572,9 +578,12 @@ impl Package {
         if !seen.insert(place.clone()) {
             return;
         }
-        if depth > MAX_DEPTH {
+        let escape = |uses: &mut Uses| {
             uses.escapes = true;
-            return;
+            uses.escapes_otherwise = true;
+        };
+        if depth > MAX_DEPTH {
+            return escape(uses);
         }
         for &r in self.ops_at(place) {
             let op = self.op(r);
@@ -583,10 +592,10 @@ impl Package {
                     let call_ref = CallRef { file: r.file, call };
                     match self.parameter(call_ref, index) {
                         Some(param) => self.collect_uses(&param, uses, seen, depth + 1),
-                        None => uses.escapes = true,
+                        None => escape(uses),
                     }
                 }
-                OpKind::Escape => uses.escapes = true,
+                OpKind::Escape => escape(uses),
                 // A getter of the package hands the field to callers the model sees.
                 OpKind::Return if !self.is_package_getter(self.op_function(r)) => uses.escapes = true,
                 _ => {}
@@ -615,7 +624,7 @@ impl Package {
 
     /// Exported fields and variables can be used by other packages, and a field
     /// may be used where a value of unknown type selects its name.
-    fn reachable_from_outside(&self, place: &Place) -> bool {
+    pub fn reachable_from_outside(&self, place: &Place) -> bool {
         match place {
             Place::Field { name, .. } => is_exported(name) || self.unresolved_fields.contains(name),
             Place::Global(name) => is_exported(name),

@@ -18,15 +18,21 @@ use crate::semantic::{self, Package};
 
 mod background_context;
 mod blocked_forever;
+mod blocked_on_own_channel;
+mod blocking_select_default;
+mod buffer_too_small;
 mod cancel_never_called;
+mod detached_field_context;
 mod loop_without_exit;
 mod lost_cancel;
 mod nil_field_channel;
 mod partner_stops_first;
 mod range_never_closed;
+mod returned_channel_dropped;
 mod ticker_not_stopped;
 mod time_after_in_loop;
 mod time_tick_leak;
+mod timer_drain_blocks;
 mod unmatched_field_channel;
 mod unreceived_send;
 mod unsent_receive;
@@ -335,6 +341,12 @@ static RULES: &[&dyn Rule] = &[
     &unmatched_field_channel::UnmatchedFieldChannel,
     &nil_field_channel::NilFieldChannel,
     &partner_stops_first::PartnerStopsFirst,
+    &returned_channel_dropped::ReturnedChannelDropped,
+    &blocked_on_own_channel::BlockedOnOwnChannel,
+    &timer_drain_blocks::TimerDrainBlocks,
+    &blocking_select_default::BlockingSelectDefault,
+    &buffer_too_small::BufferTooSmall,
+    &detached_field_context::DetachedFieldContext,
 ];
 
 pub fn all_rules() -> &'static [&'static dyn Rule] {

@@ -1,0 +1,3 @@
+module example.com/fixtures/blockedonownchannel
+
+go 1.25

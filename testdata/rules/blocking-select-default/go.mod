@@ -1,0 +1,3 @@
+module example.com/fixtures/blockingselectdefault
+
+go 1.25

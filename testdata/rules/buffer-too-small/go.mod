@@ -1,0 +1,3 @@
+module example.com/fixtures/buffertoosmall
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/fixtures/detachedfieldcontext
+
+go 1.25

@@ -1,0 +1,3 @@
+module example.com/fixtures/returnedchanneldropped
+
+go 1.25

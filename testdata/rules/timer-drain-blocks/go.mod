@@ -1,0 +1,3 @@
+module example.com/fixtures/timerdrainblocks
+
+go 1.25
