@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use super::go;
+use super::go::NodeKind;
 
 const NONE: u32 = u32::MAX;
 
@@ -121,6 +122,15 @@ impl<'t> Ancestry<'t> {
     /// however deep the code between them.
     pub fn enclosing_functions(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
         std::iter::successors(self.enclosing_function(node), |f| self.enclosing_function(*f))
+    }
+
+    /// As [`go::go_statement_of`]: the `go` statement that runs the literal `func`.
+    pub fn go_statement_of(&self, func: Node<'t>) -> Option<Node<'t>> {
+        let call = self.parent(func).filter(|_| func.kind_name() == "func_literal")?;
+        if call.kind_name() != "call_expression" || call.child_by_field_name("function") != Some(func) {
+            return None;
+        }
+        self.parent(call).filter(|g| g.kind_name() == "go_statement")
     }
 
     /// As [`go::enclosing_loop`].

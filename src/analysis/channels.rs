@@ -367,13 +367,13 @@ pub fn started_function<'t>(root: Node<'t>, src: &str, start: Node<'t>) -> Optio
     resolve_call(root, src, call)
 }
 
-/// The `x.Go(...)` call that starts `lit` as a goroutine, if it is one (a
-/// literal started by a `go` statement is that statement's).
-pub fn method_started_literal<'t>(lit: Node<'t>, src: &str) -> Option<Node<'t>> {
-    match literal_runner(lit, src, &|n| n.parent()) {
-        Runner::Goroutine(call) if call.kind_name() == "call_expression" => Some(call),
-        _ => None,
-    }
+/// `g.Go(func() { ... })`: a call that starts the function literal it is given.
+pub fn starts_its_literal(call: Node, src: &str) -> bool {
+    let Some(args) = call.child_by_field_name("arguments").filter(|_| is_go_method_call(call, src)) else {
+        return false;
+    };
+    let args = go::named_children(args);
+    args.len() == 1 && go::unparen(args[0]).kind_name() == "func_literal"
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ impl Rule for BlockedForever {
                 continue;
             }
             let Some(body) = go::body(func) else { continue };
-            let goroutine = entries.runs_as_goroutine(func, src);
+            let goroutine = runs_as_goroutine(cx, &entries, func);
             // Outside goroutines only `var` declarations (nil channels) matter: a
             // look at the text spares the walk of most function bodies.
             if !goroutine && !text(body, src).contains("var") {
@@ -142,6 +142,16 @@ fn wait_for_done_fix(cx: &FileContext, func: Node, stmt: Node) -> Option<Fix> {
     })
 }
 
+/// Whether `func` runs as a goroutine: a literal started by a `go` statement, or a
+/// function or method the file starts by name. The literal's statement is found
+/// through the ancestry (tree-sitter's own parent lookup descends from the root).
+fn runs_as_goroutine(cx: &FileContext, entries: &GoroutineEntries, func: Node) -> bool {
+    match func.kind_name() {
+        "func_literal" => cx.ancestry().go_statement_of(func).is_some(),
+        _ => entries.runs_as_goroutine(func, cx.source),
+    }
+}
+
 /// `var ch chan T` with no value, in a function: if nothing in its scope assigns
 /// it, every send and receive on it outside a `select` blocks forever.
 fn check_nil_channel(
@@ -181,7 +191,7 @@ fn check_nil_channel(
             // `<-forever` on its own is `select {}` by another name: in a command's
             // functions it keeps the process serving.
             let waits_only = op.parent().is_some_and(|p| p.kind_name() == "expression_statement");
-            let in_goroutine = go::enclosing_function(op).is_some_and(|f| entries.runs_as_goroutine(f, src));
+            let in_goroutine = cx.ancestry().enclosing_function(op).is_some_and(|f| runs_as_goroutine(cx, entries, f));
             if waits_only && main_package && !in_goroutine {
                 continue;
             }

@@ -111,22 +111,23 @@ impl<'a> Lists<'a> {
     fn collect(&mut self, node: tree_sitter::Node<'a>, source: &str) {
         go::walk(node, |n| {
             match n.kind_name() {
-                "call_expression" => self.calls.push(n),
+                "call_expression" => {
+                    self.calls.push(n);
+                    // Found from the call down: walking up from the literal costs
+                    // tree-sitter a descent from the root (quadratic in nested literals).
+                    if channels::starts_its_literal(n, source) {
+                        self.goroutine_starts.push(n);
+                    }
+                }
                 "go_statement" => {
                     self.go_statements.push(n);
                     self.goroutine_starts.push(n);
-                }
-                "func_literal" => {
-                    self.functions.push(n);
-                    self.goroutine_starts.extend(channels::method_started_literal(n, source));
                 }
                 _ if go::is_function(n) => self.functions.push(n),
                 _ => {}
             }
             go::Walk::Continue
         });
-        // A `x.Go(...)` call is listed when its literal is met, after the call's own start.
-        self.goroutine_starts.sort_by_key(|n| n.start_byte());
     }
 }
 
