@@ -155,14 +155,13 @@ mod tests {
     use crate::analysis::finding::{Applicability, TextEdit};
 
     /// A function whose channel is used at the bottom of, and at every level of,
-    /// `depth` nested blocks, ifs, loops and goroutines.
+    /// `depth` nested blocks, ifs and loops.
     fn nested(depth: usize) -> String {
         let blocks = format!("{}for v := range ch {{ _ = v }}\n{}", "{ ".repeat(depth), "} ".repeat(depth));
         let ifs = format!("{}{}", "if x { <-ch\n".repeat(depth), "}".repeat(depth));
         let loops = format!("{}ch <- 1\n{}", "for x { ".repeat(depth), "}".repeat(depth));
-        let goroutines = format!("{}ch <- 1\n{}", "go func() {\n".repeat(depth), "}()\n".repeat(depth));
         format!(
-            "package p\n\nfunc f(x bool) {{\n\tch := make(chan int)\n\tgo func() {{ ch <- 1 }}()\n\t{blocks}\n\t{ifs}\n\t{loops}\n\t{goroutines}\n}}\n"
+            "package p\n\nfunc f(x bool) {{\n\tch := make(chan int)\n\tgo func() {{ ch <- 1 }}()\n\t{blocks}\n\t{ifs}\n\t{loops}\n}}\n"
         )
     }
 

@@ -273,12 +273,35 @@ impl<'a> FileContext<'a> {
     }
 
     /// The listed calls in `func`'s own code, not in function literals nested in it.
+    /// Calls and functions are in source order, so each nested function is
+    /// skipped whole with a binary search: testing every call against every
+    /// nested function was cubic in nested literals.
     pub fn own_calls(&self, func: tree_sitter::Node) -> impl Iterator<Item = tree_sitter::Node<'a>> + '_ {
         let functions = self.functions();
-        let from = functions.partition_point(|f| f.start_byte() <= func.start_byte());
-        let nested: Vec<std::ops::Range<usize>> =
-            functions[from..].iter().take_while(|f| f.start_byte() < func.end_byte()).map(|f| f.byte_range()).collect();
-        self.calls_in(func).iter().copied().filter(move |c| !nested.iter().any(|r| r.contains(&c.start_byte())))
+        let calls = self.calls_in(func);
+        let nested = |at: usize| functions.get(at).filter(|f| f.start_byte() < func.end_byte());
+        let mut next = functions.partition_point(|f| f.start_byte() <= func.start_byte());
+        let mut own = Vec::new();
+        let mut i = 0;
+        while let Some(&call) = calls.get(i) {
+            // Nested functions that end before the call (and those inside them) are behind it.
+            while let Some(f) = nested(next).filter(|f| f.end_byte() <= call.start_byte()) {
+                let end = f.end_byte();
+                next = functions.partition_point(|g| g.start_byte() < end).max(next + 1);
+            }
+            match nested(next).filter(|f| f.start_byte() <= call.start_byte()) {
+                Some(f) => {
+                    let end = f.end_byte();
+                    i += calls[i..].partition_point(|c| c.start_byte() < end);
+                    next = functions.partition_point(|g| g.start_byte() < end).max(next + 1);
+                }
+                None => {
+                    own.push(call);
+                    i += 1;
+                }
+            }
+        }
+        own.into_iter()
     }
 
     /// Whether `node` lies in a focused declaration (always, without a focus).
