@@ -1,5 +1,6 @@
-//! The parent, enclosing function and enclosing loop of every node of a file,
-//! found in one walk.
+//! The parent, enclosing function and enclosing loop of every node of a file
+//! (or of some of its top-level declarations), found in one walk, and the
+//! file's top-level functions by name.
 //!
 //! tree-sitter nodes keep no parent pointer: `Node::parent` descends from the
 //! root every time, so walking up from a node at depth d costs O(d²), and rules
@@ -31,33 +32,78 @@ pub struct Ancestry<'t> {
     index: HashMap<usize, u32, foldhash::fast::RandomState>,
     nodes: Vec<Node<'t>>,
     links: Vec<Links>,
+    /// Every top-level function (false) and method (true) by name; None when
+    /// the name is declared more than once.
+    top_level: HashMap<(bool, String), Option<Node<'t>>, foldhash::fast::RandomState>,
 }
 
 impl<'t> Ancestry<'t> {
-    pub fn of(root: Node<'t>) -> Self {
-        let mut ancestry = Ancestry { index: HashMap::default(), nodes: Vec::new(), links: Vec::new() };
+    /// The ancestry of every node of the tree under `root`.
+    pub fn of(root: Node<'t>, src: &str) -> Self {
         let mut cursor = root.walk();
-        // Pre-order indices of the nodes from the root down to the cursor.
-        let mut path: Vec<u32> = Vec::new();
+        let children: Vec<Node<'t>> = root.children(&mut cursor).collect();
+        Self::of_declarations(root, &children, src)
+    }
+
+    /// The ancestry of the nodes of the top-level declarations `decls` (in
+    /// source order) only, so that an edit of one function costs a walk of
+    /// that function. Nodes elsewhere get tree-sitter's answers, linear in
+    /// their depth.
+    pub fn of_declarations(root: Node<'t>, decls: &[Node<'t>], src: &str) -> Self {
+        let mut ancestry =
+            Ancestry { index: HashMap::default(), nodes: Vec::new(), links: Vec::new(), top_level: HashMap::default() };
         ancestry.add(root, NONE);
+        for &decl in decls {
+            ancestry.add_subtree(decl);
+        }
+        ancestry.links[0].end = ancestry.nodes.len() as u32;
+        for decl in go::named_children(root) {
+            let is_method = match decl.kind_name() {
+                "function_declaration" => false,
+                "method_declaration" => true,
+                _ => continue,
+            };
+            let Some(name) = go::function_name(decl, src) else { continue };
+            ancestry
+                .top_level
+                .entry((is_method, name.to_string()))
+                .and_modify(|twice| *twice = None)
+                .or_insert(Some(decl));
+        }
+        ancestry
+    }
+
+    /// Adds a child of the root and everything under it.
+    fn add_subtree(&mut self, top: Node<'t>) {
+        let mut cursor = top.walk();
+        // Pre-order indices of the nodes from `top` down to the cursor.
+        let mut path: Vec<u32> = Vec::new();
+        self.add(top, 0);
         loop {
-            let current = ancestry.nodes.len() as u32 - 1;
+            let current = self.nodes.len() as u32 - 1;
             if cursor.goto_first_child() {
                 path.push(current);
-                ancestry.add(cursor.node(), current);
+                self.add(cursor.node(), current);
                 continue;
             }
             loop {
-                let Some(&parent) = path.last() else { return ancestry.finished() };
+                let Some(&parent) = path.last() else { return };
                 if cursor.goto_next_sibling() {
-                    ancestry.add(cursor.node(), parent);
+                    self.add(cursor.node(), parent);
                     break;
                 }
                 cursor.goto_parent();
                 path.pop();
-                ancestry.links[parent as usize].end = ancestry.nodes.len() as u32;
+                self.links[parent as usize].end = self.nodes.len() as u32;
             }
         }
+    }
+
+    /// The top-level function (or, with `is_method`, a method of any receiver)
+    /// named `name`, when the file declares exactly one.
+    pub fn top_level_function(&self, is_method: bool, name: &str) -> Option<Node<'t>> {
+        // A borrowed key cannot look up a (bool, String) map without building one.
+        self.top_level.get(&(is_method, name.to_string())).copied().flatten()
     }
 
     fn add(&mut self, node: Node<'t>, parent: u32) {
@@ -78,11 +124,6 @@ impl<'t> Ancestry<'t> {
         self.index.insert(node.id(), at);
         self.nodes.push(node);
         self.links.push(Links { parent, function, in_loop, end: at + 1 });
-    }
-
-    fn finished(mut self) -> Self {
-        self.links[0].end = self.nodes.len() as u32;
-        self
     }
 
     fn at(&self, node: Node) -> Option<&Links> {
@@ -166,7 +207,7 @@ mod tests {
     fn agrees_with_walking_up() {
         let src = "package p\nfunc f(ch chan int) {\n\tfor {\n\t\tif true {\n\t\t\tgo func() {\n\t\t\t\tfor range ch {\n\t\t\t\t\t<-ch\n\t\t\t\t}\n\t\t\t}()\n\t\t}\n\t}\n}\n";
         let tree = crate::syntax::parse::parse_go(src, None);
-        let ancestry = Ancestry::of(tree.root_node());
+        let ancestry = Ancestry::of(tree.root_node(), src);
         let mut nodes = Vec::new();
         go::walk(tree.root_node(), |n| {
             nodes.push(n);

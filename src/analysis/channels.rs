@@ -225,7 +225,7 @@ fn name_uses<'t>(
         // `go func(in chan T) { ... }(ch)` calls the literal; otherwise a function of the file.
         let callee = match call.child_by_field_name("function").map(go::unparen) {
             Some(lit) if lit.kind_name() == "func_literal" => Some(lit),
-            _ => resolve_call(up.root(), src, call),
+            _ => resolve_call(up, src, call),
         };
         let call_runner = runner_of_call(up, call, runner);
         let Some(callee) = callee.filter(|_| depth < MAX_CALL_DEPTH) else {
@@ -337,23 +337,18 @@ fn runner_of_call<'t>(up: &Ancestry<'t>, call: Node<'t>, at: Runner<'t>) -> Runn
 /// The function or method of this file that `call` calls: `name(...)` gives the
 /// only top-level function of that name, `x.name(...)` the only method of that
 /// name. None when there is none or more than one.
-pub fn resolve_call<'t>(root: Node<'t>, src: &str, call: Node<'t>) -> Option<Node<'t>> {
+pub fn resolve_call<'t>(up: &Ancestry<'t>, src: &str, call: Node<'t>) -> Option<Node<'t>> {
     let function = call.child_by_field_name("function").map(go::unparen)?;
-    let (kind, name) = match function.kind_name() {
-        "identifier" => ("function_declaration", text(function, src)),
-        "selector_expression" => ("method_declaration", text(function.child_by_field_name("field")?, src)),
-        _ => return None,
-    };
-    let mut found = go::named_children(root)
-        .into_iter()
-        .filter(|n| n.kind_name() == kind && go::function_name(*n, src) == Some(name));
-    let first = found.next()?;
-    found.next().is_none().then_some(first)
+    match function.kind_name() {
+        "identifier" => up.top_level_function(false, text(function, src)),
+        "selector_expression" => up.top_level_function(true, text(function.child_by_field_name("field")?, src)),
+        _ => None,
+    }
 }
 
 /// The function that a `go` statement (or `x.Go(...)` call) runs, when we can see
 /// its body: a function literal, or a function or method of this file.
-pub fn started_function<'t>(root: Node<'t>, src: &str, start: Node<'t>) -> Option<Node<'t>> {
+pub fn started_function<'t>(up: &Ancestry<'t>, src: &str, start: Node<'t>) -> Option<Node<'t>> {
     let call = if start.kind_name() == "go_statement" {
         go::go_call(start)?
     } else {
@@ -364,7 +359,7 @@ pub fn started_function<'t>(root: Node<'t>, src: &str, start: Node<'t>) -> Optio
     if function.kind_name() == "func_literal" {
         return Some(function);
     }
-    resolve_call(root, src, call)
+    resolve_call(up, src, call)
 }
 
 /// `g.Go(func() { ... })`: a call that starts the function literal it is given.
@@ -443,7 +438,7 @@ mod tests {
         let tree = parse_go(src, None);
         let root = tree.root_node();
         let func = go::functions(root)[0];
-        let up = Ancestry::of(root);
+        let up = Ancestry::of(root, src);
         let ops = |i: usize| {
             let uses = param_uses(&up, src, func, i);
             assert!(uses.escape.is_none());

@@ -29,7 +29,7 @@ impl Rule for LoopWithoutExit {
         let root = cx.tree.root_node();
         let mut goroutines: Vec<(Node, Vec<Node>)> = Vec::new();
         for &start in cx.goroutine_starts() {
-            let Some(func) = channels::started_function(root, src, start).filter(|f| cx.in_focus(*f)) else {
+            let Some(func) = channels::started_function(cx.ancestry(), src, start).filter(|f| cx.in_focus(*f)) else {
                 continue;
             };
             match goroutines.iter_mut().find(|(f, _)| *f == func) {

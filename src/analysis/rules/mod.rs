@@ -225,10 +225,14 @@ impl<'a> FileContext<'a> {
         Some(self.package_model()).filter(|pkg| !pkg.truncated)
     }
 
-    /// Parents and enclosing functions and loops of the file's nodes, in
-    /// constant time each (tree-sitter's `Node::parent` is linear in the depth).
+    /// Parents and enclosing functions and loops of the file's nodes (with a
+    /// focus, of the focused declarations' nodes), in constant time each
+    /// (tree-sitter's `Node::parent` is linear in the depth).
     pub fn ancestry(&self) -> &Ancestry<'a> {
-        self.ancestry.get_or_init(|| Ancestry::of(self.tree.root_node()))
+        self.ancestry.get_or_init(|| match &self.focus {
+            Some(decls) => Ancestry::of_declarations(self.tree.root_node(), decls, self.source),
+            None => Ancestry::of(self.tree.root_node(), self.source),
+        })
     }
 
     /// Every function declaration, method and function literal (in focus), in source order.

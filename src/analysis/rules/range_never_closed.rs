@@ -334,7 +334,6 @@ fn waits_on_something(stmt: Node, src: &str, owner_waits: &[Node], sends: &[Node
 fn producer_close_fix(cx: &FileContext, func: Node, uses: &Uses, waits: &[Wait]) -> Option<Fix> {
     let up = cx.ancestry();
     let src = cx.source;
-    let root = cx.tree.root_node();
     let sends: Vec<&Use> = uses.of(Op::Send).collect();
     let Runner::Goroutine(start) = sends.first()?.runner else {
         return None;
@@ -348,7 +347,7 @@ fn producer_close_fix(cx: &FileContext, func: Node, uses: &Uses, waits: &[Wait])
     if up.in_loop_within(start, go::body(func)?) {
         return None;
     }
-    let lit = channels::started_function(root, src, start).filter(|f| f.kind_name() == "func_literal")?;
+    let lit = channels::started_function(up, src, start).filter(|f| f.kind_name() == "func_literal")?;
     let inner = sends[0].node.child_by_field_name("channel").map(|c| text(c, src))?;
     if sends
         .iter()
