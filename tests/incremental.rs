@@ -3,7 +3,7 @@
 //! Every rule fixture and the example service are edited the way a user types:
 //! characters and keywords typed at random places, spans and lines deleted,
 //! lines duplicated. After each edit the file is analysed both ways, with the
-//! findings, fixes and package summary compared. The edits are seeded, so a
+//! findings, fixes, package summary and semantic facts compared. The edits are seeded, so a
 //! failure names a reproducible step. `LEAKLS_INCREMENTAL_ROUNDS=<n>` runs n
 //! times as many edits, with other seeds.
 
@@ -16,6 +16,7 @@ use leakls::analysis::incremental::{IncrementalAnalysis, Redone};
 use leakls::analysis::packages::Packages;
 use leakls::analysis::summary::PackageSummary;
 use leakls::analysis::{AnalysisInput, GoVersion, analyze};
+use leakls::semantic::{DeclarationCache, file_facts, file_facts_reusing};
 use leakls::syntax::parse_go;
 use support::edits::Rng;
 use support::edits::edit;
@@ -52,7 +53,7 @@ fn incremental_analysis_matches_whole_file_analysis_under_random_edits() {
     files.push(generated);
     let settings = RuleSettings::default();
     let rounds: u64 = std::env::var("LEAKLS_INCREMENTAL_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
-    let (mut focused_runs, mut runs) = (0, 0);
+    let (mut focused_runs, mut runs, mut reused_declarations) = (0, 0, 0);
     for (n, path) in
         (0..rounds).flat_map(|round| files.iter().enumerate().map(move |(n, p)| (n as u64 + 1000 * round, p)))
     {
@@ -60,8 +61,10 @@ fn incremental_analysis_matches_whole_file_analysis_under_random_edits() {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (n + 1));
         let packages = Packages::default();
         let mut incremental = IncrementalAnalysis::default();
+        let mut declarations = DeclarationCache::default();
         let mut text = original.clone();
         let mut history = Vec::new();
+        let mut last: Option<(String, tree_sitter::Tree)> = None;
         for step in 0..60 {
             // Every so often a fresh start from the original, so edits stay near valid Go.
             if step % 20 == 0 {
@@ -70,7 +73,11 @@ fn incremental_analysis_matches_whole_file_analysis_under_random_edits() {
             } else {
                 history.push(edit(&mut text, &mut rng));
             }
-            let tree = parse_go(&text, None);
+            // Parsed as the editor's documents are, reusing the last tree's unchanged nodes.
+            let tree = match &last {
+                Some((old_text, old_tree)) => reparse(old_text, old_tree, &text),
+                None => parse_go(&text, None),
+            };
             let input = AnalysisInput {
                 source: &text,
                 tree: &tree,
@@ -84,6 +91,20 @@ fn incremental_analysis_matches_whole_file_analysis_under_random_edits() {
             runs += 1;
             focused_runs += usize::from(matches!(analysed.redone, Redone::Functions(_)));
             let context = || format!("{} after {:#?}\n--- text ---\n{text}", path.display(), &history);
+            let reused = file_facts_reusing(&text, &tree, path.as_path().into(), &mut declarations);
+            reused_declarations += declarations.reused();
+            let read = file_facts(&text, &tree, path.as_path().into());
+            if reused != read {
+                let (reused, read) = (format!("{reused:#?}"), format!("{read:#?}"));
+                let first = reused.lines().zip(read.lines()).position(|(a, b)| a != b).unwrap_or(0);
+                let near = |s: &str| s.lines().skip(first.saturating_sub(8)).take(12).collect::<Vec<_>>().join("\n");
+                panic!(
+                    "facts read per declaration differ:\n{}\n--- read whole ---\n{}\n{}",
+                    near(&reused),
+                    near(&read),
+                    context()
+                );
+            }
             if analysed.findings != expected {
                 let missing: Vec<_> = expected.iter().filter(|f| !analysed.findings.contains(f)).collect();
                 let extra: Vec<_> = analysed.findings.iter().filter(|f| !expected.contains(f)).collect();
@@ -100,9 +121,11 @@ fn incremental_analysis_matches_whole_file_analysis_under_random_edits() {
                 analysed.redone,
                 context()
             );
+            last = Some((text.clone(), tree));
         }
     }
-    println!("{focused_runs} of {runs} analyses were incremental");
+    println!("{focused_runs} of {runs} analyses were incremental, {reused_declarations} declarations' facts reused");
+    assert!(reused_declarations > 2 * runs, "the facts of only {reused_declarations} declarations were reused");
     // The comparison means something only if most edits took the incremental path.
     assert!(focused_runs * 2 > runs, "only {focused_runs} of {runs} analyses were incremental");
 }
@@ -144,6 +167,30 @@ fn typing_in_a_method_redoes_only_what_reads_it() {
             assert!(n * 10 <= functions, "step {step} redid {n} of {functions} functions");
         }
     }
+}
+
+/// `new` parsed with `old_tree` (of `old`) told of the edit between them.
+fn reparse(old: &str, old_tree: &tree_sitter::Tree, new: &str) -> tree_sitter::Tree {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let room = a.len().min(b.len()) - start;
+    let suffix = a.iter().rev().zip(b.iter().rev()).take(room).take_while(|(x, y)| x == y).count();
+    let point = |text: &str, at: usize| {
+        let before = &text.as_bytes()[..at];
+        let row = before.iter().filter(|c| **c == b'\n').count();
+        let column = at - before.iter().rposition(|c| *c == b'\n').map_or(0, |i| i + 1);
+        tree_sitter::Point { row, column }
+    };
+    let mut tree = old_tree.clone();
+    tree.edit(&tree_sitter::InputEdit {
+        start_byte: start,
+        old_end_byte: a.len() - suffix,
+        new_end_byte: b.len() - suffix,
+        start_position: point(old, start),
+        old_end_position: point(old, a.len() - suffix),
+        new_end_position: point(new, b.len() - suffix),
+    });
+    parse_go(new, Some(&tree))
 }
 
 fn edit_at(text: &str, at: usize, insert: &str) -> String {

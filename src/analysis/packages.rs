@@ -17,7 +17,7 @@ use dashmap::DashMap;
 use super::gomod::GoModule;
 use super::summary::{FunctionSummary, PackageSummary};
 
-use crate::semantic::{FileFacts, Package, file_facts, source_hash};
+use crate::semantic::{DeclarationCache, FileFacts, Package, file_facts, file_facts_reusing, source_hash};
 use crate::syntax::parse_go;
 
 /// Files larger than this are not summarised (generated tables, not goroutine code).
@@ -48,6 +48,9 @@ pub struct Packages {
     /// One file's semantic facts by path, for the package models of the files
     /// beside it (read from disk when first needed; open buffers stand in).
     facts: DashMap<PathBuf, Arc<FileFacts>>,
+    /// Per open buffer, the facts of its top-level declarations: an edit reads
+    /// again only the declarations it changed.
+    declaration_facts: DashMap<PathBuf, DeclarationCache>,
     /// The last model built per directory and package clause, with the facts
     /// it was built from: reused while every file's facts stay the same.
     models: DashMap<(PathBuf, String), BuiltModel>,
@@ -152,7 +155,12 @@ impl Packages {
         let own = match cached {
             Some(hit) => hit,
             None => {
-                let facts = Arc::new(file_facts(source, tree, Arc::from(file)));
+                let facts = Arc::new(if self.open.contains_key(file) {
+                    let mut cache = self.declaration_facts.entry(file.to_path_buf()).or_default();
+                    file_facts_reusing(source, tree, Arc::from(file), &mut cache)
+                } else {
+                    file_facts(source, tree, Arc::from(file))
+                });
                 self.facts.insert(file.to_path_buf(), facts.clone());
                 facts
             }
@@ -251,6 +259,7 @@ impl Packages {
     /// The buffer was closed: the file on disk speaks for it again.
     pub fn close_file(&self, file: &Path) {
         self.open.remove(file);
+        self.declaration_facts.remove(file);
         self.invalidate(file);
     }
 

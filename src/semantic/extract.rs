@@ -7,12 +7,14 @@
 //! the stack, and a half-seen function must not look like one that does nothing).
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::path::Path;
 use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 
 use super::model::*;
+use super::relocate::Relocation;
 use crate::syntax::go::{self, NodeKind, text};
 
 /// Syntax levels followed inside one declaration.
@@ -21,6 +23,108 @@ const MAX_DEPTH: usize = 600;
 /// The facts of one file.
 pub fn file_facts(source: &str, tree: &Tree, path: Arc<Path>) -> FileFacts {
     let root = tree.root_node();
+    let mut x = Extractor::new(source, file_header(source, root, path));
+    for decl in go::named_children(root) {
+        x.declaration(decl);
+    }
+    x.facts
+}
+
+/// The facts of a file's top-level declarations as last read, so that an
+/// editor buffer's facts are rebuilt from those of the declarations an edit
+/// left alone and a new read of the others (see [`file_facts_reusing`]).
+///
+/// A declaration is known by its syntax tree node, not by its text: the same
+/// text can parse differently beside a syntax error elsewhere. An incremental
+/// parse reuses the nodes of unchanged declarations, and a node's id names one
+/// node for as long as its tree lives, so the cache keeps the tree it read.
+#[derive(Default)]
+pub struct DeclarationCache {
+    /// The imports the facts were read with: they name the packages of qualified types.
+    imports: Vec<Import>,
+    tree: Option<Tree>,
+    by_node: HashMap<usize, CachedDeclaration>,
+    /// How many declarations the last read took from the cache.
+    reused: usize,
+}
+
+impl DeclarationCache {
+    /// How many declarations the last [`file_facts_reusing`] took from the cache.
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+}
+
+struct CachedDeclaration {
+    text: Box<str>,
+    /// Where the declaration started when read: its facts' offsets are from then.
+    start: usize,
+    /// Its facts, as if the file held it alone (the header fields are empty).
+    facts: FileFacts,
+}
+
+/// As [`file_facts`], reading again only the top-level declarations `cache`
+/// does not hold; the cache is left holding this tree's declarations.
+pub fn file_facts_reusing(source: &str, tree: &Tree, path: Arc<Path>, cache: &mut DeclarationCache) -> FileFacts {
+    let root = tree.root_node();
+    let mut facts = file_header(source, root, path);
+    if facts.imports != cache.imports {
+        cache.imports = facts.imports.clone();
+        cache.by_node.clear();
+    }
+    let mut read = HashMap::new();
+    cache.reused = 0;
+    for decl in go::named_children(root).into_iter().filter(|d| reads_facts(*d)) {
+        let text = &source[decl.byte_range()];
+        let entry = match cache.by_node.remove(&decl.id()).filter(|c| &*c.text == text) {
+            Some(cached) => {
+                cache.reused += 1;
+                cached
+            }
+            None => {
+                let mut x = Extractor::new(source, empty_header(&facts.imports));
+                x.declaration(decl);
+                CachedDeclaration { text: text.into(), start: decl.start_byte(), facts: x.facts }
+            }
+        };
+        append(&mut facts, &entry.facts, decl.start_byte() as isize - entry.start as isize);
+        read.insert(decl.id(), entry);
+    }
+    cache.by_node = read;
+    cache.tree = Some(tree.clone());
+    facts
+}
+
+/// The declarations [`Extractor::declaration`] reads facts from.
+fn reads_facts(decl: Node) -> bool {
+    matches!(decl.kind_name(), "type_declaration" | "var_declaration" | "function_declaration" | "method_declaration")
+}
+
+/// Appends a declaration's facts, moved by `offset` bytes, after those of the
+/// declarations before it.
+fn append(facts: &mut FileFacts, declaration: &FileFacts, offset: isize) {
+    let mut moved = declaration.clone();
+    Relocation {
+        functions: facts.functions.len() as u32,
+        calls: facts.calls.len() as u32,
+        selects: facts.selects.len() as u32,
+        loops: facts.loops.len() as u32,
+        offset,
+    }
+    .apply(&mut moved);
+    facts.types.append(&mut moved.types);
+    facts.globals.append(&mut moved.globals);
+    facts.functions.append(&mut moved.functions);
+    facts.ops.append(&mut moved.ops);
+    facts.calls.append(&mut moved.calls);
+    facts.selects.append(&mut moved.selects);
+    facts.loops.append(&mut moved.loops);
+    facts.truncated |= moved.truncated;
+}
+
+/// A file's facts before its declarations are read: where it is, its package
+/// clause and imports.
+fn file_header(source: &str, root: Node, path: Arc<Path>) -> FileFacts {
     let imports = go::import_specs(root)
         .into_iter()
         .filter_map(|spec| {
@@ -33,41 +137,31 @@ pub fn file_facts(source: &str, tree: &Tree, path: Arc<Path>) -> FileFacts {
             Some(Import { name, path: path.to_string() })
         })
         .collect();
-    let mut x = Extractor {
-        src: source,
-        facts: FileFacts {
-            path,
-            source_hash: source_hash(source),
-            package: go::package_name(root, source).unwrap_or_default().to_string(),
-            imports,
-            types: Vec::new(),
-            globals: Vec::new(),
-            functions: Vec::new(),
-            ops: Vec::new(),
-            calls: Vec::new(),
-            selects: Vec::new(),
-            loops: Vec::new(),
-            truncated: false,
-        },
-        scopes: Vec::new(),
-        funcs: Vec::new(),
-        loops: Vec::new(),
-        case: None,
-        deferred: false,
-        branches: 0,
-        literals: HashMap::new(),
-    };
-    for decl in go::named_children(root) {
-        match decl.kind_name() {
-            "type_declaration" => x.type_declaration(decl),
-            "var_declaration" => x.global_vars(decl),
-            "function_declaration" | "method_declaration" => {
-                x.function(decl, None, 0);
-            }
-            _ => {}
-        }
+    FileFacts {
+        path,
+        source_hash: source_hash(source),
+        package: go::package_name(root, source).unwrap_or_default().to_string(),
+        imports,
+        ..empty_header(&[])
     }
-    x.facts
+}
+
+/// Facts with nothing in them, read with `imports`.
+fn empty_header(imports: &[Import]) -> FileFacts {
+    FileFacts {
+        path: Arc::from(Path::new("")),
+        source_hash: 0,
+        package: String::new(),
+        imports: imports.to_vec(),
+        types: Vec::new(),
+        globals: Vec::new(),
+        functions: Vec::new(),
+        ops: Vec::new(),
+        calls: Vec::new(),
+        selects: Vec::new(),
+        loops: Vec::new(),
+        truncated: false,
+    }
 }
 
 struct Extractor<'s> {
@@ -92,6 +186,32 @@ struct Extractor<'s> {
 }
 
 impl<'s> Extractor<'s> {
+    fn new(src: &'s str, facts: FileFacts) -> Self {
+        Extractor {
+            src,
+            facts,
+            scopes: Vec::new(),
+            funcs: Vec::new(),
+            loops: Vec::new(),
+            case: None,
+            deferred: false,
+            branches: 0,
+            literals: HashMap::new(),
+        }
+    }
+
+    /// Reads the facts of a top-level declaration.
+    fn declaration(&mut self, decl: Node) {
+        match decl.kind_name() {
+            "type_declaration" => self.type_declaration(decl),
+            "var_declaration" => self.global_vars(decl),
+            "function_declaration" | "method_declaration" => {
+                self.function(decl, None, 0);
+            }
+            _ => {}
+        }
+    }
+
     fn file_ref(&self, func: u32) -> FuncRef {
         FuncRef { file: 0, func }
     }
@@ -973,7 +1093,6 @@ impl<'s> Extractor<'s> {
 
 /// A hash of a file's text (see [`FileFacts::source_hash`]).
 pub fn source_hash(source: &str) -> u64 {
-    use std::hash::BuildHasher;
     foldhash::fast::FixedState::with_seed(0x1ea6).hash_one(source)
 }
 

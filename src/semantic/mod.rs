@@ -11,14 +11,16 @@
 //! Two steps, so that files can be cached and edited one at a time:
 //! [`file_facts`] turns one parsed file into plain data ([`FileFacts`]), and
 //! [`Package::new`] merges the facts of a package's files and resolves what
-//! depends on more than one file. Nothing here knows of rules or LSP; a fact that
+//! depends on more than one file. An editor buffer's facts are rebuilt per
+//! edit from the facts of its unchanged declarations ([`file_facts_reusing`]). Nothing here knows of rules or LSP; a fact that
 //! cannot be derived is unknown (`None`), never guessed.
 
 mod extract;
 mod model;
 mod package;
+mod relocate;
 
-pub use extract::{file_facts, source_hash};
+pub use extract::{DeclarationCache, file_facts, file_facts_reusing, source_hash};
 pub use model::*;
 pub use package::{CallRef, Initialisations, OpRef, Package, Place, Uses, is_exported};
 
