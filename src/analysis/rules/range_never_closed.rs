@@ -2,7 +2,7 @@
 //! (`for v := range ch`, or `v, ok := <-ch` with `if !ok { return }`), over a
 //! channel that nothing closes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tree_sitter::Node;
 
@@ -39,9 +39,18 @@ impl Rule for RangeNeverClosed {
         let fields = chan_fields(cx);
         if !fields.is_empty() {
             let methods = methods_by_receiver_type(cx);
-            for field in fields {
-                let methods = methods.get(field.type_name).map_or(&[][..], Vec::as_slice);
-                check_field(cx, &field, methods, out);
+            let methods_of = |field: &ChanField| methods.get(field.type_name).map_or(&[][..], Vec::as_slice);
+            let sites: Vec<_> = fields.iter().map(|f| field_sites(cx, f, methods_of(f))).collect();
+            let names: HashSet<&str> =
+                fields.iter().zip(&sites).filter(|(_, s)| !s.is_empty()).map(|(f, _)| f.field).collect();
+            // One walk of the file for every field name: a walk per field was
+            // quadratic in the file's size.
+            let uses =
+                if names.is_empty() { HashMap::new() } else { field_uses(cx.tree.root_node(), cx.source, &names) };
+            for (field, sites) in fields.iter().zip(sites) {
+                if matches!(uses.get(field.field), Some(FieldUse::Followed)) {
+                    check_field(cx, field, methods_of(field), sites, out);
+                }
             }
         }
         for &go_stmt in cx.go_statements().iter().filter(|g| cx.in_focus(**g)) {
@@ -419,26 +428,28 @@ enum FieldUse {
     Unknown,
 }
 
-fn field_use<'t>(up: &Ancestry<'t>, root: Node<'t>, src: &str, field: &str) -> FieldUse {
-    let mut result = FieldUse::Followed;
-    go::walk(root, |n| {
-        let selected = n.kind_name() == "selector_expression"
-            && n.child_by_field_name("field").is_some_and(|f| text(f, src) == field);
-        let keyed = n.kind_name() == "keyed_element"
-            && n.child_by_field_name("key")
-                .is_some_and(|k| go::named_children(k).first().is_some_and(|i| go::is_ident(*i, src, field)));
-        if !selected && !keyed {
-            return go::Walk::Continue;
-        }
-        let verdict = if keyed { keyed_use(n, src) } else { selector_use(up, n, src) };
+/// How the file treats `x.name` for each of `names`, in one walk.
+fn field_uses<'f>(root: Node, src: &str, names: &HashSet<&'f str>) -> HashMap<&'f str, FieldUse> {
+    let mut uses: HashMap<&str, FieldUse> = names.iter().map(|n| (*n, FieldUse::Followed)).collect();
+    go::walk_with_ancestors(root, |n, ancestors| {
+        let keyed = n.kind_name() == "keyed_element";
+        let name = if keyed {
+            let key = n.child_by_field_name("key").and_then(|k| go::named_children(k).first().copied());
+            key.filter(|i| i.kind_name() == "identifier").map(|i| text(i, src))
+        } else if n.kind_name() == "selector_expression" {
+            n.child_by_field_name("field").map(|f| text(f, src))
+        } else {
+            None
+        };
+        let Some(result) = name.and_then(|name| uses.get_mut(name)) else { return };
+        let verdict = if keyed { keyed_use(n, src) } else { selector_use(n, ancestors, src) };
         match verdict {
-            FieldUse::Closed => result = FieldUse::Closed,
-            FieldUse::Unknown if !matches!(result, FieldUse::Closed) => result = FieldUse::Unknown,
+            FieldUse::Closed => *result = FieldUse::Closed,
+            FieldUse::Unknown if !matches!(result, FieldUse::Closed) => *result = FieldUse::Unknown,
             _ => {}
         }
-        go::Walk::Continue
     });
-    result
+    uses
 }
 
 fn keyed_use(keyed: Node, src: &str) -> FieldUse {
@@ -450,8 +461,10 @@ fn keyed_use(keyed: Node, src: &str) -> FieldUse {
     }
 }
 
-fn selector_use<'t>(up: &Ancestry<'t>, sel: Node<'t>, src: &str) -> FieldUse {
-    let Some(parent) = up.parent(sel) else {
+/// `ancestors`: those of `sel`, nearest last.
+fn selector_use(sel: Node, ancestors: &[Node], src: &str) -> FieldUse {
+    let up = |n: usize| ancestors.len().checked_sub(n).map(|i| ancestors[i]);
+    let Some(parent) = up(1) else {
         return FieldUse::Unknown;
     };
     match parent.kind_name() {
@@ -460,13 +473,13 @@ fn selector_use<'t>(up: &Ancestry<'t>, sel: Node<'t>, src: &str) -> FieldUse {
         "unary_expression" if go::receive_operand(parent) == Some(sel) => FieldUse::Followed,
         // A method call on the channel's holder (`x.field.Method`) cannot happen: channels have none.
         "selector_expression" => FieldUse::Followed,
-        "argument_list" => match up.parent(parent).and_then(|c| go::callee(c, src)) {
+        "argument_list" => match up(2).and_then(|c| go::callee(c, src)) {
             Some((None, "close")) => FieldUse::Closed,
             Some((None, "len" | "cap")) => FieldUse::Followed,
             _ => FieldUse::Unknown,
         },
         "expression_list" => {
-            let Some(assign) = up.parent(parent).filter(|a| a.kind_name() == "assignment_statement") else {
+            let Some(assign) = up(2).filter(|a| a.kind_name() == "assignment_statement") else {
                 return FieldUse::Unknown;
             };
             if assign.child_by_field_name("left") != Some(parent) {
@@ -503,10 +516,9 @@ fn methods_by_receiver_type<'t>(cx: &FileContext<'t>) -> HashMap<&'t str, Vec<No
 }
 
 /// `methods`: those of the field's type, in source order.
-fn check_field(cx: &FileContext, field: &ChanField, methods: &[Node], out: &mut Vec<Finding>) {
+fn field_sites<'t>(cx: &FileContext<'t>, field: &ChanField<'t>, methods: &[Node<'t>]) -> Vec<(Node<'t>, Node<'t>)> {
     let up = cx.ancestry();
     let src = cx.source;
-    let root = cx.tree.root_node();
     let mut sites = Vec::new();
     for &method in methods {
         let Some(recv) = go::receiver(method, src).map(|r| r.name).filter(|r| *r != "_") else {
@@ -535,9 +547,19 @@ fn check_field(cx: &FileContext, field: &ChanField, methods: &[Node], out: &mut 
             go::Walk::Continue
         });
     }
-    if sites.is_empty() || !matches!(field_use(up, root, src, field.field), FieldUse::Followed) {
-        return;
-    }
+    sites
+}
+
+/// Reports the loops of `sites` (ranges and receives on `field` in its type's
+/// methods), when the file only follows `field` (see [`field_uses`]).
+fn check_field(
+    cx: &FileContext,
+    field: &ChanField,
+    methods: &[Node],
+    sites: Vec<(Node, Node)>,
+    out: &mut Vec<Finding>,
+) {
+    let src = cx.source;
     let shutdown = methods.iter().copied().find(|m| go::function_name(*m, src).is_some_and(is_shutdown_method));
     // Without a shutdown method here, another file of the package may still close it.
     let severity = if shutdown.is_some() { META.default_severity } else { Severity::Info };
