@@ -35,6 +35,9 @@ pub struct Ancestry<'t> {
     /// Every top-level function (false) and method (true) by name; None when
     /// the name is declared more than once.
     top_level: HashMap<(bool, String), Option<Node<'t>>, foldhash::fast::RandomState>,
+    /// The root's children, in source order: a node outside the walked
+    /// declarations finds its parent by descending from the one around it.
+    children: Vec<Node<'t>>,
 }
 
 impl<'t> Ancestry<'t> {
@@ -47,11 +50,17 @@ impl<'t> Ancestry<'t> {
 
     /// The ancestry of the nodes of the top-level declarations `decls` (in
     /// source order) only, so that an edit of one function costs a walk of
-    /// that function. Nodes elsewhere get tree-sitter's answers, linear in
-    /// their depth.
+    /// that function. A node elsewhere is found by descending from the root's
+    /// child around it: each step up costs a descent, linear in its depth.
     pub fn of_declarations(root: Node<'t>, decls: &[Node<'t>], src: &str) -> Self {
-        let mut ancestry =
-            Ancestry { index: HashMap::default(), nodes: Vec::new(), links: Vec::new(), top_level: HashMap::default() };
+        let mut cursor = root.walk();
+        let mut ancestry = Ancestry {
+            index: HashMap::default(),
+            nodes: Vec::new(),
+            links: Vec::new(),
+            top_level: HashMap::default(),
+            children: root.children(&mut cursor).collect(),
+        };
         ancestry.add(root, NONE);
         for &decl in decls {
             ancestry.add_subtree(decl);
@@ -141,9 +150,35 @@ impl<'t> Ancestry<'t> {
     pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
         match self.at(node) {
             Some(links) => self.node(links.parent),
-            // Not a node of this tree: ask tree-sitter.
-            None => node.parent(),
+            None => self.parent_outside(node),
         }
+    }
+
+    /// The parent of a node not walked: found from the root's child around it
+    /// down (tree-sitter's `Node::parent` starts from the root, and scans all
+    /// of its children, on every call).
+    fn parent_outside(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let root = self.root();
+        if node.id() == root.id() {
+            return None;
+        }
+        let from = self.children.partition_point(|c| c.end_byte() < node.end_byte());
+        let around = self.children[from..].iter().take_while(|c| c.start_byte() <= node.start_byte());
+        // Zero-width nodes can touch two children: the first that holds it.
+        for &top in around {
+            if top == node {
+                return Some(root);
+            }
+            let mut at = top;
+            while let Some(next) = at.child_with_descendant(node) {
+                if next == node {
+                    return Some(at);
+                }
+                at = next;
+            }
+        }
+        // Not a node of this tree: ask tree-sitter.
+        node.parent()
     }
 
     /// `node`'s ancestors, nearest first.
@@ -155,7 +190,7 @@ impl<'t> Ancestry<'t> {
     pub fn enclosing_function(&self, node: Node<'t>) -> Option<Node<'t>> {
         match self.at(node) {
             Some(links) => self.node(links.function),
-            None => go::enclosing_function(node),
+            None => self.ancestors(node).find(|n| go::is_function(*n)),
         }
     }
 
@@ -178,7 +213,7 @@ impl<'t> Ancestry<'t> {
     pub fn enclosing_loop(&self, node: Node<'t>) -> Option<Node<'t>> {
         match self.at(node) {
             Some(links) => self.node(links.in_loop),
-            None => go::enclosing_loop(node),
+            None => self.ancestors(node).take_while(|n| !go::is_function(*n)).find(|n| go::is_loop(*n)),
         }
     }
 
@@ -186,7 +221,8 @@ impl<'t> Ancestry<'t> {
     /// `node`'s function.
     pub fn in_loop_within(&self, node: Node<'t>, within: Node<'t>) -> bool {
         let (Some(&n), Some(&w)) = (self.index.get(&node.id()), self.index.get(&within.id())) else {
-            return go::in_loop_within(node, within);
+            // As `go::in_loop_within`, with this ancestry's parents.
+            return self.ancestors(node).take_while(|n| *n != within && !go::is_function(*n)).any(|n| go::is_loop(n));
         };
         let lp = self.links[n as usize].in_loop;
         if lp == NONE {
@@ -213,12 +249,18 @@ mod tests {
             nodes.push(n);
             go::Walk::Continue
         });
+        let first = go::named_children(tree.root_node())[0];
+        let partial = Ancestry::of_declarations(tree.root_node(), &[first], src);
         for &n in &nodes {
+            assert_eq!(partial.parent(n), n.parent(), "{n:?}");
+            assert_eq!(partial.enclosing_function(n), go::enclosing_function(n));
+            assert_eq!(partial.enclosing_loop(n), go::enclosing_loop(n));
             assert_eq!(ancestry.parent(n), n.parent());
             assert_eq!(ancestry.enclosing_function(n), go::enclosing_function(n));
             assert_eq!(ancestry.enclosing_loop(n), go::enclosing_loop(n));
             for &w in &nodes {
                 assert_eq!(ancestry.in_loop_within(n, w), go::in_loop_within(n, w), "{n:?} within {w:?}");
+                assert_eq!(partial.in_loop_within(n, w), go::in_loop_within(n, w), "{n:?} within {w:?}");
             }
         }
     }

@@ -13,6 +13,7 @@ use crate::analysis::channels::{self, MadeChannel, Op, Runner, Use, Uses};
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, text};
+use crate::semantic::{OpKind, Value};
 
 pub struct RangeNeverClosed;
 
@@ -36,28 +37,35 @@ impl Rule for RangeNeverClosed {
                 check_local(cx, func, &chan, out);
             }
         }
-        let fields = chan_fields(cx);
-        if !fields.is_empty() {
-            let methods = methods_by_receiver_type(cx);
-            let methods_of = |field: &ChanField| methods.get(field.type_name).map_or(&[][..], Vec::as_slice);
-            let sites: Vec<_> = fields.iter().map(|f| field_sites(cx, f, methods_of(f))).collect();
-            let names: HashSet<&str> =
-                fields.iter().zip(&sites).filter(|(_, s)| !s.is_empty()).map(|(f, _)| f.field).collect();
-            // One walk of the file for every field name: a walk per field was
-            // quadratic in the file's size.
-            let uses =
-                if names.is_empty() { HashMap::new() } else { field_uses(cx.tree.root_node(), cx.source, &names) };
-            for (field, sites) in fields.iter().zip(sites) {
-                if matches!(uses.get(field.field), Some(FieldUse::Followed)) {
-                    check_field(cx, field, methods_of(field), sites, out);
-                }
-            }
-        }
+        check_fields(cx, out);
         for &go_stmt in cx.go_statements().iter().filter(|g| cx.in_focus(**g)) {
             let Some(owner) = up.enclosing_function(go_stmt) else { continue };
             if let Some(unclosed) = callees::unclosed_range(cx, owner, go_stmt) {
                 out.push(remote_finding(cx, owner, go_stmt, &unclosed));
             }
+        }
+    }
+}
+
+/// Channel fields of the file's struct types that their methods range over or
+/// wait on until closed, while nothing in the file closes them.
+fn check_fields(cx: &FileContext, out: &mut Vec<Finding>) {
+    let fields = chan_fields(cx);
+    if fields.is_empty() {
+        return;
+    }
+    let methods = methods_by_receiver_type(cx);
+    let methods_of = |type_name: &str| methods.get(type_name).map_or(&[][..], Vec::as_slice);
+    let key = |f: &ChanField| (f.type_name.to_string(), f.field.to_string());
+    let wanted: HashSet<(&str, &str)> = fields.iter().map(|f| (f.type_name, f.field)).collect();
+    let mut sites = field_sites(cx, &wanted);
+    let names: HashSet<&str> = fields.iter().filter(|f| sites.contains_key(&key(f))).map(|f| f.field).collect();
+    let uses = field_uses(cx.ancestry(), cx.tree.root_node(), cx.source, &names);
+    for field in &fields {
+        if let Some(sites) = sites.remove(&key(field))
+            && matches!(uses.get(field.field), Some(FieldUse::Followed))
+        {
+            check_field(cx, field, methods_of(field.type_name), sites, out);
         }
     }
 }
@@ -428,27 +436,40 @@ enum FieldUse {
     Unknown,
 }
 
-/// How the file treats `x.name` for each of `names`, in one walk.
-fn field_uses<'f>(root: Node, src: &str, names: &HashSet<&'f str>) -> HashMap<&'f str, FieldUse> {
-    let mut uses: HashMap<&str, FieldUse> = names.iter().map(|n| (*n, FieldUse::Followed)).collect();
-    go::walk_with_ancestors(root, |n, ancestors| {
-        let keyed = n.kind_name() == "keyed_element";
-        let name = if keyed {
-            let key = n.child_by_field_name("key").and_then(|k| go::named_children(k).first().copied());
-            key.filter(|i| i.kind_name() == "identifier").map(|i| text(i, src))
-        } else if n.kind_name() == "selector_expression" {
-            n.child_by_field_name("field").map(|f| text(f, src))
-        } else {
-            None
-        };
-        let Some(result) = name.and_then(|name| uses.get_mut(name)) else { return };
-        let verdict = if keyed { keyed_use(n, src) } else { selector_use(n, ancestors, src) };
-        match verdict {
-            FieldUse::Closed => *result = FieldUse::Closed,
-            FieldUse::Unknown if !matches!(result, FieldUse::Closed) => *result = FieldUse::Unknown,
-            _ => {}
+/// How the file treats `x.name` for each of `names`: only the places where
+/// the name is written are looked at, not the whole tree.
+fn field_uses<'f>(up: &Ancestry, root: Node, src: &str, names: &HashSet<&'f str>) -> HashMap<&'f str, FieldUse> {
+    let mut uses = HashMap::new();
+    for &name in names {
+        let mut result = FieldUse::Followed;
+        for at in go::word_occurrences(src, name) {
+            let Some(ident) = root.descendant_for_byte_range(at, at + name.len()) else { continue };
+            let Some(parent) = up.parent(ident) else { continue };
+            let verdict = match (ident.kind_name(), parent.kind_name()) {
+                ("field_identifier", "selector_expression") if parent.child_by_field_name("field") == Some(ident) => {
+                    selector_use(up, parent, src)
+                }
+                // `T{name: v}`: the key holds the name as its first child.
+                ("identifier", _) => match up.parent(parent) {
+                    Some(keyed)
+                        if keyed.kind_name() == "keyed_element"
+                            && keyed.child_by_field_name("key") == Some(parent)
+                            && go::named_children(parent).first() == Some(&ident) =>
+                    {
+                        keyed_use(keyed, src)
+                    }
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            match verdict {
+                FieldUse::Closed => result = FieldUse::Closed,
+                FieldUse::Unknown if !matches!(result, FieldUse::Closed) => result = FieldUse::Unknown,
+                _ => {}
+            }
         }
-    });
+        uses.insert(name, result);
+    }
     uses
 }
 
@@ -461,10 +482,8 @@ fn keyed_use(keyed: Node, src: &str) -> FieldUse {
     }
 }
 
-/// `ancestors`: those of `sel`, nearest last.
-fn selector_use(sel: Node, ancestors: &[Node], src: &str) -> FieldUse {
-    let up = |n: usize| ancestors.len().checked_sub(n).map(|i| ancestors[i]);
-    let Some(parent) = up(1) else {
+fn selector_use<'t>(up: &Ancestry<'t>, sel: Node<'t>, src: &str) -> FieldUse {
+    let Some(parent) = up.parent(sel) else {
         return FieldUse::Unknown;
     };
     match parent.kind_name() {
@@ -473,13 +492,13 @@ fn selector_use(sel: Node, ancestors: &[Node], src: &str) -> FieldUse {
         "unary_expression" if go::receive_operand(parent) == Some(sel) => FieldUse::Followed,
         // A method call on the channel's holder (`x.field.Method`) cannot happen: channels have none.
         "selector_expression" => FieldUse::Followed,
-        "argument_list" => match up(2).and_then(|c| go::callee(c, src)) {
+        "argument_list" => match up.parent(parent).and_then(|c| go::callee(c, src)) {
             Some((None, "close")) => FieldUse::Closed,
             Some((None, "len" | "cap")) => FieldUse::Followed,
             _ => FieldUse::Unknown,
         },
         "expression_list" => {
-            let Some(assign) = up(2).filter(|a| a.kind_name() == "assignment_statement") else {
+            let Some(assign) = up.parent(parent).filter(|a| a.kind_name() == "assignment_statement") else {
                 return FieldUse::Unknown;
             };
             if assign.child_by_field_name("left") != Some(parent) {
@@ -515,43 +534,50 @@ fn methods_by_receiver_type<'t>(cx: &FileContext<'t>) -> HashMap<&'t str, Vec<No
     methods
 }
 
-/// `methods`: those of the field's type, in source order.
-fn field_sites<'t>(cx: &FileContext<'t>, field: &ChanField<'t>, methods: &[Node<'t>]) -> Vec<(Node<'t>, Node<'t>)> {
+/// The ranges and receives on `wanted` channel fields (by type and field name)
+/// of a method's receiver, in loops ended only by a close, found among the
+/// package model's operations of this file: a walk of every method was a walk
+/// of most of the file on every edit.
+fn field_sites<'t>(
+    cx: &FileContext<'t>,
+    wanted: &HashSet<(&str, &str)>,
+) -> HashMap<(String, String), Vec<(Node<'t>, Node<'t>)>> {
     let up = cx.ancestry();
-    let src = cx.source;
-    let mut sites = Vec::new();
-    for &method in methods {
-        let Some(recv) = go::receiver(method, src).map(|r| r.name).filter(|r| *r != "_") else {
+    let root = cx.tree.root_node();
+    let pkg = cx.package_model();
+    let facts = &pkg.files[cx.model_file() as usize];
+    let mut sites: HashMap<(String, String), Vec<(Node, Node)>> = HashMap::new();
+    for op in &facts.ops {
+        let kind = match op.kind {
+            OpKind::Range => "range_clause",
+            OpKind::Receive { .. } => "unary_expression",
+            _ => continue,
+        };
+        let Value::Select(base, field) = &op.target else { continue };
+        let Value::Local(receiver) = **base else { continue };
+        let method = &facts.functions[receiver.func.func as usize];
+        let Some(type_name) = method.receiver_type.as_deref().filter(|_| method.has_receiver && receiver.local == 0)
+        else {
             continue;
         };
-        let Some(body) = go::body(method) else {
+        if !wanted.contains(&(type_name, field.as_str())) {
+            continue;
+        }
+        let Some(node) = root
+            .descendant_for_byte_range(op.range.start, op.range.end)
+            .filter(|n| n.kind_name() == kind && n.byte_range() == op.range)
+        else {
             continue;
         };
-        go::walk(body, |n| {
-            let op = match n.kind_name() {
-                "range_clause" => n.child_by_field_name("right"),
-                "unary_expression" => go::receive_operand(n),
-                _ => None,
-            };
-            if let Some(sel) = op.map(go::unparen).filter(|o| o.kind_name() == "selector_expression") {
-                let on_receiver = sel.child_by_field_name("operand").is_some_and(|o| go::is_ident(o, src, recv));
-                let this_field = sel.child_by_field_name("field").is_some_and(|f| text(f, src) == field.field);
-                if on_receiver
-                    && this_field
-                    && !channels::shadowed(up, n, body, src, recv)
-                    && let Some(loop_stmt) = loop_ended_only_by_close(up, n, src)
-                {
-                    sites.push((n, loop_stmt));
-                }
-            }
-            go::Walk::Continue
-        });
+        if let Some(loop_stmt) = loop_ended_only_by_close(up, node, cx.source) {
+            sites.entry((type_name.to_string(), field.clone())).or_default().push((node, loop_stmt));
+        }
     }
     sites
 }
 
 /// Reports the loops of `sites` (ranges and receives on `field` in its type's
-/// methods), when the file only follows `field` (see [`field_uses`]).
+/// methods; `methods`: those of the field's type, in source order).
 fn check_field(
     cx: &FileContext,
     field: &ChanField,
