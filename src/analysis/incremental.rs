@@ -483,17 +483,23 @@ fn file_scope<'a>(
                     .top_level
                     .extend(n.children_by_field_name("name", &mut cursor).map(|c| go::text(c, src).to_string()));
             }
-            if n.kind_name() == "field_declaration"
-                && let Some(owner) = n.parent().and_then(|l| l.parent()).and_then(|st| st.parent())
-                && owner.kind_name() == "type_spec"
-                && let (Some(owner), Some(ty)) = (owner.child_by_field_name("name"), n.child_by_field_name("type"))
+            // A struct's fields, found from the type down (tree-sitter's parent
+            // of each field would descend from the root).
+            if n.kind_name() == "type_spec"
+                && let (Some(owner), Some(ty)) = (n.child_by_field_name("name"), n.child_by_field_name("type"))
+                && ty.kind_name() == "struct_type"
             {
-                let ty = base_type_name(go::text(ty, src)).to_string();
-                let mut cursor = n.walk();
-                for field in n.children_by_field_name("name", &mut cursor) {
-                    scope
-                        .fields
-                        .insert((go::text(owner, src).to_string(), go::text(field, src).to_string()), ty.clone());
+                let lists = go::named_children(ty).into_iter().filter(|l| l.kind_name() == "field_declaration_list");
+                for field_decl in lists.flat_map(go::named_children).filter(|f| f.kind_name() == "field_declaration") {
+                    let Some(field_ty) = field_decl.child_by_field_name("type") else { continue };
+                    let field_ty = base_type_name(go::text(field_ty, src)).to_string();
+                    let mut cursor = field_decl.walk();
+                    for field in field_decl.children_by_field_name("name", &mut cursor) {
+                        scope.fields.insert(
+                            (go::text(owner, src).to_string(), go::text(field, src).to_string()),
+                            field_ty.clone(),
+                        );
+                    }
                 }
             }
             go::Walk::Continue

@@ -236,11 +236,7 @@ impl FileScope {
             Some(receiver) => {
                 // Naming the type reaches its methods (a rule may look at all of them).
                 uses(receiver)
-                    || from
-                        .references
-                        .members
-                        .iter()
-                        .any(|(m, operand)| *m == to.name && self.may_select(operand, receiver, m))
+                    || selections(&from.references, &to.name).any(|(m, operand)| self.may_select(operand, receiver, m))
             }
         }
     }
@@ -250,7 +246,7 @@ impl FileScope {
         decl.name == name
             || decl.receiver.as_deref() == Some(name)
             || decl.references.free.binary_search_by(|f| f.as_str().cmp(name)).is_ok()
-            || decl.references.members.iter().any(|(m, _)| m == name)
+            || selections(&decl.references, name).next().is_some()
     }
 
     /// Whether a name bound in an edited declaration is its own business: bound
@@ -258,4 +254,11 @@ impl FileScope {
     pub fn is_local(&self, references: &References, name: &str) -> bool {
         references.bound.binary_search_by(|b| b.as_str().cmp(name)).is_ok() && !self.top_level.contains(name)
     }
+}
+
+/// The members named `name` that `references` selects (members are sorted by name).
+fn selections<'r>(references: &'r References, name: &'r str) -> impl Iterator<Item = &'r (String, Operand)> + 'r {
+    let members = &references.members;
+    let from = members.partition_point(|(m, _)| m.as_str() < name);
+    members[from..].iter().take_while(move |(m, _)| m == name)
 }
