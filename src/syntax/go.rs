@@ -636,6 +636,11 @@ pub fn leaves<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
 /// `goto`, `panic` or `break` that leaves it (a plain `break` inside a nested
 /// `select`, `switch` or loop only leaves that statement).
 pub fn loop_never_exits(for_stmt: Node, src: &str) -> bool {
+    loop_never_exits_with(for_stmt, src, &|n| n.parent())
+}
+
+/// As [`loop_never_exits`], with the parents from `parent_of`.
+pub fn loop_never_exits_with<'t>(for_stmt: Node<'t>, src: &str, parent_of: ParentOf<'_, 't>) -> bool {
     if for_stmt.kind_name() != "for_statement" {
         return false;
     }
@@ -644,11 +649,7 @@ pub fn loop_never_exits(for_stmt: Node, src: &str) -> bool {
         return false;
     }
     let Some(body) = for_stmt.child_by_field_name("body") else { return false };
-    let label = for_stmt
-        .parent()
-        .filter(|p| p.kind_name() == "labeled_statement")
-        .and_then(|p| p.child_by_field_name("label"))
-        .map(|l| text(l, src));
+    let label = loop_label(for_stmt, src, parent_of);
     let mut exits = false;
     walk(body, |n| {
         if exits || n.kind_name() == "func_literal" {
@@ -659,7 +660,7 @@ pub fn loop_never_exits(for_stmt: Node, src: &str) -> bool {
             "call_expression" if matches!(callee(n, src), Some((None, "panic"))) => exits = true,
             "break_statement" => match n.named_child(0) {
                 Some(target) => exits |= Some(text(target, src)) == label,
-                None => exits |= breaks_out_of(n, for_stmt),
+                None => exits |= breaks_out_of(n, for_stmt, parent_of),
             },
             _ => {}
         }
@@ -669,8 +670,8 @@ pub fn loop_never_exits(for_stmt: Node, src: &str) -> bool {
 }
 
 /// Whether an unlabelled `break` at `brk` targets `loop` (no closer breakable statement).
-fn breaks_out_of(brk: Node, loop_node: Node) -> bool {
-    let mut cur = brk.parent();
+fn breaks_out_of<'t>(brk: Node<'t>, loop_node: Node<'t>, parent_of: ParentOf<'_, 't>) -> bool {
+    let mut cur = parent_of(brk);
     while let Some(n) = cur {
         if n == loop_node {
             return true;
@@ -681,9 +682,17 @@ fn breaks_out_of(brk: Node, loop_node: Node) -> bool {
         ) {
             return false;
         }
-        cur = n.parent();
+        cur = parent_of(n);
     }
     false
+}
+
+/// The label of a labelled loop (`outer: for ...`).
+fn loop_label<'s, 't>(for_stmt: Node<'t>, src: &'s str, parent_of: ParentOf<'_, 't>) -> Option<&'s str> {
+    parent_of(for_stmt)
+        .filter(|p| p.kind_name() == "labeled_statement")
+        .and_then(|p| p.child_by_field_name("label"))
+        .map(|l| text(l, src))
 }
 
 /// Whether `func` is `main` of package main or an `init` function: code that runs
@@ -1089,16 +1098,21 @@ pub fn is_exiting_call(call: Node, src: &str) -> bool {
 /// loop. Nested function literals
 /// are not looked into. The loop's own condition is not an exit here.
 pub fn loop_exits<'t>(for_stmt: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    loop_exits_with(for_stmt, src, &|n| n.parent())
+}
+
+/// A node's parent: tree-sitter's own descends from the root, so callers that
+/// keep the parents of a tree give theirs.
+pub type ParentOf<'a, 't> = &'a dyn Fn(Node<'t>) -> Option<Node<'t>>;
+
+/// As [`loop_exits`], with the parents from `parent_of`.
+pub fn loop_exits_with<'t>(for_stmt: Node<'t>, src: &str, parent_of: ParentOf<'_, 't>) -> Vec<Node<'t>> {
     let mut exits = Vec::new();
     let Some(body) = for_stmt.child_by_field_name("body") else {
         return exits;
     };
     // `continue` to the loop's own label goes round again; any other outer label leaves.
-    let own_label = for_stmt
-        .parent()
-        .filter(|p| p.kind_name() == "labeled_statement")
-        .and_then(|p| p.child_by_field_name("label"))
-        .map(|l| text(l, src));
+    let own_label = loop_label(for_stmt, src, parent_of);
     let mut inner_labels = Vec::new();
     walk_own(body, |n| {
         if n.kind_name() == "labeled_statement"
@@ -1116,7 +1130,7 @@ pub fn loop_exits<'t>(for_stmt: Node<'t>, src: &str) -> Vec<Node<'t>> {
             Some(label) if n.kind_name() == "continue_statement" && Some(text(label, src)) == own_label => {}
             Some(label) if !inner_labels.contains(&text(label, src)) => exits.push(n),
             Some(_) => {}
-            None if n.kind_name() == "break_statement" && breaks_out_of(n, for_stmt) => exits.push(n),
+            None if n.kind_name() == "break_statement" && breaks_out_of(n, for_stmt, parent_of) => exits.push(n),
             None => {}
         },
         _ => {}
@@ -1155,11 +1169,11 @@ pub fn after_statement_line(src: &str, stmt: Node) -> Option<usize> {
 /// targets the loop (unlabelled outside any nested `for`, `select` or `switch`, or
 /// naming the loop's label). `panic` is not an exit: a panicking goroutine ends the
 /// program unless recovered. Nested function literals are not looked into.
-pub fn loop_leaving_jumps<'t>(loop_node: Node<'t>, src: &str) -> Vec<Node<'t>> {
+pub fn loop_leaving_jumps<'t>(loop_node: Node<'t>, src: &str, parent_of: ParentOf<'_, 't>) -> Vec<Node<'t>> {
     if loop_node.kind_name() != "for_statement" {
         return Vec::new();
     }
-    loop_exits(loop_node, src).into_iter().filter(|n| n.kind_name() != "call_expression").collect()
+    loop_exits_with(loop_node, src, parent_of).into_iter().filter(|n| n.kind_name() != "call_expression").collect()
 }
 
 /// A name based on `base` that no identifier inside `scope` uses and that is not in
@@ -1472,8 +1486,12 @@ mod tests {
         let src = "package p\nfunc f() {\nouter:\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\t\tbreak\n\t\tcase <-b:\n\t\t\tbreak outer\n\t\t}\n\t\tfor {\n\t\t\tbreak\n\t\t}\n\tinner:\n\t\tfor {\n\t\t\tcontinue inner\n\t\t}\n\t\tcontinue outer\n\t\tgo func() { return }()\n\t\tpanic(1)\n\t}\n\tfor {\n\t\tif x {\n\t\t\tbreak\n\t\t}\n\t\treturn\n\t}\n}\n";
         let tree = parse_go(src, None);
         let loops: Vec<_> = descendants_of_kind(tree.root_node(), "for_statement");
-        let exits =
-            |i: usize| loop_leaving_jumps(loops[i], src).iter().map(|n| text(*n, src).to_string()).collect::<Vec<_>>();
+        let exits = |i: usize| {
+            loop_leaving_jumps(loops[i], src, &|n| n.parent())
+                .iter()
+                .map(|n| text(*n, src).to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(exits(0), vec!["break outer"]);
         assert_eq!(exits(1), vec!["break"]);
         assert!(exits(2).is_empty());

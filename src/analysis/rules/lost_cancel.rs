@@ -153,7 +153,7 @@ fn check_derivation<'t>(cx: &FileContext<'t>, func: Node<'t>, d: &Derivation<'t>
         // other uses are out of sight.
         return;
     }
-    let is_use = |n: Node| !go::idents_named(n, src, name).is_empty();
+    let is_use = |n: Node<'t>| !cx.identifiers().named(n, name).is_empty();
     let Some(exits) = go::exits_skipping(list, Some(d.stmt), src, &is_use) else {
         return;
     };

@@ -12,6 +12,7 @@ use super::engine::AnalysisInput;
 use super::finding::{Finding, Severity};
 use super::go::{self, Imports, NodeKind};
 use super::gomod::GoVersion;
+use super::identifiers::Identifiers;
 use super::packages::Packages;
 use super::summary::FunctionSummary;
 use crate::semantic::{self, Package};
@@ -96,6 +97,8 @@ pub struct FileContext<'a> {
     /// Parents and enclosing functions and loops, found in one walk the first
     /// time a rule walks up the tree.
     ancestry: OnceCell<Ancestry<'a>>,
+    /// The identifiers by name, indexed a declaration at a time.
+    identifiers: OnceCell<Identifiers<'a>>,
 }
 
 #[derive(Default)]
@@ -159,6 +162,7 @@ impl<'a> FileContext<'a> {
             lists: OnceCell::new(),
             model: OnceCell::new(),
             ancestry: OnceCell::new(),
+            identifiers: OnceCell::new(),
         }
     }
 
@@ -186,6 +190,7 @@ impl<'a> FileContext<'a> {
             lists: OnceCell::from(lists),
             model: OnceCell::new(),
             ancestry: OnceCell::new(),
+            identifiers: OnceCell::new(),
         }
     }
 
@@ -233,6 +238,11 @@ impl<'a> FileContext<'a> {
             Some(decls) => Ancestry::of_declarations(self.tree.root_node(), decls, self.source),
             None => Ancestry::of(self.tree.root_node(), self.source),
         })
+    }
+
+    /// The identifiers of a name inside a node, without walking the node each time.
+    pub fn identifiers(&self) -> &Identifiers<'a> {
+        self.identifiers.get_or_init(|| Identifiers::of(self.tree.root_node(), self.source))
     }
 
     /// Every function declaration, method and function literal (in focus), in source order.

@@ -8,6 +8,8 @@
 //! the owner takes ("double send"), and a producer looping over items while its
 //! consumer can stop on a context or a done channel.
 
+use std::collections::HashSet;
+
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -54,7 +56,7 @@ struct MadeChannel<'t> {
 
 fn unbuffered_channels<'t>(cx: &FileContext<'t>, func: Node<'t>) -> Vec<MadeChannel<'t>> {
     let src = cx.source;
-    channels::made_channels(cx.own_calls(func), src)
+    channels::made_channels(cx, func)
         .into_iter()
         .filter(|m| is_unbuffered_make(m.make, src))
         .map(|m| MadeChannel { name: m.name(src).to_string(), ident: m.ident, make: m.make })
@@ -104,7 +106,7 @@ fn channel_ops<'t>(cx: &FileContext<'t>, func: Node<'t>, name: &str, depth: usiz
         ops.other = true;
         return ops;
     };
-    for ident in go::idents_named(body, src, name) {
+    for ident in cx.identifiers().named(body, name) {
         if up.enclosing_function(ident) != Some(func) {
             ops.other = true;
             continue;
@@ -584,11 +586,10 @@ fn signals_senders_done<'t>(
     let Some(signal) = other.child_by_field_name("communication").and_then(|c| received_channel(c, src)) else {
         return false;
     };
-    let Some(made) = channels::made_channels(cx.own_calls(func), src).into_iter().find(|m| m.name(src) == signal)
-    else {
+    let Some(made) = channels::made_channels(cx, func).into_iter().find(|m| m.name(src) == signal) else {
         return false;
     };
-    let uses = channels::local_uses(up, src, func, &made);
+    let uses = channels::local_uses(cx, func, &made);
     if uses.escape.is_some() {
         return false;
     }
@@ -678,10 +679,11 @@ fn receive_loop_exits(cx: &FileContext, func: Node, body: Node, chan: &MadeChann
     let src = cx.source;
     let up = cx.ancestry();
     let mut loops: Vec<Node> = Vec::new();
+    let mut seen = HashSet::new();
     for &recv in receives {
         if let Some(lp) = up.enclosing_loop(recv)
             && go::contains(body, lp)
-            && !loops.contains(&lp)
+            && seen.insert(lp.id())
         {
             loops.push(lp);
         }
@@ -692,7 +694,7 @@ fn receive_loop_exits(cx: &FileContext, func: Node, body: Node, chan: &MadeChann
         let counters = counters_in(lp, src);
         // `closed = !ok`: a flag that records the close stands for the `ok` itself.
         let ok_names: Vec<&str> = ok_names.iter().copied().chain(flags_from(lp, src, &ok_names)).collect();
-        for exit in go::loop_leaving_jumps(lp, src) {
+        for exit in go::loop_leaving_jumps(lp, src, &|n| up.parent(n)) {
             let in_other_case = ancestors_until(up, exit, lp).any(|a| {
                 matches!(a.kind_name(), "communication_case" | "default_case")
                     && !receives.iter().any(|r| go::contains(a, *r))

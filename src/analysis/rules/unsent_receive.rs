@@ -1,6 +1,8 @@
 //! `unsent-receive`: a goroutine waits once on a channel that the function which
 //! made it can return without sending on or closing.
 
+use std::collections::{HashMap, HashSet};
+
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -28,7 +30,7 @@ impl Rule for UnsentReceive {
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
         for &func in cx.functions() {
-            for chan in channels::made_channels(cx.own_calls(func), cx.source) {
+            for chan in channels::made_channels(cx, func) {
                 check_channel(cx, func, &chan, out);
             }
         }
@@ -77,7 +79,7 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
     let up = cx.ancestry();
     let src = cx.source;
     let Some(body) = go::body(func) else { return };
-    let uses = channels::local_uses(up, src, func, chan);
+    let uses = channels::local_uses(cx, func, chan);
     if uses.escape.is_some() {
         return;
     }
@@ -97,13 +99,14 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
         .filter(|u| u.runner == Runner::Owner && matches!(u.op, Op::Send | Op::Close))
         .map(|u| u.site)
         .collect();
+    let receiving_cases: HashSet<usize> =
+        uses.of(Op::Receive).filter_map(|u| select_case(up, u.node)).map(|c| c.id()).collect();
+    let mut sent_before = SentBefore::new(up, body, &unblocks);
     let receivers: Vec<(&Use, Node)> = uses
         .of(Op::Receive)
         .filter_map(|u| match u.runner {
             Runner::Goroutine(start)
-                if go::contains(body, start)
-                    && waits_once(up, u, &uses)
-                    && !sent_before_start(start, body, &unblocks) =>
+                if go::contains(body, start) && waits_once(up, u, &receiving_cases) && !sent_before.start(start) =>
             {
                 Some((u, start))
             }
@@ -149,36 +152,64 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
     }
 }
 
-/// Whether the owner sends on the channel as a plain statement before the `go`
+/// Whether the owner sends on the channel as a plain statement before a `go`
 /// statement, in its block or a block around it within the same loop iteration:
 /// a semaphore (`sem <- token{}; go func() { defer func() { <-sem }() ... }()`).
 /// Every goroutine started is preceded by its own value, so its receive finds one.
-fn sent_before_start(start: Node, body: Node, unblocks: &[Node]) -> bool {
-    let mut cur = start;
-    while let Some(parent) = cur.parent() {
-        if parent == body || go::is_function(parent) || go::is_loop(parent) {
-            break;
-        }
-        if parent.kind_name() == "statement_list" {
-            let mut prev = cur.prev_named_sibling();
-            while let Some(stmt) = prev {
-                if stmt.kind_name() == "send_statement" && unblocks.iter().any(|u| u.byte_range() == stmt.byte_range())
-                {
-                    return true;
-                }
-                prev = stmt.prev_named_sibling();
+struct SentBefore<'a, 't> {
+    up: &'a Ancestry<'t>,
+    body: Node<'t>,
+    /// By statement list: where the first of the owner's send statements in it ends.
+    first_send_end: HashMap<usize, usize>,
+    /// The answer on the way up from a node: the same for every start below it,
+    /// so each node is walked through once however many starts it holds.
+    known: HashMap<usize, bool>,
+}
+
+impl<'a, 't> SentBefore<'a, 't> {
+    fn new(up: &'a Ancestry<'t>, body: Node<'t>, unblocks: &[Node<'t>]) -> Self {
+        let mut first_send_end = HashMap::new();
+        for send in unblocks.iter().filter(|u| u.kind_name() == "send_statement") {
+            if let Some(list) = up.parent(*send).filter(|l| l.kind_name() == "statement_list") {
+                let end = first_send_end.entry(list.id()).or_insert(send.end_byte());
+                *end = (*end).min(send.end_byte());
             }
         }
-        cur = parent;
+        SentBefore { up, body, first_send_end, known: HashMap::new() }
     }
-    false
+
+    fn start(&mut self, start: Node<'t>) -> bool {
+        if self.first_send_end.is_empty() {
+            return false;
+        }
+        let mut path = Vec::new();
+        let mut cur = start;
+        let found = loop {
+            if let Some(&known) = self.known.get(&cur.id()) {
+                break known;
+            }
+            path.push(cur.id());
+            let Some(parent) = self.up.parent(cur) else { break false };
+            if parent == self.body || go::is_function(parent) || go::is_loop(parent) {
+                break false;
+            }
+            if parent.kind_name() == "statement_list"
+                && self.first_send_end.get(&parent.id()).is_some_and(|&end| end <= cur.start_byte())
+            {
+                break true;
+            }
+            cur = parent;
+        };
+        self.known.extend(path.into_iter().map(|id| (id, found)));
+        found
+    }
 }
 
 /// Whether the receive is the goroutine's one blocking wait on the channel: not in
 /// a loop (that is `loop-without-exit`'s or `range-never-closed`'s), and either a
 /// plain receive or a `select` without `default` whose every case receives from
 /// this channel.
-fn waits_once<'t>(up: &Ancestry<'t>, recv: &Use, uses: &Uses) -> bool {
+fn waits_once<'t>(up: &Ancestry<'t>, recv: &Use, receiving_cases: &HashSet<usize>) -> bool {
     let node = recv.node;
     let Some(func) = up.enclosing_function(node) else {
         return false;
@@ -195,9 +226,7 @@ fn waits_once<'t>(up: &Ancestry<'t>, recv: &Use, uses: &Uses) -> bool {
     go::named_children(select)
         .into_iter()
         .filter(|c| matches!(c.kind_name(), "communication_case" | "default_case"))
-        .all(|c| {
-            c.kind_name() == "communication_case" && uses.of(Op::Receive).any(|u| select_case(up, u.node) == Some(c))
-        })
+        .all(|c| c.kind_name() == "communication_case" && receiving_cases.contains(&c.id()))
 }
 
 /// The select case whose communication is this receive.
