@@ -186,10 +186,9 @@ fn name_uses<'t>(
 ) -> Uses<'t> {
     let (up, src) = (cx.ancestry(), cx.source);
     let mut out = Uses::default();
-    let idents = cx.identifiers().named(scope, name);
-    let mut shadows = Shadows::new(up, &idents);
+    let mut shadows = Shadows::new(up, scope, src, name);
     let mut runners = Runners::new(up, scope, src);
-    for ident in idents {
+    for &ident in cx.identifiers().named(scope, name).iter() {
         if out.escape.is_some() {
             break;
         }
@@ -268,37 +267,43 @@ fn name_uses<'t>(
     out
 }
 
-/// The function literals that declare a parameter named as the identifiers
-/// given (each of them names one), swept in source order: an identifier inside
-/// one refers to that parameter, not to the channel followed. (A `:=`, `var` or
-/// `range` redeclaring the name is not a use we classify, so for channels it
-/// counts as an escape.)
-struct Shadows<'t> {
-    /// The shadowing literals, in source order.
-    literals: Vec<Node<'t>>,
-    next: usize,
-    /// The literals around the last identifier asked about, innermost last.
+/// The function literals inside `scope` that declare a parameter `name`, met
+/// while the identifiers of that name are swept in source order (each names
+/// its literal's parameter): an identifier inside one refers to that parameter,
+/// not to the channel followed. Each identifier costs constant time, however
+/// deep the literals around it. (A `:=`, `var` or `range` redeclaring the name
+/// is not a use we classify, so for channels it counts as an escape.)
+struct Shadows<'a, 't> {
+    up: &'a Ancestry<'t>,
+    scope: Node<'t>,
+    src: &'a str,
+    name: &'a str,
+    /// The shadowing literals around the last identifier swept, innermost last.
     open: Vec<Node<'t>>,
 }
 
-impl<'t> Shadows<'t> {
-    fn new(up: &Ancestry<'t>, idents: &[Node<'t>]) -> Self {
-        let mut literals: Vec<Node<'t>> = idents.iter().filter_map(|i| literal_with_parameter(up, *i)).collect();
-        literals.dedup();
-        Shadows { literals, next: 0, open: Vec::new() }
+impl<'a, 't> Shadows<'a, 't> {
+    fn new(up: &'a Ancestry<'t>, scope: Node<'t>, src: &'a str, name: &'a str) -> Self {
+        Shadows { up, scope, src, name, open: Vec::new() }
     }
 
-    /// Whether `ident`, later in the source than those asked about before, is
-    /// inside a shadowing literal.
+    /// Whether `ident`, an identifier `name` after those swept before, refers
+    /// to a parameter of a literal around it.
     fn hide(&mut self, ident: Node<'t>) -> bool {
-        let at = ident.start_byte();
-        while let Some(&lit) = self.literals.get(self.next).filter(|l| l.start_byte() <= at) {
+        if let Some(lit) = literal_with_parameter(self.up, ident) {
             self.close_before(lit.start_byte());
             self.open.push(lit);
-            self.next += 1;
         }
-        self.close_before(at);
-        !self.open.is_empty()
+        self.close_before(ident.start_byte());
+        // A use in the parameter list before the parameter (`func(n [len(ch)]int, ch chan T)`).
+        let own_literal = || {
+            self.up.enclosing_function(ident).is_some_and(|f| {
+                f.kind_name() == "func_literal"
+                    && go::contains(self.scope, f)
+                    && go::shadows_as_param(f, self.src, self.name)
+            })
+        };
+        !self.open.is_empty() || own_literal()
     }
 
     fn close_before(&mut self, at: usize) {

@@ -6,7 +6,7 @@
 //! is quadratic in the nesting depth. Here a declaration is walked once, and the
 //! identifiers of a name inside a node are one binary search away.
 
-use std::cell::RefCell;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use tree_sitter::Node;
@@ -17,32 +17,41 @@ pub struct Identifiers<'t> {
     source: &'t str,
     /// The root's children, in source order.
     declarations: Vec<Node<'t>>,
-    /// By index in `declarations`: its identifiers by name, in source order.
-    indexed: RefCell<HashMap<usize, HashMap<&'t str, Vec<Node<'t>>>>>,
+    /// By declaration: its identifiers by name, in source order.
+    indexed: Vec<OnceCell<HashMap<&'t str, Vec<Node<'t>>>>>,
 }
 
 impl<'t> Identifiers<'t> {
     pub fn of(root: Node<'t>, source: &'t str) -> Self {
         let mut cursor = root.walk();
-        let declarations = root.children(&mut cursor).collect();
-        Identifiers { source, declarations, indexed: RefCell::default() }
+        let declarations: Vec<Node<'t>> = root.children(&mut cursor).collect();
+        let indexed = declarations.iter().map(|_| OnceCell::new()).collect();
+        Identifiers { source, declarations, indexed }
     }
 
     /// The identifiers spelled `name` inside `scope`, in source order (as
     /// [`go::idents_named`]).
-    pub fn named(&self, scope: Node<'t>, name: &str) -> Vec<Node<'t>> {
+    pub fn named(&self, scope: Node<'t>, name: &str) -> std::borrow::Cow<'_, [Node<'t>]> {
         let at = self.declarations.partition_point(|d| d.end_byte() <= scope.start_byte());
         let inside = |d: &&Node| d.start_byte() <= scope.start_byte() && scope.end_byte() <= d.end_byte();
         let Some(declaration) = self.declarations.get(at).filter(inside) else {
             // Not under one declaration (the root itself, or another tree).
-            return go::idents_named(scope, self.source, name);
+            return go::idents_named(scope, self.source, name).into();
         };
-        let mut indexed = self.indexed.borrow_mut();
-        let by_name = indexed.entry(at).or_insert_with(|| self.index(*declaration));
-        let Some(idents) = by_name.get(name) else { return Vec::new() };
+        let by_name = self.indexed[at].get_or_init(|| self.index(*declaration));
+        let Some(idents) = by_name.get(name) else { return Vec::new().into() };
         let from = idents.partition_point(|i| i.start_byte() < scope.start_byte());
         let to = idents.partition_point(|i| i.end_byte() <= scope.end_byte());
-        idents[from..to.max(from)].to_vec()
+        idents[from..to.max(from)].into()
+    }
+
+    /// The top-level declaration that holds `node`.
+    pub fn declaration_of(&self, node: Node<'t>) -> Option<Node<'t>> {
+        let at = self.declarations.partition_point(|d| d.end_byte() <= node.start_byte());
+        self.declarations
+            .get(at)
+            .copied()
+            .filter(|d| d.start_byte() <= node.start_byte() && node.end_byte() <= d.end_byte())
     }
 
     fn index(&self, declaration: Node<'t>) -> HashMap<&'t str, Vec<Node<'t>>> {
@@ -73,7 +82,11 @@ mod tests {
         });
         for scope in scopes {
             for name in ["ch", "f", "g", "int", "missing"] {
-                assert_eq!(identifiers.named(scope, name), go::idents_named(scope, src, name), "{name} in {scope:?}");
+                assert_eq!(
+                    identifiers.named(scope, name).to_vec(),
+                    go::idents_named(scope, src, name),
+                    "{name} in {scope:?}"
+                );
             }
         }
     }

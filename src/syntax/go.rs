@@ -532,10 +532,32 @@ pub fn shadows_as_param(func: Node, src: &str, name: &str) -> bool {
 /// assigned from a `context.*` call or a `.Context()` call, or `r.Context()` for an
 /// `*http.Request` parameter `r`. Only names declared before `at` count.
 pub fn context_in_scope(func: Node, at: Node, src: &str, imports: &Imports) -> Option<String> {
+    context_in_scope_with(func, at, src, imports, &|n| n.parent(), &mut |f| {
+        context_locals(f, src, imports, &|n| n.parent())
+    })
+}
+
+/// As [`context_in_scope`], with the parents from `parent_of` and each
+/// function's [`context_locals`] from `locals_of` (which may keep them: asked
+/// from deep in nested literals, each walk of a function's body would be
+/// repeated for every place asked about).
+pub fn context_in_scope_with<'t>(
+    func: Node<'t>,
+    at: Node<'t>,
+    src: &str,
+    imports: &Imports,
+    parent_of: ParentOf<'_, 't>,
+    locals_of: &mut dyn FnMut(Node<'t>) -> Vec<ContextLocal<'t>>,
+) -> Option<String> {
     let mut current = Some(func);
     while let Some(f) = current {
-        if let Some(found) = context_local_before(f, at, src, imports) {
-            return Some(found);
+        // The last one declared before `at` whose scope still covers it.
+        let local = locals_of(f)
+            .into_iter()
+            .rev()
+            .find(|l| l.declaration.start_byte() < at.start_byte() && l.scope.is_none_or(|block| contains(block, at)));
+        if let Some(local) = local {
+            return Some(local.name);
         }
         for p in params(f, src) {
             if p.name != "_" && is_context_type(p.ty, imports) {
@@ -550,24 +572,35 @@ pub fn context_in_scope(func: Node, at: Node, src: &str, imports: &Imports) -> O
         if f.kind_name() != "func_literal" {
             break;
         }
-        current = enclosing_function(f);
+        current = std::iter::successors(parent_of(f), |n| parent_of(*n)).find(|n| is_function(*n));
     }
     None
 }
 
-fn context_local_before(func: Node, at: Node, src: &str, imports: &Imports) -> Option<String> {
-    let body = body(func)?;
-    let mut found = None;
+/// A local given a context in a function's own body: `ctx := r.Context()`,
+/// `ctx, cancel := context.WithCancel(parent)`.
+#[derive(Debug, Clone)]
+pub struct ContextLocal<'t> {
+    pub declaration: Node<'t>,
+    /// The block the declaration is in, where the name can be used.
+    pub scope: Option<Node<'t>>,
+    pub name: String,
+}
+
+/// The locals given a context in `func`'s own body, in source order.
+pub fn context_locals<'t>(
+    func: Node<'t>,
+    src: &str,
+    imports: &Imports,
+    parent_of: ParentOf<'_, 't>,
+) -> Vec<ContextLocal<'t>> {
+    let mut locals = Vec::new();
+    let Some(body) = body(func) else { return locals };
     walk_own(body, |n| {
-        if n.start_byte() >= at.start_byte() || !matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
+        if !matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
             return;
         }
-        // Only declarations whose scope still covers `at`.
-        if let Some(block) = n.parent().and_then(|p| p.parent())
-            && !contains(block, at)
-        {
-            return;
-        }
+        let scope = parent_of(n).and_then(parent_of);
         let mut pairs = declared(n);
         // `ctx, cancel := context.WithCancel(parent)`: one call gives the first name its context.
         if let [(first, None), ..] = pairs.as_slice() {
@@ -598,11 +631,11 @@ fn context_local_before(func: Node, at: Node, src: &str, imports: &Imports) -> O
                     ],
                 ) || matches!(callee(value, src), Some((Some(_), "Context"))));
             if is_ctx_call && name.kind_name() == "identifier" && text(name, src) != "_" {
-                found = Some(text(name, src).to_string());
+                locals.push(ContextLocal { declaration: n, scope, name: text(name, src).to_string() });
             }
         }
     });
-    found
+    locals
 }
 
 pub fn is_context_type(ty: &str, imports: &Imports) -> bool {

@@ -96,7 +96,7 @@ fn is_empty_endless_loop(for_stmt: Node) -> bool {
     !header && body.is_some_and(|b| go::named_children(b).iter().all(|c| c.kind_name() == "comment"))
 }
 
-fn empty_select(cx: &FileContext, func: Node, select: Node) -> Finding {
+fn empty_select<'t>(cx: &FileContext<'t>, func: Node<'t>, select: Node<'t>) -> Finding {
     let mut finding = Finding::new(
         META.name,
         META.default_severity,
@@ -114,7 +114,7 @@ fn is_test_file(path: &std::path::Path) -> bool {
     path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with("_test.go"))
 }
 
-fn spin(cx: &FileContext, func: Node, for_stmt: Node) -> Finding {
+fn spin<'t>(cx: &FileContext<'t>, func: Node<'t>, for_stmt: Node<'t>) -> Finding {
     let mut finding = Finding::new(
         META.name,
         META.default_severity,
@@ -131,11 +131,11 @@ fn spin(cx: &FileContext, func: Node, for_stmt: Node) -> Finding {
 /// the goroutine ends with it. Unsafe: it now ends. Only where the statement is a
 /// statement of its own and the function has no results (the replacement is no
 /// terminating statement).
-fn wait_for_done_fix(cx: &FileContext, func: Node, stmt: Node) -> Option<Fix> {
+fn wait_for_done_fix<'t>(cx: &FileContext<'t>, func: Node<'t>, stmt: Node<'t>) -> Option<Fix> {
     if go::has_results(func) || cx.ancestry().parent(stmt).map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
-    let ctx = go::context_in_scope(func, stmt, cx.source, &cx.imports)?;
+    let ctx = cx.context_in_scope(func, stmt)?;
     Some(Fix {
         title: format!("Wait for `{ctx}` to be done instead"),
         edits: vec![TextEdit::replace(stmt.byte_range(), format!("<-{ctx}.Done()"))],

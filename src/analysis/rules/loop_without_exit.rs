@@ -198,8 +198,9 @@ fn waits_on_channels(for_stmt: Node) -> bool {
 }
 
 /// Whether `node` sits in `main.main` or an `init` function.
-fn in_process_lifetime_function(cx: &FileContext, node: Node, in_main_package: bool) -> bool {
-    let Some(declaration) = cx.ancestry().enclosing_functions(node).find(|f| f.kind_name() != "func_literal") else {
+fn in_process_lifetime_function<'t>(cx: &FileContext<'t>, node: Node<'t>, in_main_package: bool) -> bool {
+    // Functions and methods are declared at the top level, around any literals.
+    let Some(declaration) = cx.identifiers().declaration_of(node).filter(|d| go::is_function(*d)) else {
         return false;
     };
     let name = go::function_name(declaration, cx.source);
@@ -226,7 +227,7 @@ fn started_once<'t>(cx: &FileContext<'t>, start: Node<'t>) -> bool {
     let declared_locally = |name: &str| {
         go::params(func, src).iter().any(|p| p.name == name)
             || go::receiver(func, src).is_some_and(|r| r.name == name)
-            || cx.identifiers().named(func, name).into_iter().any(|i| {
+            || cx.identifiers().named(func, name).iter().any(|i| {
                 i.parent().is_some_and(|p| {
                     matches!(p.kind_name(), "var_spec" | "const_spec" | "range_clause")
                         || p.parent().is_some_and(|h| {
@@ -303,10 +304,12 @@ fn in_package_once(cx: &FileContext, lit: Node) -> bool {
 /// Whether the goroutine function, or the declaration it is written in, says it
 /// runs for good: named `Run`, `Serve`, `Loop` or `...Forever`, or documented as
 /// running forever or until the process exits.
-fn documented_forever(cx: &FileContext, func: Node) -> bool {
+fn documented_forever<'t>(cx: &FileContext<'t>, func: Node<'t>) -> bool {
     let src = cx.source;
-    let mut around = std::iter::once(func).chain(cx.ancestry().enclosing_functions(func));
-    let Some(declaration) = around.find(|f| f.kind_name() != "func_literal") else { return false };
+    // Functions and methods are declared at the top level, around any literals.
+    let Some(declaration) = cx.identifiers().declaration_of(func).filter(|d| go::is_function(*d)) else {
+        return false;
+    };
     let name = go::function_name(declaration, src).unwrap_or("");
     let doc = go::doc_comment(declaration, src).to_ascii_lowercase();
     matches!(name, "Run" | "Serve" | "Loop")
@@ -323,10 +326,16 @@ fn documented_forever(cx: &FileContext, func: Node) -> bool {
         .any(|phrase| doc.contains(phrase))
 }
 
-fn report(cx: &FileContext, func: Node, starts: &[Node], endless: &EndlessLoop, out: &mut Vec<Finding>) {
+fn report<'t>(
+    cx: &FileContext<'t>,
+    func: Node<'t>,
+    starts: &[Node<'t>],
+    endless: &EndlessLoop<'t>,
+    out: &mut Vec<Finding>,
+) {
     let src = cx.source;
     let for_stmt = endless.for_stmt;
-    let ctx = go::context_in_scope(func, for_stmt, src, &cx.imports);
+    let ctx = cx.context_in_scope(func, for_stmt);
     let severity = if documented_forever(cx, func) {
         Severity::Hint
     } else if ctx.is_some() || starts.iter().any(|s| started_with_a_lifetime(cx, *s)) {
@@ -365,11 +374,11 @@ fn report(cx: &FileContext, func: Node, starts: &[Node], endless: &EndlessLoop, 
 
 /// Whether the code starting the goroutine has a lifetime it could have passed
 /// on: a context in scope, or a loop that starts one goroutine per iteration.
-fn started_with_a_lifetime(cx: &FileContext, start: Node) -> bool {
+fn started_with_a_lifetime<'t>(cx: &FileContext<'t>, start: Node<'t>) -> bool {
     let Some(starter) = cx.ancestry().enclosing_function(start) else {
         return false;
     };
-    go::context_in_scope(starter, start, cx.source, &cx.imports).is_some()
+    cx.context_in_scope(starter, start).is_some()
         || go::body(starter).is_some_and(|b| cx.ancestry().in_loop_within(start, b))
 }
 

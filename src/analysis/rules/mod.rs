@@ -1,6 +1,7 @@
 //! The leak rules, one file each, and their registry.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -99,6 +100,8 @@ pub struct FileContext<'a> {
     ancestry: OnceCell<Ancestry<'a>>,
     /// The identifiers by name, indexed a declaration at a time.
     identifiers: OnceCell<Identifiers<'a>>,
+    /// By function: its locals given a context, found the first time asked.
+    context_locals: RefCell<HashMap<usize, Vec<go::ContextLocal<'a>>>>,
 }
 
 #[derive(Default)]
@@ -163,6 +166,7 @@ impl<'a> FileContext<'a> {
             model: OnceCell::new(),
             ancestry: OnceCell::new(),
             identifiers: OnceCell::new(),
+            context_locals: RefCell::default(),
         }
     }
 
@@ -191,6 +195,7 @@ impl<'a> FileContext<'a> {
             model: OnceCell::new(),
             ancestry: OnceCell::new(),
             identifiers: OnceCell::new(),
+            context_locals: RefCell::default(),
         }
     }
 
@@ -243,6 +248,16 @@ impl<'a> FileContext<'a> {
     /// The identifiers of a name inside a node, without walking the node each time.
     pub fn identifiers(&self) -> &Identifiers<'a> {
         self.identifiers.get_or_init(|| Identifiers::of(self.tree.root_node(), self.source))
+    }
+
+    /// As [`go::context_in_scope`], with each function's locals looked for once.
+    pub fn context_in_scope(&self, func: tree_sitter::Node<'a>, at: tree_sitter::Node<'a>) -> Option<String> {
+        let up = self.ancestry();
+        let parent_of = |n| up.parent(n);
+        go::context_in_scope_with(func, at, self.source, &self.imports, &parent_of, &mut |f| {
+            let mut known = self.context_locals.borrow_mut();
+            known.entry(f.id()).or_insert_with(|| go::context_locals(f, self.source, &self.imports, &parent_of)).clone()
+        })
     }
 
     /// Every function declaration, method and function literal (in focus), in source order.

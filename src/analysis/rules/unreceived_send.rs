@@ -87,7 +87,8 @@ struct ChannelOps<'t> {
     /// Sends outside any `select`.
     sends: Vec<Send<'t>>,
     /// Any use this summary does not follow: a receive, a `range`, storing it,
-    /// passing it to a function it cannot see, a use in a nested closure.
+    /// passing it to a function it cannot see, a use in a nested closure. The
+    /// uses after it are not looked at.
     other: bool,
 }
 
@@ -106,7 +107,11 @@ fn channel_ops<'t>(cx: &FileContext<'t>, func: Node<'t>, name: &str, depth: usiz
         ops.other = true;
         return ops;
     };
-    for ident in cx.identifiers().named(body, name) {
+    for &ident in cx.identifiers().named(body, name).iter() {
+        // The summary is not used once some use is not followed.
+        if ops.other {
+            break;
+        }
         if up.enclosing_function(ident) != Some(func) {
             ops.other = true;
             continue;
@@ -300,12 +305,12 @@ fn reports_test_failure(cx: &FileContext, func: Node, receives: &[Node]) -> bool
 }
 
 /// Nothing in the owner receives: every send blocks for good.
-fn report_unreceived(
-    cx: &FileContext,
-    func: Node,
-    body: Node,
+fn report_unreceived<'t>(
+    cx: &FileContext<'t>,
+    func: Node<'t>,
+    body: Node<'t>,
     chan: &MadeChannel,
-    senders: &[Sender],
+    senders: &[Sender<'t>],
     owner: &str,
     out: &mut Vec<Finding>,
 ) {
@@ -1262,13 +1267,13 @@ fn close_and_send_sites(cx: &FileContext, done: &str) -> (bool, bool) {
 /// the same `<-ctx.Done()` when every receive watches that context too, or a return
 /// from an owner that derived `ctx` itself and only defers its cancel (no exits
 /// means the owner never receives, and so also returns).
-fn ctx_select_fix(
-    cx: &FileContext,
-    func: Node,
-    body: Node,
-    send: Node,
+fn ctx_select_fix<'t>(
+    cx: &FileContext<'t>,
+    func: Node<'t>,
+    body: Node<'t>,
+    send: Node<'t>,
     exits: &[Exit],
-    receives: &[Node],
+    receives: &[Node<'t>],
 ) -> Option<Fix> {
     let up = cx.ancestry();
     let src = cx.source;
@@ -1276,7 +1281,7 @@ fn ctx_select_fix(
     if go::has_results(send_func) || up.parent(send).map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
-    let ctx = go::context_in_scope(send_func, send, src, &cx.imports)?;
+    let ctx = cx.context_in_scope(send_func, send)?;
     let indent = go::indent_at(src, send.start_byte());
     let replacement = format!(
         "select {{\n{indent}case {}:\n{indent}case <-{ctx}.Done():\n{indent}\treturn\n{indent}}}",
