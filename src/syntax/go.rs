@@ -532,21 +532,23 @@ pub fn shadows_as_param(func: Node, src: &str, name: &str) -> bool {
 /// assigned from a `context.*` call or a `.Context()` call, or `r.Context()` for an
 /// `*http.Request` parameter `r`. Only names declared before `at` count.
 pub fn context_in_scope(func: Node, at: Node, src: &str, imports: &Imports) -> Option<String> {
-    context_in_scope_with(func, at, src, imports, &|n| n.parent(), &mut |f| {
+    context_in_scope_with(func, at, src, imports, &mut enclosing_function, &mut |f| {
         context_locals(f, src, imports, &|n| n.parent())
     })
 }
 
-/// As [`context_in_scope`], with the parents from `parent_of` and each
-/// function's [`context_locals`] from `locals_of` (which may keep them: asked
-/// from deep in nested literals, each walk of a function's body would be
-/// repeated for every place asked about).
+/// As [`context_in_scope`], with each function's [`context_locals`] from
+/// `locals_of`, and the next function to look in after a literal from
+/// `outer_of`: the enclosing one, or a function further out when those between
+/// can give no context. Callers may keep both: asked from deep in nested
+/// literals, each walk of a body or up the literals would be repeated for every
+/// place asked about.
 pub fn context_in_scope_with<'t>(
     func: Node<'t>,
     at: Node<'t>,
     src: &str,
     imports: &Imports,
-    parent_of: ParentOf<'_, 't>,
+    outer_of: &mut dyn FnMut(Node<'t>) -> Option<Node<'t>>,
     locals_of: &mut dyn FnMut(Node<'t>) -> Vec<ContextLocal<'t>>,
 ) -> Option<String> {
     let mut current = Some(func);
@@ -572,9 +574,18 @@ pub fn context_in_scope_with<'t>(
         if f.kind_name() != "func_literal" {
             break;
         }
-        current = std::iter::successors(parent_of(f), |n| parent_of(*n)).find(|n| is_function(*n));
+        current = outer_of(f);
     }
     None
+}
+
+/// Whether a context can come from `func` itself: a local given one, or a
+/// `context.Context` or `*http.Request` parameter.
+pub fn gives_context(func: Node, src: &str, imports: &Imports, locals: &[ContextLocal]) -> bool {
+    !locals.is_empty()
+        || params(func, src)
+            .iter()
+            .any(|p| p.name != "_" && (is_context_type(p.ty, imports) || is_request_type(p.ty, imports)))
 }
 
 /// A local given a context in a function's own body: `ctx := r.Context()`,

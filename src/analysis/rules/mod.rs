@@ -102,6 +102,9 @@ pub struct FileContext<'a> {
     identifiers: OnceCell<Identifiers<'a>>,
     /// By function: its locals given a context, found the first time asked.
     context_locals: RefCell<HashMap<usize, Vec<go::ContextLocal<'a>>>>,
+    /// By function literal: the next function out that can give a context (or
+    /// the declaration around it), found the first time asked.
+    context_holders: RefCell<HashMap<usize, Option<tree_sitter::Node<'a>>>>,
 }
 
 #[derive(Default)]
@@ -167,6 +170,7 @@ impl<'a> FileContext<'a> {
             ancestry: OnceCell::new(),
             identifiers: OnceCell::new(),
             context_locals: RefCell::default(),
+            context_holders: RefCell::default(),
         }
     }
 
@@ -196,6 +200,7 @@ impl<'a> FileContext<'a> {
             ancestry: OnceCell::new(),
             identifiers: OnceCell::new(),
             context_locals: RefCell::default(),
+            context_holders: RefCell::default(),
         }
     }
 
@@ -250,14 +255,45 @@ impl<'a> FileContext<'a> {
         self.identifiers.get_or_init(|| Identifiers::of(self.tree.root_node(), self.source))
     }
 
-    /// As [`go::context_in_scope`], with each function's locals looked for once.
+    /// As [`go::context_in_scope`], with each function's locals looked for once,
+    /// and the literals between that can give no context skipped.
     pub fn context_in_scope(&self, func: tree_sitter::Node<'a>, at: tree_sitter::Node<'a>) -> Option<String> {
-        let up = self.ancestry();
-        let parent_of = |n| up.parent(n);
-        go::context_in_scope_with(func, at, self.source, &self.imports, &parent_of, &mut |f| {
-            let mut known = self.context_locals.borrow_mut();
-            known.entry(f.id()).or_insert_with(|| go::context_locals(f, self.source, &self.imports, &parent_of)).clone()
+        go::context_in_scope_with(func, at, self.source, &self.imports, &mut |f| self.context_holder(f), &mut |f| {
+            self.context_locals_of(f)
         })
+    }
+
+    fn context_locals_of(&self, func: tree_sitter::Node<'a>) -> Vec<go::ContextLocal<'a>> {
+        let up = self.ancestry();
+        let mut known = self.context_locals.borrow_mut();
+        known
+            .entry(func.id())
+            .or_insert_with(|| go::context_locals(func, self.source, &self.imports, &|n| up.parent(n)))
+            .clone()
+    }
+
+    /// The function out from the literal `lit` that can give a context, or the
+    /// declaration around it (where the search ends).
+    fn context_holder(&self, lit: tree_sitter::Node<'a>) -> Option<tree_sitter::Node<'a>> {
+        let up = self.ancestry();
+        let mut passed = vec![lit.id()];
+        let mut cur = up.enclosing_function(lit);
+        let holder = loop {
+            let Some(f) = cur else { break None };
+            if f.kind_name() != "func_literal"
+                || go::gives_context(f, self.source, &self.imports, &self.context_locals_of(f))
+            {
+                break Some(f);
+            }
+            // A literal passed before: what lies beyond it is known.
+            if let Some(&known) = self.context_holders.borrow().get(&f.id()) {
+                break known;
+            }
+            passed.push(f.id());
+            cur = up.enclosing_function(f);
+        };
+        self.context_holders.borrow_mut().extend(passed.into_iter().map(|id| (id, holder)));
+        holder
     }
 
     /// Every function declaration, method and function literal (in focus), in source order.

@@ -116,7 +116,7 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
     let Some(first_start) = receivers.iter().map(|(_, s)| *s).min_by_key(|s| s.start_byte()) else {
         return;
     };
-    let missing = missing_exits(up, src, body, first_start, &unblocks);
+    let missing = missing_exits(up, src, body, first_start, &Unblocks::new(&unblocks));
     if missing.is_empty() {
         return;
     }
@@ -240,16 +240,14 @@ fn select_case<'t>(up: &Ancestry<'t>, recv: Node<'t>) -> Option<Node<'t>> {
 
 /// The exits of the owner after `start` that no send or close (an `unblocks` site)
 /// precedes on their way.
-fn missing_exits<'t>(
-    up: &Ancestry<'t>,
-    src: &str,
-    body: Node<'t>,
-    start: Node<'t>,
-    unblocks: &[Node<'t>],
-) -> Vec<Exit> {
+fn missing_exits<'t>(up: &Ancestry<'t>, src: &str, body: Node<'t>, start: Node<'t>, unblocks: &Unblocks) -> Vec<Exit> {
     let mut exits = Vec::new();
+    let mut covered_above = HashMap::new();
     go::walk_own(body, |n| {
-        if n.kind_name() == "return_statement" && n.start_byte() > start.end_byte() && !covered(up, n, body, unblocks) {
+        if n.kind_name() == "return_statement"
+            && n.start_byte() > start.end_byte()
+            && !covered(up, n, body, unblocks, &mut covered_above)
+        {
             exits.push(Exit { range: n.byte_range(), falls_off_end: false });
         }
     });
@@ -267,41 +265,82 @@ fn missing_exits<'t>(
 
 /// Whether a send or close is certain to have run before `exit` is reached: one
 /// of the statements before it, at any level of nesting up to the body, always
-/// unblocks, or the exit itself holds it (`return notify(ch)`).
-fn covered<'t>(up: &Ancestry<'t>, exit: Node<'t>, body: Node<'t>, unblocks: &[Node<'t>]) -> bool {
-    if unblocks.iter().any(|u| go::contains(exit, *u)) {
+/// unblocks, or the exit itself holds it (`return notify(ch)`). The answer on
+/// the way up from a node is the same for every exit below it: `covered_above`
+/// keeps it, so each node is walked through once however many exits it holds.
+fn covered<'t>(
+    up: &Ancestry<'t>,
+    exit: Node<'t>,
+    body: Node<'t>,
+    unblocks: &Unblocks,
+    covered_above: &mut HashMap<usize, bool>,
+) -> bool {
+    if unblocks.inside(exit) {
         return true;
     }
+    let mut path = Vec::new();
     let mut cur = exit;
-    while cur != body {
+    let found = loop {
+        if cur == body {
+            break false;
+        }
+        if let Some(&known) = covered_above.get(&cur.id()) {
+            break known;
+        }
+        path.push(cur.id());
         let Some(parent) = up.parent(cur) else {
-            return false;
+            break false;
         };
-        if parent.kind_name() == "statement_list" {
-            let mut prev = cur.prev_named_sibling();
-            while let Some(p) = prev {
-                if always_unblocks(p, unblocks) {
-                    return true;
-                }
-                prev = p.prev_named_sibling();
-            }
+        if parent.kind_name() == "statement_list"
+            && go::named_children(parent).into_iter().take_while(|p| *p != cur).any(|p| always_unblocks(p, unblocks))
+        {
+            break true;
         }
         // `case ch <- v: return`: the case's own send ran.
         if parent.kind_name() == "communication_case"
-            && parent.child_by_field_name("communication").is_some_and(|c| unblocks.contains(&c))
+            && parent.child_by_field_name("communication").is_some_and(|c| unblocks.is(c))
         {
-            return true;
+            break true;
         }
         cur = parent;
+    };
+    covered_above.extend(path.into_iter().map(|id| (id, found)));
+    found
+}
+
+/// The sites that send on or close the channel, for asking which statements
+/// hold one without looking at each.
+struct Unblocks {
+    /// Their byte ranges, by start.
+    ranges: Vec<std::ops::Range<usize>>,
+    ids: HashSet<usize>,
+}
+
+impl Unblocks {
+    fn new(sites: &[Node]) -> Self {
+        let mut ranges: Vec<_> = sites.iter().map(|s| s.byte_range()).collect();
+        ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        Unblocks { ranges, ids: sites.iter().map(|s| s.id()).collect() }
     }
-    false
+
+    fn is(&self, node: Node) -> bool {
+        self.ids.contains(&node.id())
+    }
+
+    /// Whether one of the sites lies inside `node`.
+    fn inside(&self, node: Node) -> bool {
+        let from = self.ranges.partition_point(|r| r.start < node.start_byte());
+        // Sites are nodes: those starting inside `node` lie inside it, but for
+        // ones around it starting at the same byte (tried first, being longer).
+        self.ranges[from..].iter().take_while(|r| r.start <= node.end_byte()).any(|r| r.end <= node.end_byte())
+    }
 }
 
 /// Whether running the statement always sends on or closes the channel. Loops
 /// count when they hold a send: we assume they run (an empty loop is a leak we
 /// do not claim). Calls into functions that send count as sending.
-fn always_unblocks(stmt: Node, unblocks: &[Node]) -> bool {
-    let holds = |n: Node| unblocks.iter().any(|u| go::contains(n, *u));
+fn always_unblocks(stmt: Node, unblocks: &Unblocks) -> bool {
+    let holds = |n: Node| unblocks.inside(n);
     let list_unblocks = |n: Node| {
         go::named_children(n)
             .into_iter()
@@ -333,7 +372,7 @@ fn always_unblocks(stmt: Node, unblocks: &[Node]) -> bool {
             let exhaustive =
                 stmt.kind_name() == "select_statement" || cases.iter().any(|c| c.kind_name() == "default_case");
             let unblocking = |c: &Node| {
-                c.child_by_field_name("communication").is_some_and(|comm| unblocks.contains(&comm)) || list_unblocks(*c)
+                c.child_by_field_name("communication").is_some_and(|comm| unblocks.is(comm)) || list_unblocks(*c)
             };
             // A case sending on another channel is no way of giving up (as `ctx.Done()`,
             // a timer or `default` are): we assume the send on this channel is the one taken.
