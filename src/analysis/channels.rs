@@ -9,11 +9,14 @@
 //! re-assigned, passed to an unknown function) makes the result an escape, and the
 //! rules stay silent.
 
+use std::collections::HashMap;
+
 use tree_sitter::Node;
 
 use super::ancestry::Ancestry;
 use super::go::NodeKind;
 use super::go::{self, text};
+use super::rules::FileContext;
 
 /// How deep calls into functions of the same file are followed.
 const MAX_CALL_DEPTH: usize = 3;
@@ -64,10 +67,12 @@ impl<'t> Use<'t> {
 
 #[derive(Debug, Default)]
 pub struct Uses<'t> {
+    /// Every use, when nothing escapes; else those before the escape.
     pub uses: Vec<Use<'t>>,
     /// The first use that is not followed (the channel stored, returned,
     /// re-assigned or passed to an unknown function): others may then send,
-    /// receive or close without our seeing it.
+    /// receive or close without our seeing it, so the uses are not looked for
+    /// past it.
     pub escape: Option<Node<'t>>,
 }
 
@@ -109,10 +114,11 @@ impl MadeChannel<'_> {
 
 /// The channels made by a function's own calls (see `FileContext::own_calls`):
 /// `ch := make(chan T)` and `var ch = make(chan T)`, in source order.
-pub fn made_channels<'t>(own_calls: impl IntoIterator<Item = Node<'t>>, src: &str) -> Vec<MadeChannel<'t>> {
+pub fn made_channels<'t>(cx: &FileContext<'t>, func: Node<'t>) -> Vec<MadeChannel<'t>> {
+    let src = cx.source;
     let mut out = Vec::new();
-    for call in own_calls.into_iter().filter(|c| is_chan_make(*c, src)) {
-        let Some(statement) = declaring_statement(call) else { continue };
+    for call in cx.own_calls(func).filter(|c| is_chan_make(*c, src)) {
+        let Some(statement) = declaring_statement(cx.ancestry(), call) else { continue };
         for (ident, value) in go::declared(statement) {
             if value.map(go::unparen) == Some(call) && ident.kind_name() == "identifier" && text(ident, src) != "_" {
                 out.push(MadeChannel { ident, make: call, statement });
@@ -123,10 +129,10 @@ pub fn made_channels<'t>(own_calls: impl IntoIterator<Item = Node<'t>>, src: &st
 }
 
 /// The `:=` or `var` statement whose value `expr` is.
-fn declaring_statement(expr: Node) -> Option<Node> {
-    let mut cur = expr.parent()?;
+fn declaring_statement<'t>(up: &Ancestry<'t>, expr: Node<'t>) -> Option<Node<'t>> {
+    let mut cur = up.parent(expr)?;
     while matches!(cur.kind_name(), "parenthesized_expression" | "expression_list" | "var_spec" | "var_spec_list") {
-        cur = cur.parent()?;
+        cur = up.parent(cur)?;
     }
     matches!(cur.kind_name(), "short_var_declaration" | "var_declaration").then_some(cur)
 }
@@ -139,20 +145,21 @@ pub fn is_chan_make(node: Node, src: &str) -> bool {
 }
 
 /// Every use of a channel made in `func`, wherever it runs.
-pub fn local_uses<'t>(up: &Ancestry<'t>, src: &str, func: Node<'t>, chan: &MadeChannel<'t>) -> Uses<'t> {
+pub fn local_uses<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t>) -> Uses<'t> {
     let Some(body) = go::body(func) else {
         return Uses::default();
     };
-    name_uses(up, src, body, chan.name(src), chan.ident, chan.make.end_byte(), 0)
+    name_uses(cx, body, chan.name(cx.source), chan.ident, chan.make.end_byte(), 0)
 }
 
 /// Every use of `func`'s parameter number `index` (a channel) inside `func`, with
 /// runners relative to `func`.
-pub fn param_uses<'t>(up: &Ancestry<'t>, src: &str, func: Node<'t>, index: usize) -> Uses<'t> {
-    param_uses_at(up, src, func, index, 0)
+pub fn param_uses<'t>(cx: &FileContext<'t>, func: Node<'t>, index: usize) -> Uses<'t> {
+    param_uses_at(cx, func, index, 0)
 }
 
-fn param_uses_at<'t>(up: &Ancestry<'t>, src: &str, func: Node<'t>, index: usize, depth: usize) -> Uses<'t> {
+fn param_uses_at<'t>(cx: &FileContext<'t>, func: Node<'t>, index: usize, depth: usize) -> Uses<'t> {
+    let src = cx.source;
     let params = go::params(func, src);
     let (Some(param), Some(body)) = (params.get(index), go::body(func)) else {
         return Uses { uses: Vec::new(), escape: Some(func) };
@@ -161,28 +168,34 @@ fn param_uses_at<'t>(up: &Ancestry<'t>, src: &str, func: Node<'t>, index: usize,
     if param.name == "_" || param.ty.starts_with("...") {
         return Uses { uses: Vec::new(), escape: (param.name != "_").then_some(func) };
     }
-    name_uses(up, src, body, param.name, func, body.start_byte(), depth)
+    name_uses(cx, body, param.name, func, body.start_byte(), depth)
 }
 
 /// The uses of `name` inside `scope` (a function body) after byte `after`. `decl`
 /// is the node that declares it (skipped); any other declaration of the same name
 /// in the scope is treated as an escape, since we cannot tell which one a use
-/// refers to.
+/// refers to. Each identifier costs constant time (the literals around it are
+/// looked at once for all of them), and the search ends at the first escape.
 fn name_uses<'t>(
-    up: &Ancestry<'t>,
-    src: &str,
+    cx: &FileContext<'t>,
     scope: Node<'t>,
     name: &str,
     decl: Node<'t>,
     after: usize,
     depth: usize,
 ) -> Uses<'t> {
+    let (up, src) = (cx.ancestry(), cx.source);
     let mut out = Uses::default();
-    for ident in go::idents_named(scope, src, name) {
-        if ident == decl || ident.start_byte() < after || shadowed(up, ident, scope, src, name) {
+    let mut shadows = Shadows::new(up, scope, src, name);
+    let mut runners = Runners::new(up, scope, src);
+    for &ident in cx.identifiers().named(scope, name).iter() {
+        if out.escape.is_some() {
+            break;
+        }
+        if shadows.hide(ident) || ident == decl || ident.start_byte() < after {
             continue;
         }
-        let runner = runner_of(up, ident, scope, src);
+        let runner = runners.of(ident);
         let parent = match up.parent(ident) {
             Some(p) => p,
             None => continue,
@@ -232,7 +245,7 @@ fn name_uses<'t>(
             out.escape.get_or_insert(ident);
             continue;
         };
-        let inner = param_uses_at(up, src, callee, index, depth + 1);
+        let inner = param_uses_at(cx, callee, index, depth + 1);
         let in_literal = callee.kind_name() == "func_literal";
         out.absorb(Uses {
             uses: inner
@@ -252,6 +265,66 @@ fn name_uses<'t>(
         });
     }
     out
+}
+
+/// The function literals inside `scope` that declare a parameter `name`, met
+/// while the identifiers of that name are swept in source order (each names
+/// its literal's parameter): an identifier inside one refers to that parameter,
+/// not to the channel followed. Each identifier costs constant time, however
+/// deep the literals around it. (A `:=`, `var` or `range` redeclaring the name
+/// is not a use we classify, so for channels it counts as an escape.)
+struct Shadows<'a, 't> {
+    up: &'a Ancestry<'t>,
+    scope: Node<'t>,
+    src: &'a str,
+    name: &'a str,
+    /// The shadowing literals around the last identifier swept, innermost last.
+    open: Vec<Node<'t>>,
+}
+
+impl<'a, 't> Shadows<'a, 't> {
+    fn new(up: &'a Ancestry<'t>, scope: Node<'t>, src: &'a str, name: &'a str) -> Self {
+        Shadows { up, scope, src, name, open: Vec::new() }
+    }
+
+    /// Whether `ident`, an identifier `name` after those swept before, refers
+    /// to a parameter of a literal around it.
+    fn hide(&mut self, ident: Node<'t>) -> bool {
+        if let Some(lit) = literal_with_parameter(self.up, ident) {
+            self.close_before(lit.start_byte());
+            self.open.push(lit);
+        }
+        self.close_before(ident.start_byte());
+        // A use in the parameter list before the parameter (`func(n [len(ch)]int, ch chan T)`).
+        let own_literal = || {
+            self.up.enclosing_function(ident).is_some_and(|f| {
+                f.kind_name() == "func_literal"
+                    && go::contains(self.scope, f)
+                    && go::shadows_as_param(f, self.src, self.name)
+            })
+        };
+        !self.open.is_empty() || own_literal()
+    }
+
+    fn close_before(&mut self, at: usize) {
+        while self.open.last().is_some_and(|l| l.end_byte() <= at) {
+            self.open.pop();
+        }
+    }
+}
+
+/// The function literal that `ident` names a parameter of.
+fn literal_with_parameter<'t>(up: &Ancestry<'t>, ident: Node<'t>) -> Option<Node<'t>> {
+    let decl = up
+        .parent(ident)
+        .filter(|d| matches!(d.kind_name(), "parameter_declaration" | "variadic_parameter_declaration"))?;
+    let mut cursor = decl.walk();
+    if !decl.children_by_field_name("name", &mut cursor).any(|n| n == ident) {
+        return None;
+    }
+    let list = up.parent(decl)?;
+    let lit = up.parent(list).filter(|l| l.kind_name() == "func_literal")?;
+    (lit.child_by_field_name("parameters") == Some(list)).then_some(lit)
 }
 
 /// Whether a use of `name` inside `scope` refers to something else: a function
@@ -287,13 +360,43 @@ fn has_spread(call: Node) -> bool {
     })
 }
 
-/// Who runs `node` inside `scope`: the innermost goroutine or callback literal
-/// between them, else the owner.
-fn runner_of<'t>(up: &Ancestry<'t>, node: Node<'t>, scope: Node<'t>, src: &str) -> Runner<'t> {
-    literals_within(up, node, scope)
-        .map(|lit| literal_runner(lit, src, &|n| up.parent(n)))
-        .find(|runner| *runner != Runner::Owner)
-        .unwrap_or(Runner::Owner)
+/// Who runs a node inside `scope`: the innermost goroutine or callback literal
+/// between them, else the owner. Each literal's answer is kept, so nested
+/// literals are walked through once, not once per identifier inside them.
+struct Runners<'a, 't> {
+    up: &'a Ancestry<'t>,
+    scope: Node<'t>,
+    src: &'a str,
+    /// By literal: who runs the code directly inside it.
+    known: HashMap<usize, Runner<'t>>,
+}
+
+impl<'a, 't> Runners<'a, 't> {
+    fn new(up: &'a Ancestry<'t>, scope: Node<'t>, src: &'a str) -> Self {
+        Runners { up, scope, src, known: HashMap::new() }
+    }
+
+    fn of(&mut self, node: Node<'t>) -> Runner<'t> {
+        let mut unknown = Vec::new();
+        let mut runner = Runner::Owner;
+        for lit in literals_within(self.up, node, self.scope) {
+            if let Some(&known) = self.known.get(&lit.id()) {
+                runner = known;
+                break;
+            }
+            unknown.push(lit);
+            runner = literal_runner(lit, self.src, &|n| self.up.parent(n));
+            if runner != Runner::Owner {
+                break;
+            }
+        }
+        // The literals walked through run as the one where the walk stopped, or
+        // as the owner when none is started or handed over.
+        for lit in unknown {
+            self.known.insert(lit.id(), runner);
+        }
+        runner
+    }
 }
 
 /// How a function literal runs: started by `go` or `x.Go(...)`, called or
@@ -381,8 +484,8 @@ mod tests {
         let tree = parse_go(src, None);
         let cx = FileContext::new(src, &tree, None, None, None);
         let func = cx.functions().iter().copied().find(|f| go::function_name(*f, src) == Some(func_name)).unwrap();
-        let chan = made_channels(cx.own_calls(func), src)[0];
-        let uses = local_uses(cx.ancestry(), src, func, &chan);
+        let chan = made_channels(&cx, func)[0];
+        let uses = local_uses(&cx, func, &chan);
         assert!(uses.escape.is_none(), "unexpected escape at {:?}", uses.escape.map(|e| text(e, src)));
         uses.uses
             .iter()
@@ -427,8 +530,8 @@ mod tests {
             let tree = parse_go(&src, None);
             let cx = FileContext::new(&src, &tree, None, None, None);
             let func = cx.functions()[0];
-            let chan = made_channels(cx.own_calls(func), &src)[0];
-            assert!(local_uses(cx.ancestry(), &src, func, &chan).escape.is_some(), "{body} should escape");
+            let chan = made_channels(&cx, func)[0];
+            assert!(local_uses(&cx, func, &chan).escape.is_some(), "{body} should escape");
         }
     }
 
@@ -436,11 +539,10 @@ mod tests {
     fn parameter_uses_answer_what_a_function_does_with_its_argument() {
         let src = "package p\nfunc relay(in <-chan int, out chan<- int) {\n\tdefer close(out)\n\tfor v := range in {\n\t\tgo func() { out <- v }()\n\t}\n}\n";
         let tree = parse_go(src, None);
-        let root = tree.root_node();
-        let func = go::functions(root)[0];
-        let up = Ancestry::of(root, src);
+        let cx = FileContext::new(src, &tree, None, None, None);
+        let func = cx.functions()[0];
         let ops = |i: usize| {
-            let uses = param_uses(&up, src, func, i);
+            let uses = param_uses(&cx, func, i);
             assert!(uses.escape.is_none());
             uses.uses.iter().map(|u| (u.op, matches!(u.runner, Runner::Goroutine(_)))).collect::<Vec<_>>()
         };

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod files;
 pub mod finding;
 pub mod gomod;
+pub mod identifiers;
 /// Syntax helpers live under `syntax`; the rules reach them by this name.
 pub use crate::syntax::go;
 pub mod incremental;

@@ -532,10 +532,34 @@ pub fn shadows_as_param(func: Node, src: &str, name: &str) -> bool {
 /// assigned from a `context.*` call or a `.Context()` call, or `r.Context()` for an
 /// `*http.Request` parameter `r`. Only names declared before `at` count.
 pub fn context_in_scope(func: Node, at: Node, src: &str, imports: &Imports) -> Option<String> {
+    context_in_scope_with(func, at, src, imports, &mut enclosing_function, &mut |f| {
+        context_locals(f, src, imports, &|n| n.parent())
+    })
+}
+
+/// As [`context_in_scope`], with each function's [`context_locals`] from
+/// `locals_of`, and the next function to look in after a literal from
+/// `outer_of`: the enclosing one, or a function further out when those between
+/// can give no context. Callers may keep both: asked from deep in nested
+/// literals, each walk of a body or up the literals would be repeated for every
+/// place asked about.
+pub fn context_in_scope_with<'t>(
+    func: Node<'t>,
+    at: Node<'t>,
+    src: &str,
+    imports: &Imports,
+    outer_of: &mut dyn FnMut(Node<'t>) -> Option<Node<'t>>,
+    locals_of: &mut dyn FnMut(Node<'t>) -> Vec<ContextLocal<'t>>,
+) -> Option<String> {
     let mut current = Some(func);
     while let Some(f) = current {
-        if let Some(found) = context_local_before(f, at, src, imports) {
-            return Some(found);
+        // The last one declared before `at` whose scope still covers it.
+        let local = locals_of(f)
+            .into_iter()
+            .rev()
+            .find(|l| l.declaration.start_byte() < at.start_byte() && l.scope.is_none_or(|block| contains(block, at)));
+        if let Some(local) = local {
+            return Some(local.name);
         }
         for p in params(f, src) {
             if p.name != "_" && is_context_type(p.ty, imports) {
@@ -550,24 +574,44 @@ pub fn context_in_scope(func: Node, at: Node, src: &str, imports: &Imports) -> O
         if f.kind_name() != "func_literal" {
             break;
         }
-        current = enclosing_function(f);
+        current = outer_of(f);
     }
     None
 }
 
-fn context_local_before(func: Node, at: Node, src: &str, imports: &Imports) -> Option<String> {
-    let body = body(func)?;
-    let mut found = None;
+/// Whether a context can come from `func` itself: a local given one, or a
+/// `context.Context` or `*http.Request` parameter.
+pub fn gives_context(func: Node, src: &str, imports: &Imports, locals: &[ContextLocal]) -> bool {
+    !locals.is_empty()
+        || params(func, src)
+            .iter()
+            .any(|p| p.name != "_" && (is_context_type(p.ty, imports) || is_request_type(p.ty, imports)))
+}
+
+/// A local given a context in a function's own body: `ctx := r.Context()`,
+/// `ctx, cancel := context.WithCancel(parent)`.
+#[derive(Debug, Clone)]
+pub struct ContextLocal<'t> {
+    pub declaration: Node<'t>,
+    /// The block the declaration is in, where the name can be used.
+    pub scope: Option<Node<'t>>,
+    pub name: String,
+}
+
+/// The locals given a context in `func`'s own body, in source order.
+pub fn context_locals<'t>(
+    func: Node<'t>,
+    src: &str,
+    imports: &Imports,
+    parent_of: ParentOf<'_, 't>,
+) -> Vec<ContextLocal<'t>> {
+    let mut locals = Vec::new();
+    let Some(body) = body(func) else { return locals };
     walk_own(body, |n| {
-        if n.start_byte() >= at.start_byte() || !matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
+        if !matches!(n.kind_name(), "short_var_declaration" | "var_declaration") {
             return;
         }
-        // Only declarations whose scope still covers `at`.
-        if let Some(block) = n.parent().and_then(|p| p.parent())
-            && !contains(block, at)
-        {
-            return;
-        }
+        let scope = parent_of(n).and_then(parent_of);
         let mut pairs = declared(n);
         // `ctx, cancel := context.WithCancel(parent)`: one call gives the first name its context.
         if let [(first, None), ..] = pairs.as_slice() {
@@ -598,11 +642,11 @@ fn context_local_before(func: Node, at: Node, src: &str, imports: &Imports) -> O
                     ],
                 ) || matches!(callee(value, src), Some((Some(_), "Context"))));
             if is_ctx_call && name.kind_name() == "identifier" && text(name, src) != "_" {
-                found = Some(text(name, src).to_string());
+                locals.push(ContextLocal { declaration: n, scope, name: text(name, src).to_string() });
             }
         }
     });
-    found
+    locals
 }
 
 pub fn is_context_type(ty: &str, imports: &Imports) -> bool {
@@ -636,6 +680,11 @@ pub fn leaves<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
 /// `goto`, `panic` or `break` that leaves it (a plain `break` inside a nested
 /// `select`, `switch` or loop only leaves that statement).
 pub fn loop_never_exits(for_stmt: Node, src: &str) -> bool {
+    loop_never_exits_with(for_stmt, src, &|n| n.parent())
+}
+
+/// As [`loop_never_exits`], with the parents from `parent_of`.
+pub fn loop_never_exits_with<'t>(for_stmt: Node<'t>, src: &str, parent_of: ParentOf<'_, 't>) -> bool {
     if for_stmt.kind_name() != "for_statement" {
         return false;
     }
@@ -644,11 +693,7 @@ pub fn loop_never_exits(for_stmt: Node, src: &str) -> bool {
         return false;
     }
     let Some(body) = for_stmt.child_by_field_name("body") else { return false };
-    let label = for_stmt
-        .parent()
-        .filter(|p| p.kind_name() == "labeled_statement")
-        .and_then(|p| p.child_by_field_name("label"))
-        .map(|l| text(l, src));
+    let label = loop_label(for_stmt, src, parent_of);
     let mut exits = false;
     walk(body, |n| {
         if exits || n.kind_name() == "func_literal" {
@@ -659,7 +704,7 @@ pub fn loop_never_exits(for_stmt: Node, src: &str) -> bool {
             "call_expression" if matches!(callee(n, src), Some((None, "panic"))) => exits = true,
             "break_statement" => match n.named_child(0) {
                 Some(target) => exits |= Some(text(target, src)) == label,
-                None => exits |= breaks_out_of(n, for_stmt),
+                None => exits |= breaks_out_of(n, for_stmt, parent_of),
             },
             _ => {}
         }
@@ -669,8 +714,8 @@ pub fn loop_never_exits(for_stmt: Node, src: &str) -> bool {
 }
 
 /// Whether an unlabelled `break` at `brk` targets `loop` (no closer breakable statement).
-fn breaks_out_of(brk: Node, loop_node: Node) -> bool {
-    let mut cur = brk.parent();
+fn breaks_out_of<'t>(brk: Node<'t>, loop_node: Node<'t>, parent_of: ParentOf<'_, 't>) -> bool {
+    let mut cur = parent_of(brk);
     while let Some(n) = cur {
         if n == loop_node {
             return true;
@@ -681,9 +726,17 @@ fn breaks_out_of(brk: Node, loop_node: Node) -> bool {
         ) {
             return false;
         }
-        cur = n.parent();
+        cur = parent_of(n);
     }
     false
+}
+
+/// The label of a labelled loop (`outer: for ...`).
+fn loop_label<'s, 't>(for_stmt: Node<'t>, src: &'s str, parent_of: ParentOf<'_, 't>) -> Option<&'s str> {
+    parent_of(for_stmt)
+        .filter(|p| p.kind_name() == "labeled_statement")
+        .and_then(|p| p.child_by_field_name("label"))
+        .map(|l| text(l, src))
 }
 
 /// Whether `func` is `main` of package main or an `init` function: code that runs
@@ -1089,16 +1142,21 @@ pub fn is_exiting_call(call: Node, src: &str) -> bool {
 /// loop. Nested function literals
 /// are not looked into. The loop's own condition is not an exit here.
 pub fn loop_exits<'t>(for_stmt: Node<'t>, src: &str) -> Vec<Node<'t>> {
+    loop_exits_with(for_stmt, src, &|n| n.parent())
+}
+
+/// A node's parent: tree-sitter's own descends from the root, so callers that
+/// keep the parents of a tree give theirs.
+pub type ParentOf<'a, 't> = &'a dyn Fn(Node<'t>) -> Option<Node<'t>>;
+
+/// As [`loop_exits`], with the parents from `parent_of`.
+pub fn loop_exits_with<'t>(for_stmt: Node<'t>, src: &str, parent_of: ParentOf<'_, 't>) -> Vec<Node<'t>> {
     let mut exits = Vec::new();
     let Some(body) = for_stmt.child_by_field_name("body") else {
         return exits;
     };
     // `continue` to the loop's own label goes round again; any other outer label leaves.
-    let own_label = for_stmt
-        .parent()
-        .filter(|p| p.kind_name() == "labeled_statement")
-        .and_then(|p| p.child_by_field_name("label"))
-        .map(|l| text(l, src));
+    let own_label = loop_label(for_stmt, src, parent_of);
     let mut inner_labels = Vec::new();
     walk_own(body, |n| {
         if n.kind_name() == "labeled_statement"
@@ -1116,7 +1174,7 @@ pub fn loop_exits<'t>(for_stmt: Node<'t>, src: &str) -> Vec<Node<'t>> {
             Some(label) if n.kind_name() == "continue_statement" && Some(text(label, src)) == own_label => {}
             Some(label) if !inner_labels.contains(&text(label, src)) => exits.push(n),
             Some(_) => {}
-            None if n.kind_name() == "break_statement" && breaks_out_of(n, for_stmt) => exits.push(n),
+            None if n.kind_name() == "break_statement" && breaks_out_of(n, for_stmt, parent_of) => exits.push(n),
             None => {}
         },
         _ => {}
@@ -1155,11 +1213,11 @@ pub fn after_statement_line(src: &str, stmt: Node) -> Option<usize> {
 /// targets the loop (unlabelled outside any nested `for`, `select` or `switch`, or
 /// naming the loop's label). `panic` is not an exit: a panicking goroutine ends the
 /// program unless recovered. Nested function literals are not looked into.
-pub fn loop_leaving_jumps<'t>(loop_node: Node<'t>, src: &str) -> Vec<Node<'t>> {
+pub fn loop_leaving_jumps<'t>(loop_node: Node<'t>, src: &str, parent_of: ParentOf<'_, 't>) -> Vec<Node<'t>> {
     if loop_node.kind_name() != "for_statement" {
         return Vec::new();
     }
-    loop_exits(loop_node, src).into_iter().filter(|n| n.kind_name() != "call_expression").collect()
+    loop_exits_with(loop_node, src, parent_of).into_iter().filter(|n| n.kind_name() != "call_expression").collect()
 }
 
 /// A name based on `base` that no identifier inside `scope` uses and that is not in
@@ -1472,8 +1530,12 @@ mod tests {
         let src = "package p\nfunc f() {\nouter:\n\tfor {\n\t\tselect {\n\t\tcase <-a:\n\t\t\tbreak\n\t\tcase <-b:\n\t\t\tbreak outer\n\t\t}\n\t\tfor {\n\t\t\tbreak\n\t\t}\n\tinner:\n\t\tfor {\n\t\t\tcontinue inner\n\t\t}\n\t\tcontinue outer\n\t\tgo func() { return }()\n\t\tpanic(1)\n\t}\n\tfor {\n\t\tif x {\n\t\t\tbreak\n\t\t}\n\t\treturn\n\t}\n}\n";
         let tree = parse_go(src, None);
         let loops: Vec<_> = descendants_of_kind(tree.root_node(), "for_statement");
-        let exits =
-            |i: usize| loop_leaving_jumps(loops[i], src).iter().map(|n| text(*n, src).to_string()).collect::<Vec<_>>();
+        let exits = |i: usize| {
+            loop_leaving_jumps(loops[i], src, &|n| n.parent())
+                .iter()
+                .map(|n| text(*n, src).to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(exits(0), vec!["break outer"]);
         assert_eq!(exits(1), vec!["break"]);
         assert!(exits(2).is_empty());

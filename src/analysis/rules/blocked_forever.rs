@@ -5,6 +5,7 @@
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
+use crate::analysis::ancestry::Ancestry;
 use crate::analysis::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::go::NodeKind;
 use crate::analysis::go::{self, GoroutineEntries, text};
@@ -60,7 +61,7 @@ impl Rule for BlockedForever {
                     ));
                 }
                 "send_statement" | "unary_expression"
-                    if goroutine && !test_file && !in_select_case(n) && never_ready(n, src) =>
+                    if goroutine && !test_file && never_ready(n, src) && !in_select_case(cx.ancestry(), n) =>
                 {
                     let what = if n.kind_name() == "send_statement" { "send on" } else { "receive from" };
                     out.push(Finding::new(
@@ -95,7 +96,7 @@ fn is_empty_endless_loop(for_stmt: Node) -> bool {
     !header && body.is_some_and(|b| go::named_children(b).iter().all(|c| c.kind_name() == "comment"))
 }
 
-fn empty_select(cx: &FileContext, func: Node, select: Node) -> Finding {
+fn empty_select<'t>(cx: &FileContext<'t>, func: Node<'t>, select: Node<'t>) -> Finding {
     let mut finding = Finding::new(
         META.name,
         META.default_severity,
@@ -113,7 +114,7 @@ fn is_test_file(path: &std::path::Path) -> bool {
     path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with("_test.go"))
 }
 
-fn spin(cx: &FileContext, func: Node, for_stmt: Node) -> Finding {
+fn spin<'t>(cx: &FileContext<'t>, func: Node<'t>, for_stmt: Node<'t>) -> Finding {
     let mut finding = Finding::new(
         META.name,
         META.default_severity,
@@ -130,11 +131,11 @@ fn spin(cx: &FileContext, func: Node, for_stmt: Node) -> Finding {
 /// the goroutine ends with it. Unsafe: it now ends. Only where the statement is a
 /// statement of its own and the function has no results (the replacement is no
 /// terminating statement).
-fn wait_for_done_fix(cx: &FileContext, func: Node, stmt: Node) -> Option<Fix> {
-    if go::has_results(func) || stmt.parent().map(|p| p.kind_name()) != Some("statement_list") {
+fn wait_for_done_fix<'t>(cx: &FileContext<'t>, func: Node<'t>, stmt: Node<'t>) -> Option<Fix> {
+    if go::has_results(func) || cx.ancestry().parent(stmt).map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
-    let ctx = go::context_in_scope(func, stmt, cx.source, &cx.imports)?;
+    let ctx = cx.context_in_scope(func, stmt)?;
     Some(Fix {
         title: format!("Wait for `{ctx}` to be done instead"),
         edits: vec![TextEdit::replace(stmt.byte_range(), format!("<-{ctx}.Done()"))],
@@ -167,13 +168,14 @@ fn check_nil_channel(
     {
         return;
     }
-    let Some(scope) = spec
-        .parent()
-        .and_then(|p| if p.kind_name() == "var_spec_list" { p.parent() } else { Some(p) })
+    let up = cx.ancestry();
+    let parent = |n| up.parent(n);
+    let Some(scope) = parent(spec)
+        .and_then(|p| if p.kind_name() == "var_spec_list" { parent(p) } else { Some(p) })
         .filter(|d| d.kind_name() == "var_declaration")
-        .and_then(|d| d.parent())
+        .and_then(parent)
         .filter(|l| l.kind_name() == "statement_list")
-        .and_then(|l| l.parent())
+        .and_then(parent)
     else {
         return;
     };
@@ -184,14 +186,14 @@ fn check_nil_channel(
         if name == "_" {
             continue;
         }
-        let Some(ops) = blocking_ops(scope, spec, name, src) else {
+        let Some(ops) = blocking_ops(up, scope, spec, name, src) else {
             continue;
         };
         for op in ops {
             // `<-forever` on its own is `select {}` by another name: in a command's
             // functions it keeps the process serving.
-            let waits_only = op.parent().is_some_and(|p| p.kind_name() == "expression_statement");
-            let in_goroutine = cx.ancestry().enclosing_function(op).is_some_and(|f| runs_as_goroutine(cx, entries, f));
+            let waits_only = up.parent(op).is_some_and(|p| p.kind_name() == "expression_statement");
+            let in_goroutine = up.enclosing_function(op).is_some_and(|f| runs_as_goroutine(cx, entries, f));
             if waits_only && main_package && !in_goroutine {
                 continue;
             }
@@ -219,18 +221,24 @@ fn check_nil_channel(
 /// The sends, receives and ranges on `name` in `scope` after its declaration,
 /// outside `select` cases (where a nil channel just disables the case). None when
 /// something may give `name` a value or another `name` is declared in the scope.
-fn blocking_ops<'t>(scope: Node<'t>, spec: Node<'t>, name: &str, src: &str) -> Option<Vec<Node<'t>>> {
+fn blocking_ops<'t>(
+    up: &Ancestry<'t>,
+    scope: Node<'t>,
+    spec: Node<'t>,
+    name: &str,
+    src: &str,
+) -> Option<Vec<Node<'t>>> {
     let mut ops = Vec::new();
     for ident in go::idents_named(scope, src, name) {
         if ident.start_byte() < spec.end_byte() {
             continue;
         }
-        let parent = ident.parent()?;
+        let parent = up.parent(ident)?;
         match parent.kind_name() {
             // Declared again (a shadow), a parameter, or assigned.
             "var_spec" | "parameter_declaration" | "variadic_parameter_declaration" | "const_spec" => return None,
             "expression_list" => {
-                let holder = parent.parent()?;
+                let holder = up.parent(parent)?;
                 let on_left = holder.child_by_field_name("left") == Some(parent);
                 if on_left
                     && matches!(
@@ -251,7 +259,7 @@ fn blocking_ops<'t>(scope: Node<'t>, spec: Node<'t>, name: &str, src: &str) -> O
         let sends = parent.kind_name() == "send_statement" && parent.child_by_field_name("channel") == Some(ident);
         let receives = go::receive_operand(parent) == Some(ident);
         let ranges = parent.kind_name() == "range_clause" && parent.child_by_field_name("right") == Some(ident);
-        if (sends || receives || ranges) && !in_select_case(parent) {
+        if (sends || receives || ranges) && !in_select_case(up, parent) {
             ops.push(parent);
         }
     }
@@ -305,13 +313,13 @@ fn never_ready_select(select: Node, src: &str) -> bool {
 }
 
 /// Whether the operation is the communication of a `select` case.
-fn in_select_case(op: Node) -> bool {
-    let mut cur = op.parent();
+fn in_select_case<'t>(up: &Ancestry<'t>, op: Node<'t>) -> bool {
+    let mut cur = up.parent(op);
     // `case v := <-ch:` wraps the receive in a receive statement.
     while let Some(n) = cur {
         match n.kind_name() {
             "communication_case" => return true,
-            "receive_statement" | "expression_list" => cur = n.parent(),
+            "receive_statement" | "expression_list" => cur = up.parent(n),
             _ => return false,
         }
     }

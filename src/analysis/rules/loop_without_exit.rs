@@ -1,6 +1,9 @@
 //! `loop-without-exit`: a goroutine whose loop can never end: `for range t.C`,
 //! or `for { ... }` that waits on channels with no case that returns or breaks out.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -28,18 +31,23 @@ impl Rule for LoopWithoutExit {
         let src = cx.source;
         let root = cx.tree.root_node();
         let mut goroutines: Vec<(Node, Vec<Node>)> = Vec::new();
+        let mut index_of_function: HashMap<usize, usize> = HashMap::new();
         for &start in cx.goroutine_starts() {
             let Some(func) = channels::started_function(cx.ancestry(), src, start).filter(|f| cx.in_focus(*f)) else {
                 continue;
             };
-            match goroutines.iter_mut().find(|(f, _)| *f == func) {
-                Some((_, starts)) => starts.push(start),
-                None => goroutines.push((func, vec![start])),
+            match index_of_function.entry(func.id()) {
+                Entry::Occupied(at) => goroutines[*at.get()].1.push(start),
+                Entry::Vacant(at) => {
+                    at.insert(goroutines.len());
+                    goroutines.push((func, vec![start]));
+                }
             }
         }
+        let in_main_package = go::package_name(root, src) == Some("main");
         for (func, starts) in goroutines {
             // Started only where the process's lifetime is the goroutine's.
-            if starts.iter().all(|s| in_process_lifetime_function(*s, root, src) || started_once(cx, *s)) {
+            if starts.iter().all(|s| in_process_lifetime_function(cx, *s, in_main_package) || started_once(cx, *s)) {
                 continue;
             }
             for endless in endless_loops(cx, func) {
@@ -71,21 +79,24 @@ fn endless_loops<'t>(cx: &FileContext<'t>, func: Node<'t>) -> Vec<EndlessLoop<'t
     let Some(body) = go::body(func) else {
         return out;
     };
+    let parent_of = |n| cx.ancestry().parent(n);
     go::walk(body, |n| {
         if n.kind_name() == "func_literal" {
             return go::Walk::SkipChildren;
         }
-        if n.kind_name() != "for_statement" || !go::loop_exits(n, src).is_empty() {
+        if n.kind_name() != "for_statement" {
             return go::Walk::Continue;
         }
+        // Whether the loop leaves is asked last: it walks the loop's body, and
+        // every loop around a nested one would walk that one's again.
         let kind = if let Some(range) = go::named_children(n).into_iter().find(|c| c.kind_name() == "range_clause") {
             range.child_by_field_name("right").filter(|r| is_ticker_channel(cx, *r)).map(|_| Endless::TickerRange)
-        } else if go::loop_never_exits(n, src) && waits_on_channels(n) {
+        } else if go::loop_never_exits_with(n, src, &parent_of) && waits_on_channels(n) {
             Some(Endless::Forever)
         } else {
             None
         };
-        match kind {
+        match kind.filter(|_| go::loop_exits_with(n, src, &parent_of).is_empty()) {
             Some(kind) => {
                 out.push(EndlessLoop { for_stmt: n, kind });
                 go::Walk::SkipChildren
@@ -126,13 +137,11 @@ fn is_ticker(cx: &FileContext, x: Node) -> bool {
         "identifier" => {
             let name = text(x, src);
             let mut scopes: Vec<Node> = Vec::new();
-            let mut cur = go::enclosing_function(x);
-            while let Some(f) = cur {
+            for f in cx.ancestry().enclosing_functions(x) {
                 if go::params(f, src).iter().any(|p| p.name == name) {
                     return go::params(f, src).iter().any(|p| p.name == name && is_ticker_type(p.ty));
                 }
                 scopes.extend(go::body(f));
-                cur = go::enclosing_function(f);
             }
             scopes.push(cx.tree.root_node());
             scopes.into_iter().any(|scope| declares_ticker(cx, scope, name, &is_ticker_type))
@@ -189,17 +198,14 @@ fn waits_on_channels(for_stmt: Node) -> bool {
 }
 
 /// Whether `node` sits in `main.main` or an `init` function.
-fn in_process_lifetime_function(node: Node, root: Node, src: &str) -> bool {
-    let package = go::package_name(root, src);
-    let mut cur = go::enclosing_function(node);
-    while let Some(f) = cur {
-        if f.kind_name() == "function_declaration" {
-            let name = go::function_name(f, src);
-            return name == Some("init") || (name == Some("main") && package == Some("main"));
-        }
-        cur = go::enclosing_function(f);
-    }
-    false
+fn in_process_lifetime_function<'t>(cx: &FileContext<'t>, node: Node<'t>, in_main_package: bool) -> bool {
+    // Functions and methods are declared at the top level, around any literals.
+    let Some(declaration) = cx.identifiers().declaration_of(node).filter(|d| go::is_function(*d)) else {
+        return false;
+    };
+    let name = go::function_name(declaration, cx.source);
+    declaration.kind_name() == "function_declaration"
+        && (name == Some("init") || (name == Some("main") && in_main_package))
 }
 
 /// Whether the `go` statement runs at most once per process, so the goroutine is a
@@ -207,9 +213,9 @@ fn in_process_lifetime_function(node: Node, root: Node, src: &str) -> bool {
 /// passed to `once.Do` of a package-level `sync.Once`, or after a guard
 /// `if v != nil { return }` (or `if v { return }`) on a package-level variable `v`
 /// that the function then sets.
-fn started_once(cx: &FileContext, start: Node) -> bool {
+fn started_once<'t>(cx: &FileContext<'t>, start: Node<'t>) -> bool {
     let src = cx.source;
-    let Some(func) = go::enclosing_function(start) else { return false };
+    let Some(func) = cx.ancestry().enclosing_function(start) else { return false };
     if func.kind_name() == "func_literal" {
         return in_package_once(cx, func);
     }
@@ -221,7 +227,7 @@ fn started_once(cx: &FileContext, start: Node) -> bool {
     let declared_locally = |name: &str| {
         go::params(func, src).iter().any(|p| p.name == name)
             || go::receiver(func, src).is_some_and(|r| r.name == name)
-            || go::idents_named(func, src, name).into_iter().any(|i| {
+            || cx.identifiers().named(func, name).iter().any(|i| {
                 i.parent().is_some_and(|p| {
                     matches!(p.kind_name(), "var_spec" | "const_spec" | "range_clause")
                         || p.parent().is_some_and(|h| {
@@ -278,7 +284,8 @@ fn guard_variable<'t>(stmt: Node<'t>, src: &str) -> Option<Node<'t>> {
 /// at package level as a `sync.Once`.
 fn in_package_once(cx: &FileContext, lit: Node) -> bool {
     let src = cx.source;
-    let Some(call) = lit.parent().filter(|a| a.kind_name() == "argument_list").and_then(|a| a.parent()) else {
+    let parent = |n| cx.ancestry().parent(n);
+    let Some(call) = parent(lit).filter(|a| a.kind_name() == "argument_list").and_then(parent) else {
         return false;
     };
     let Some((Some(once), "Do")) = go::callee(call, src) else { return false };
@@ -297,35 +304,39 @@ fn in_package_once(cx: &FileContext, lit: Node) -> bool {
 /// Whether the goroutine function, or the declaration it is written in, says it
 /// runs for good: named `Run`, `Serve`, `Loop` or `...Forever`, or documented as
 /// running forever or until the process exits.
-fn documented_forever(func: Node, src: &str) -> bool {
-    let mut cur = Some(func);
-    while let Some(f) = cur {
-        if f.kind_name() != "func_literal" {
-            let name = go::function_name(f, src).unwrap_or("");
-            let doc = go::doc_comment(f, src).to_ascii_lowercase();
-            return matches!(name, "Run" | "Serve" | "Loop")
-                || name.ends_with("Forever")
-                || [
-                    "runs forever",
-                    "run forever",
-                    "never returns",
-                    "until the process exits",
-                    "for the life of the process",
-                    "for the lifetime of the process",
-                ]
-                .iter()
-                .any(|phrase| doc.contains(phrase));
-        }
-        cur = go::enclosing_function(f);
-    }
-    false
+fn documented_forever<'t>(cx: &FileContext<'t>, func: Node<'t>) -> bool {
+    let src = cx.source;
+    // Functions and methods are declared at the top level, around any literals.
+    let Some(declaration) = cx.identifiers().declaration_of(func).filter(|d| go::is_function(*d)) else {
+        return false;
+    };
+    let name = go::function_name(declaration, src).unwrap_or("");
+    let doc = go::doc_comment(declaration, src).to_ascii_lowercase();
+    matches!(name, "Run" | "Serve" | "Loop")
+        || name.ends_with("Forever")
+        || [
+            "runs forever",
+            "run forever",
+            "never returns",
+            "until the process exits",
+            "for the life of the process",
+            "for the lifetime of the process",
+        ]
+        .iter()
+        .any(|phrase| doc.contains(phrase))
 }
 
-fn report(cx: &FileContext, func: Node, starts: &[Node], endless: &EndlessLoop, out: &mut Vec<Finding>) {
+fn report<'t>(
+    cx: &FileContext<'t>,
+    func: Node<'t>,
+    starts: &[Node<'t>],
+    endless: &EndlessLoop<'t>,
+    out: &mut Vec<Finding>,
+) {
     let src = cx.source;
     let for_stmt = endless.for_stmt;
-    let ctx = go::context_in_scope(func, for_stmt, src, &cx.imports);
-    let severity = if documented_forever(func, src) {
+    let ctx = cx.context_in_scope(func, for_stmt);
+    let severity = if documented_forever(cx, func) {
         Severity::Hint
     } else if ctx.is_some() || starts.iter().any(|s| started_with_a_lifetime(cx, *s)) {
         META.default_severity
@@ -363,12 +374,12 @@ fn report(cx: &FileContext, func: Node, starts: &[Node], endless: &EndlessLoop, 
 
 /// Whether the code starting the goroutine has a lifetime it could have passed
 /// on: a context in scope, or a loop that starts one goroutine per iteration.
-fn started_with_a_lifetime(cx: &FileContext, start: Node) -> bool {
-    let Some(starter) = go::enclosing_function(start) else {
+fn started_with_a_lifetime<'t>(cx: &FileContext<'t>, start: Node<'t>) -> bool {
+    let Some(starter) = cx.ancestry().enclosing_function(start) else {
         return false;
     };
-    go::context_in_scope(starter, start, cx.source, &cx.imports).is_some()
-        || go::body(starter).is_some_and(|b| go::in_loop_within(start, b))
+    cx.context_in_scope(starter, start).is_some()
+        || go::body(starter).is_some_and(|b| cx.ancestry().in_loop_within(start, b))
 }
 
 /// Rewrites the loop so that it returns once `ctx` is done.
@@ -442,7 +453,7 @@ fn unstopped_local_ticker<'s>(cx: &FileContext<'s>, func: Node, channel: Node) -
     }
     let ticker = channel.child_by_field_name("operand").filter(|o| o.kind_name() == "identifier")?;
     let name = text(ticker, src);
-    let creator = go::enclosing_function(func)?;
+    let creator = cx.ancestry().enclosing_function(func)?;
     let made_here = go::descendants_of_kind(go::body(creator)?, "short_var_declaration").into_iter().any(|d| {
         go::declared(d).iter().any(|(ident, value)| {
             text(*ident, src) == name

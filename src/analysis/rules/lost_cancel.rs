@@ -85,7 +85,7 @@ fn derivation<'t>(cx: &FileContext<'t>, stmt: Node<'t>) -> Option<Derivation<'t>
             let mut cursor = stmt.walk();
             let names: Vec<Node> = stmt.children_by_field_name("name", &mut cursor).collect();
             let values = go::named_children(stmt.child_by_field_name("value")?);
-            let decl = stmt.parent().filter(|p| p.kind_name() == "var_declaration")?;
+            let decl = cx.ancestry().parent(stmt).filter(|p| p.kind_name() == "var_declaration")?;
             return match (names.as_slice(), values.as_slice()) {
                 ([ctx, cancel], [call]) => build(cx, decl, go::unparen(*call), *ctx, *cancel),
                 _ => None,
@@ -145,7 +145,8 @@ fn check_derivation<'t>(cx: &FileContext<'t>, func: Node<'t>, d: &Derivation<'t>
         out.push(finding);
         return;
     }
-    let Some(list) = d.stmt.parent().filter(|p| p.kind_name() == "statement_list") else {
+    let up = cx.ancestry();
+    let Some(list) = up.parent(d.stmt).filter(|p| p.kind_name() == "statement_list") else {
         return;
     };
     if d.stmt.kind_name() == "assignment_statement" && !declared_before_in(list, d.stmt, name, src) {
@@ -153,11 +154,11 @@ fn check_derivation<'t>(cx: &FileContext<'t>, func: Node<'t>, d: &Derivation<'t>
         // other uses are out of sight.
         return;
     }
-    let is_use = |n: Node| !go::idents_named(n, src, name).is_empty();
+    let is_use = |n: Node<'t>| !cx.identifiers().named(n, name).is_empty();
     let Some(exits) = go::exits_skipping(list, Some(d.stmt), src, &is_use) else {
         return;
     };
-    let in_function_body = list.parent().is_some_and(|b| Some(b) == go::body(func));
+    let in_function_body = up.parent(list).is_some_and(|b| Some(b) == go::body(func));
     let exits: Vec<Skip> = exits
         .into_iter()
         // A function with results cannot fall off its end; if the walk says it can, it lost track.
@@ -170,7 +171,7 @@ fn check_derivation<'t>(cx: &FileContext<'t>, func: Node<'t>, d: &Derivation<'t>
             Skip::Jump(n) => (n.byte_range(), format!("the {} on line {}", text(*n, src), go::line_of(*n))),
             Skip::End => {
                 // The closing brace of a block; a case clause has none, so its end.
-                let holder = list.parent().unwrap_or(list);
+                let holder = up.parent(list).unwrap_or(list);
                 let range = go::closing_brace(holder).map_or(list.end_byte()..list.end_byte(), |b| b.byte_range());
                 let what = if in_function_body { "the end of the function" } else { "leaving the block" };
                 (range.clone(), format!("{what} on line {}", go::line_at(func, src, range.start)))

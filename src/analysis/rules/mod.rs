@@ -1,6 +1,7 @@
 //! The leak rules, one file each, and their registry.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use super::engine::AnalysisInput;
 use super::finding::{Finding, Severity};
 use super::go::{self, Imports, NodeKind};
 use super::gomod::GoVersion;
+use super::identifiers::Identifiers;
 use super::packages::Packages;
 use super::summary::FunctionSummary;
 use crate::semantic::{self, Package};
@@ -96,6 +98,13 @@ pub struct FileContext<'a> {
     /// Parents and enclosing functions and loops, found in one walk the first
     /// time a rule walks up the tree.
     ancestry: OnceCell<Ancestry<'a>>,
+    /// The identifiers by name, indexed a declaration at a time.
+    identifiers: OnceCell<Identifiers<'a>>,
+    /// By function: its locals given a context, found the first time asked.
+    context_locals: RefCell<HashMap<usize, Vec<go::ContextLocal<'a>>>>,
+    /// By function literal: the next function out that can give a context (or
+    /// the declaration around it), found the first time asked.
+    context_holders: RefCell<HashMap<usize, Option<tree_sitter::Node<'a>>>>,
 }
 
 #[derive(Default)]
@@ -159,6 +168,9 @@ impl<'a> FileContext<'a> {
             lists: OnceCell::new(),
             model: OnceCell::new(),
             ancestry: OnceCell::new(),
+            identifiers: OnceCell::new(),
+            context_locals: RefCell::default(),
+            context_holders: RefCell::default(),
         }
     }
 
@@ -186,6 +198,9 @@ impl<'a> FileContext<'a> {
             lists: OnceCell::from(lists),
             model: OnceCell::new(),
             ancestry: OnceCell::new(),
+            identifiers: OnceCell::new(),
+            context_locals: RefCell::default(),
+            context_holders: RefCell::default(),
         }
     }
 
@@ -233,6 +248,52 @@ impl<'a> FileContext<'a> {
             Some(decls) => Ancestry::of_declarations(self.tree.root_node(), decls, self.source),
             None => Ancestry::of(self.tree.root_node(), self.source),
         })
+    }
+
+    /// The identifiers of a name inside a node, without walking the node each time.
+    pub fn identifiers(&self) -> &Identifiers<'a> {
+        self.identifiers.get_or_init(|| Identifiers::of(self.tree.root_node(), self.source))
+    }
+
+    /// As [`go::context_in_scope`], with each function's locals looked for once,
+    /// and the literals between that can give no context skipped.
+    pub fn context_in_scope(&self, func: tree_sitter::Node<'a>, at: tree_sitter::Node<'a>) -> Option<String> {
+        go::context_in_scope_with(func, at, self.source, &self.imports, &mut |f| self.context_holder(f), &mut |f| {
+            self.context_locals_of(f)
+        })
+    }
+
+    fn context_locals_of(&self, func: tree_sitter::Node<'a>) -> Vec<go::ContextLocal<'a>> {
+        let up = self.ancestry();
+        let mut known = self.context_locals.borrow_mut();
+        known
+            .entry(func.id())
+            .or_insert_with(|| go::context_locals(func, self.source, &self.imports, &|n| up.parent(n)))
+            .clone()
+    }
+
+    /// The function out from the literal `lit` that can give a context, or the
+    /// declaration around it (where the search ends).
+    fn context_holder(&self, lit: tree_sitter::Node<'a>) -> Option<tree_sitter::Node<'a>> {
+        let up = self.ancestry();
+        let mut passed = vec![lit.id()];
+        let mut cur = up.enclosing_function(lit);
+        let holder = loop {
+            let Some(f) = cur else { break None };
+            if f.kind_name() != "func_literal"
+                || go::gives_context(f, self.source, &self.imports, &self.context_locals_of(f))
+            {
+                break Some(f);
+            }
+            // A literal passed before: what lies beyond it is known.
+            if let Some(&known) = self.context_holders.borrow().get(&f.id()) {
+                break known;
+            }
+            passed.push(f.id());
+            cur = up.enclosing_function(f);
+        };
+        self.context_holders.borrow_mut().extend(passed.into_iter().map(|id| (id, holder)));
+        holder
     }
 
     /// Every function declaration, method and function literal (in focus), in source order.

@@ -33,7 +33,7 @@ impl Rule for RangeNeverClosed {
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
         let up = cx.ancestry();
         for &func in cx.functions() {
-            for chan in channels::made_channels(cx.own_calls(func), cx.source) {
+            for chan in channels::made_channels(cx, func) {
                 check_local(cx, func, &chan, out);
             }
         }
@@ -126,7 +126,7 @@ fn remote_finding(cx: &FileContext, owner: Node, go_stmt: Node, unclosed: &calle
 fn loop_ended_only_by_close<'t>(up: &Ancestry<'t>, op: Node<'t>, src: &str) -> Option<Node<'t>> {
     if op.kind_name() == "range_clause" {
         let for_stmt = up.parent(op)?;
-        return go::loop_exits(for_stmt, src).is_empty().then_some(for_stmt);
+        return go::loop_exits_with(for_stmt, src, &|n| up.parent(n)).is_empty().then_some(for_stmt);
     }
     let ok = ok_name(up, op, src)?;
     let mut cur = up.parent(op);
@@ -142,7 +142,7 @@ fn loop_ended_only_by_close<'t>(up: &Ancestry<'t>, op: Node<'t>, src: &str) -> O
     };
     let has_header =
         go::named_children(for_stmt).iter().any(|c| c.kind_name() != "block" && c.kind_name() != "comment");
-    let exits = go::loop_exits(for_stmt, src);
+    let exits = go::loop_exits_with(for_stmt, src, &|n| up.parent(n));
     let all_guarded = exits.iter().all(|e| guarded_by_not(up, *e, for_stmt, src, ok));
     (!has_header && !exits.is_empty() && all_guarded).then_some(for_stmt)
 }
@@ -201,7 +201,7 @@ struct Wait<'t> {
 fn check_local<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t>, out: &mut Vec<Finding>) {
     let up = cx.ancestry();
     let src = cx.source;
-    let uses = channels::local_uses(up, src, func, chan);
+    let uses = channels::local_uses(cx, func, chan);
     if uses.escape.is_some() || uses.of(Op::Close).next().is_some() {
         return;
     }

@@ -86,7 +86,7 @@ fn after_case(call: Node) -> Option<Node> {
 /// Whether some other case of the select (or its `default`) can finish without
 /// leaving the loop, so the loop comes round again and abandons the timer.
 fn another_case_stays(select: Node, after: Node, lp: Node, src: &str) -> bool {
-    let exits = go::loop_leaving_jumps(lp, src);
+    let exits = go::loop_leaving_jumps(lp, src, &|n| n.parent());
     go::named_children(select).into_iter().any(|other| {
         if other == after || !matches!(other.kind_name(), "communication_case" | "default_case") {
             return false;

@@ -158,7 +158,7 @@ fn never_returns(cx: &FileContext, body: Node) -> bool {
     if last.kind_name() == "select_statement" {
         return go::named_children(last).iter().all(|c| c.kind_name() == "comment");
     }
-    if last.kind_name() != "for_statement" || !go::loop_leaving_jumps(last, src).is_empty() {
+    if last.kind_name() != "for_statement" || !go::loop_leaving_jumps(last, src, &|n| n.parent()).is_empty() {
         return false;
     }
     let header: Vec<Node> = go::named_children(last)

@@ -8,6 +8,8 @@
 //! the owner takes ("double send"), and a producer looping over items while its
 //! consumer can stop on a context or a done channel.
 
+use std::collections::HashSet;
+
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -54,7 +56,7 @@ struct MadeChannel<'t> {
 
 fn unbuffered_channels<'t>(cx: &FileContext<'t>, func: Node<'t>) -> Vec<MadeChannel<'t>> {
     let src = cx.source;
-    channels::made_channels(cx.own_calls(func), src)
+    channels::made_channels(cx, func)
         .into_iter()
         .filter(|m| is_unbuffered_make(m.make, src))
         .map(|m| MadeChannel { name: m.name(src).to_string(), ident: m.ident, make: m.make })
@@ -85,7 +87,8 @@ struct ChannelOps<'t> {
     /// Sends outside any `select`.
     sends: Vec<Send<'t>>,
     /// Any use this summary does not follow: a receive, a `range`, storing it,
-    /// passing it to a function it cannot see, a use in a nested closure.
+    /// passing it to a function it cannot see, a use in a nested closure. The
+    /// uses after it are not looked at.
     other: bool,
 }
 
@@ -104,7 +107,11 @@ fn channel_ops<'t>(cx: &FileContext<'t>, func: Node<'t>, name: &str, depth: usiz
         ops.other = true;
         return ops;
     };
-    for ident in go::idents_named(body, src, name) {
+    for &ident in cx.identifiers().named(body, name).iter() {
+        // The summary is not used once some use is not followed.
+        if ops.other {
+            break;
+        }
         if up.enclosing_function(ident) != Some(func) {
             ops.other = true;
             continue;
@@ -298,12 +305,12 @@ fn reports_test_failure(cx: &FileContext, func: Node, receives: &[Node]) -> bool
 }
 
 /// Nothing in the owner receives: every send blocks for good.
-fn report_unreceived(
-    cx: &FileContext,
-    func: Node,
-    body: Node,
+fn report_unreceived<'t>(
+    cx: &FileContext<'t>,
+    func: Node<'t>,
+    body: Node<'t>,
     chan: &MadeChannel,
-    senders: &[Sender],
+    senders: &[Sender<'t>],
     owner: &str,
     out: &mut Vec<Finding>,
 ) {
@@ -584,11 +591,10 @@ fn signals_senders_done<'t>(
     let Some(signal) = other.child_by_field_name("communication").and_then(|c| received_channel(c, src)) else {
         return false;
     };
-    let Some(made) = channels::made_channels(cx.own_calls(func), src).into_iter().find(|m| m.name(src) == signal)
-    else {
+    let Some(made) = channels::made_channels(cx, func).into_iter().find(|m| m.name(src) == signal) else {
         return false;
     };
-    let uses = channels::local_uses(up, src, func, &made);
+    let uses = channels::local_uses(cx, func, &made);
     if uses.escape.is_some() {
         return false;
     }
@@ -678,10 +684,11 @@ fn receive_loop_exits(cx: &FileContext, func: Node, body: Node, chan: &MadeChann
     let src = cx.source;
     let up = cx.ancestry();
     let mut loops: Vec<Node> = Vec::new();
+    let mut seen = HashSet::new();
     for &recv in receives {
         if let Some(lp) = up.enclosing_loop(recv)
             && go::contains(body, lp)
-            && !loops.contains(&lp)
+            && seen.insert(lp.id())
         {
             loops.push(lp);
         }
@@ -692,7 +699,7 @@ fn receive_loop_exits(cx: &FileContext, func: Node, body: Node, chan: &MadeChann
         let counters = counters_in(lp, src);
         // `closed = !ok`: a flag that records the close stands for the `ok` itself.
         let ok_names: Vec<&str> = ok_names.iter().copied().chain(flags_from(lp, src, &ok_names)).collect();
-        for exit in go::loop_leaving_jumps(lp, src) {
+        for exit in go::loop_leaving_jumps(lp, src, &|n| up.parent(n)) {
             let in_other_case = ancestors_until(up, exit, lp).any(|a| {
                 matches!(a.kind_name(), "communication_case" | "default_case")
                     && !receives.iter().any(|r| go::contains(a, *r))
@@ -1260,13 +1267,13 @@ fn close_and_send_sites(cx: &FileContext, done: &str) -> (bool, bool) {
 /// the same `<-ctx.Done()` when every receive watches that context too, or a return
 /// from an owner that derived `ctx` itself and only defers its cancel (no exits
 /// means the owner never receives, and so also returns).
-fn ctx_select_fix(
-    cx: &FileContext,
-    func: Node,
-    body: Node,
-    send: Node,
+fn ctx_select_fix<'t>(
+    cx: &FileContext<'t>,
+    func: Node<'t>,
+    body: Node<'t>,
+    send: Node<'t>,
     exits: &[Exit],
-    receives: &[Node],
+    receives: &[Node<'t>],
 ) -> Option<Fix> {
     let up = cx.ancestry();
     let src = cx.source;
@@ -1274,7 +1281,7 @@ fn ctx_select_fix(
     if go::has_results(send_func) || up.parent(send).map(|p| p.kind_name()) != Some("statement_list") {
         return None;
     }
-    let ctx = go::context_in_scope(send_func, send, src, &cx.imports)?;
+    let ctx = cx.context_in_scope(send_func, send)?;
     let indent = go::indent_at(src, send.start_byte());
     let replacement = format!(
         "select {{\n{indent}case {}:\n{indent}case <-{ctx}.Done():\n{indent}\treturn\n{indent}}}",

@@ -1,6 +1,8 @@
 //! `unsent-receive`: a goroutine waits once on a channel that the function which
 //! made it can return without sending on or closing.
 
+use std::collections::{HashMap, HashSet};
+
 use tree_sitter::Node;
 
 use super::{FileContext, Requires, Rule, RuleMeta};
@@ -28,7 +30,7 @@ impl Rule for UnsentReceive {
 
     fn check(&self, cx: &FileContext, out: &mut Vec<Finding>) {
         for &func in cx.functions() {
-            for chan in channels::made_channels(cx.own_calls(func), cx.source) {
+            for chan in channels::made_channels(cx, func) {
                 check_channel(cx, func, &chan, out);
             }
         }
@@ -77,7 +79,7 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
     let up = cx.ancestry();
     let src = cx.source;
     let Some(body) = go::body(func) else { return };
-    let uses = channels::local_uses(up, src, func, chan);
+    let uses = channels::local_uses(cx, func, chan);
     if uses.escape.is_some() {
         return;
     }
@@ -97,13 +99,14 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
         .filter(|u| u.runner == Runner::Owner && matches!(u.op, Op::Send | Op::Close))
         .map(|u| u.site)
         .collect();
+    let receiving_cases: HashSet<usize> =
+        uses.of(Op::Receive).filter_map(|u| select_case(up, u.node)).map(|c| c.id()).collect();
+    let mut sent_before = SentBefore::new(up, body, &unblocks);
     let receivers: Vec<(&Use, Node)> = uses
         .of(Op::Receive)
         .filter_map(|u| match u.runner {
             Runner::Goroutine(start)
-                if go::contains(body, start)
-                    && waits_once(up, u, &uses)
-                    && !sent_before_start(start, body, &unblocks) =>
+                if go::contains(body, start) && waits_once(up, u, &receiving_cases) && !sent_before.start(start) =>
             {
                 Some((u, start))
             }
@@ -113,7 +116,7 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
     let Some(first_start) = receivers.iter().map(|(_, s)| *s).min_by_key(|s| s.start_byte()) else {
         return;
     };
-    let missing = missing_exits(up, src, body, first_start, &unblocks);
+    let missing = missing_exits(up, src, body, first_start, &Unblocks::new(&unblocks));
     if missing.is_empty() {
         return;
     }
@@ -149,36 +152,64 @@ fn check_channel<'t>(cx: &FileContext<'t>, func: Node<'t>, chan: &MadeChannel<'t
     }
 }
 
-/// Whether the owner sends on the channel as a plain statement before the `go`
+/// Whether the owner sends on the channel as a plain statement before a `go`
 /// statement, in its block or a block around it within the same loop iteration:
 /// a semaphore (`sem <- token{}; go func() { defer func() { <-sem }() ... }()`).
 /// Every goroutine started is preceded by its own value, so its receive finds one.
-fn sent_before_start(start: Node, body: Node, unblocks: &[Node]) -> bool {
-    let mut cur = start;
-    while let Some(parent) = cur.parent() {
-        if parent == body || go::is_function(parent) || go::is_loop(parent) {
-            break;
-        }
-        if parent.kind_name() == "statement_list" {
-            let mut prev = cur.prev_named_sibling();
-            while let Some(stmt) = prev {
-                if stmt.kind_name() == "send_statement" && unblocks.iter().any(|u| u.byte_range() == stmt.byte_range())
-                {
-                    return true;
-                }
-                prev = stmt.prev_named_sibling();
+struct SentBefore<'a, 't> {
+    up: &'a Ancestry<'t>,
+    body: Node<'t>,
+    /// By statement list: where the first of the owner's send statements in it ends.
+    first_send_end: HashMap<usize, usize>,
+    /// The answer on the way up from a node: the same for every start below it,
+    /// so each node is walked through once however many starts it holds.
+    known: HashMap<usize, bool>,
+}
+
+impl<'a, 't> SentBefore<'a, 't> {
+    fn new(up: &'a Ancestry<'t>, body: Node<'t>, unblocks: &[Node<'t>]) -> Self {
+        let mut first_send_end = HashMap::new();
+        for send in unblocks.iter().filter(|u| u.kind_name() == "send_statement") {
+            if let Some(list) = up.parent(*send).filter(|l| l.kind_name() == "statement_list") {
+                let end = first_send_end.entry(list.id()).or_insert(send.end_byte());
+                *end = (*end).min(send.end_byte());
             }
         }
-        cur = parent;
+        SentBefore { up, body, first_send_end, known: HashMap::new() }
     }
-    false
+
+    fn start(&mut self, start: Node<'t>) -> bool {
+        if self.first_send_end.is_empty() {
+            return false;
+        }
+        let mut path = Vec::new();
+        let mut cur = start;
+        let found = loop {
+            if let Some(&known) = self.known.get(&cur.id()) {
+                break known;
+            }
+            path.push(cur.id());
+            let Some(parent) = self.up.parent(cur) else { break false };
+            if parent == self.body || go::is_function(parent) || go::is_loop(parent) {
+                break false;
+            }
+            if parent.kind_name() == "statement_list"
+                && self.first_send_end.get(&parent.id()).is_some_and(|&end| end <= cur.start_byte())
+            {
+                break true;
+            }
+            cur = parent;
+        };
+        self.known.extend(path.into_iter().map(|id| (id, found)));
+        found
+    }
 }
 
 /// Whether the receive is the goroutine's one blocking wait on the channel: not in
 /// a loop (that is `loop-without-exit`'s or `range-never-closed`'s), and either a
 /// plain receive or a `select` without `default` whose every case receives from
 /// this channel.
-fn waits_once<'t>(up: &Ancestry<'t>, recv: &Use, uses: &Uses) -> bool {
+fn waits_once<'t>(up: &Ancestry<'t>, recv: &Use, receiving_cases: &HashSet<usize>) -> bool {
     let node = recv.node;
     let Some(func) = up.enclosing_function(node) else {
         return false;
@@ -195,9 +226,7 @@ fn waits_once<'t>(up: &Ancestry<'t>, recv: &Use, uses: &Uses) -> bool {
     go::named_children(select)
         .into_iter()
         .filter(|c| matches!(c.kind_name(), "communication_case" | "default_case"))
-        .all(|c| {
-            c.kind_name() == "communication_case" && uses.of(Op::Receive).any(|u| select_case(up, u.node) == Some(c))
-        })
+        .all(|c| c.kind_name() == "communication_case" && receiving_cases.contains(&c.id()))
 }
 
 /// The select case whose communication is this receive.
@@ -211,16 +240,14 @@ fn select_case<'t>(up: &Ancestry<'t>, recv: Node<'t>) -> Option<Node<'t>> {
 
 /// The exits of the owner after `start` that no send or close (an `unblocks` site)
 /// precedes on their way.
-fn missing_exits<'t>(
-    up: &Ancestry<'t>,
-    src: &str,
-    body: Node<'t>,
-    start: Node<'t>,
-    unblocks: &[Node<'t>],
-) -> Vec<Exit> {
+fn missing_exits<'t>(up: &Ancestry<'t>, src: &str, body: Node<'t>, start: Node<'t>, unblocks: &Unblocks) -> Vec<Exit> {
     let mut exits = Vec::new();
+    let mut covered_above = HashMap::new();
     go::walk_own(body, |n| {
-        if n.kind_name() == "return_statement" && n.start_byte() > start.end_byte() && !covered(up, n, body, unblocks) {
+        if n.kind_name() == "return_statement"
+            && n.start_byte() > start.end_byte()
+            && !covered(up, n, body, unblocks, &mut covered_above)
+        {
             exits.push(Exit { range: n.byte_range(), falls_off_end: false });
         }
     });
@@ -238,41 +265,82 @@ fn missing_exits<'t>(
 
 /// Whether a send or close is certain to have run before `exit` is reached: one
 /// of the statements before it, at any level of nesting up to the body, always
-/// unblocks, or the exit itself holds it (`return notify(ch)`).
-fn covered<'t>(up: &Ancestry<'t>, exit: Node<'t>, body: Node<'t>, unblocks: &[Node<'t>]) -> bool {
-    if unblocks.iter().any(|u| go::contains(exit, *u)) {
+/// unblocks, or the exit itself holds it (`return notify(ch)`). The answer on
+/// the way up from a node is the same for every exit below it: `covered_above`
+/// keeps it, so each node is walked through once however many exits it holds.
+fn covered<'t>(
+    up: &Ancestry<'t>,
+    exit: Node<'t>,
+    body: Node<'t>,
+    unblocks: &Unblocks,
+    covered_above: &mut HashMap<usize, bool>,
+) -> bool {
+    if unblocks.inside(exit) {
         return true;
     }
+    let mut path = Vec::new();
     let mut cur = exit;
-    while cur != body {
+    let found = loop {
+        if cur == body {
+            break false;
+        }
+        if let Some(&known) = covered_above.get(&cur.id()) {
+            break known;
+        }
+        path.push(cur.id());
         let Some(parent) = up.parent(cur) else {
-            return false;
+            break false;
         };
-        if parent.kind_name() == "statement_list" {
-            let mut prev = cur.prev_named_sibling();
-            while let Some(p) = prev {
-                if always_unblocks(p, unblocks) {
-                    return true;
-                }
-                prev = p.prev_named_sibling();
-            }
+        if parent.kind_name() == "statement_list"
+            && go::named_children(parent).into_iter().take_while(|p| *p != cur).any(|p| always_unblocks(p, unblocks))
+        {
+            break true;
         }
         // `case ch <- v: return`: the case's own send ran.
         if parent.kind_name() == "communication_case"
-            && parent.child_by_field_name("communication").is_some_and(|c| unblocks.contains(&c))
+            && parent.child_by_field_name("communication").is_some_and(|c| unblocks.is(c))
         {
-            return true;
+            break true;
         }
         cur = parent;
+    };
+    covered_above.extend(path.into_iter().map(|id| (id, found)));
+    found
+}
+
+/// The sites that send on or close the channel, for asking which statements
+/// hold one without looking at each.
+struct Unblocks {
+    /// Their byte ranges, by start.
+    ranges: Vec<std::ops::Range<usize>>,
+    ids: HashSet<usize>,
+}
+
+impl Unblocks {
+    fn new(sites: &[Node]) -> Self {
+        let mut ranges: Vec<_> = sites.iter().map(|s| s.byte_range()).collect();
+        ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        Unblocks { ranges, ids: sites.iter().map(|s| s.id()).collect() }
     }
-    false
+
+    fn is(&self, node: Node) -> bool {
+        self.ids.contains(&node.id())
+    }
+
+    /// Whether one of the sites lies inside `node`.
+    fn inside(&self, node: Node) -> bool {
+        let from = self.ranges.partition_point(|r| r.start < node.start_byte());
+        // Sites are nodes: those starting inside `node` lie inside it, but for
+        // ones around it starting at the same byte (tried first, being longer).
+        self.ranges[from..].iter().take_while(|r| r.start <= node.end_byte()).any(|r| r.end <= node.end_byte())
+    }
 }
 
 /// Whether running the statement always sends on or closes the channel. Loops
 /// count when they hold a send: we assume they run (an empty loop is a leak we
 /// do not claim). Calls into functions that send count as sending.
-fn always_unblocks(stmt: Node, unblocks: &[Node]) -> bool {
-    let holds = |n: Node| unblocks.iter().any(|u| go::contains(n, *u));
+fn always_unblocks(stmt: Node, unblocks: &Unblocks) -> bool {
+    let holds = |n: Node| unblocks.inside(n);
     let list_unblocks = |n: Node| {
         go::named_children(n)
             .into_iter()
@@ -304,7 +372,7 @@ fn always_unblocks(stmt: Node, unblocks: &[Node]) -> bool {
             let exhaustive =
                 stmt.kind_name() == "select_statement" || cases.iter().any(|c| c.kind_name() == "default_case");
             let unblocking = |c: &Node| {
-                c.child_by_field_name("communication").is_some_and(|comm| unblocks.contains(&comm)) || list_unblocks(*c)
+                c.child_by_field_name("communication").is_some_and(|comm| unblocks.is(comm)) || list_unblocks(*c)
             };
             // A case sending on another channel is no way of giving up (as `ctx.Done()`,
             // a timer or `default` are): we assume the send on this channel is the one taken.

@@ -436,7 +436,7 @@ fn check_never_done<'t>(cx: &FileContext<'t>, groups: &WaitGroups<'_, 't>, func:
         let mut adds = Vec::new();
         let mut waits = Vec::new();
         let mut other = false;
-        for use_ in go::idents_named(body, src, name) {
+        for &use_ in cx.identifiers().named(body, name).iter() {
             if use_ == ident {
                 continue;
             }
