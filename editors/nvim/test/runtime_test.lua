@@ -77,7 +77,10 @@ vim.cmd('LeaklsClear')
 t.wait('the runtime diagnostics to go', function()
   return #t.diagnostics(buf, 'leakls-runtime') == 0
 end)
-t.expect(vim.g.leakls_runtime_status.snapshots == 0, vim.inspect(vim.g.leakls_runtime_status))
+-- The status comes in its own notification, which may follow the diagnostics.
+t.wait('the status to count no snapshot', function()
+  return vim.g.leakls_runtime_status.snapshots == 0
+end)
 
 -- A pprof endpoint on the loopback that serves the same dump.
 local dump = assert(io.open(vim.fs.joinpath(t.root, 'goroutines.txt'), 'rb')):read('*a')
