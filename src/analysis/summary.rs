@@ -4,6 +4,7 @@
 //! files of a package let rules follow `go pkg.Drain(jobs)` into another file or
 //! package without keeping that file's tree.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -118,13 +119,17 @@ pub fn base_type_name(ty: &str) -> &str {
 
 pub fn summarize_function(decl: Node, src: &str, path: &Path) -> FunctionSummary {
     let name_node = decl.child_by_field_name("name");
-    let params = go::params(decl, src)
+    let params = go::params(decl, src);
+    let names: Vec<&str> = params.iter().map(|p| p.name).filter(|n| *n != "_").collect();
+    let mut effects = match go::body(decl) {
+        Some(body) => param_effects(body, src, &names),
+        None => HashMap::new(),
+    };
+    let params = params
         .into_iter()
         .map(|p| {
-            let (effects, blocking_site) = match go::body(decl) {
-                Some(body) if p.name != "_" => param_effects(body, src, p.name),
-                _ => (Effects::default(), None),
-            };
+            let (effects, blocking_site) =
+                if p.name == "_" { Default::default() } else { effects.remove(p.name).unwrap_or_default() };
             ParamSummary { name: p.name.to_string(), ty: p.ty.to_string(), effects, blocking_site }
         })
         .collect();
@@ -137,20 +142,28 @@ pub fn summarize_function(decl: Node, src: &str, path: &Path) -> FunctionSummary
     }
 }
 
-/// How the code in `body` (nested closures included) uses the variable `name`.
-pub fn param_effects(body: Node, src: &str, name: &str) -> (Effects, Option<Range<usize>>) {
-    let mut effects = Effects::default();
-    let mut site: Option<Range<usize>> = None;
-    for ident in go::idents_named(body, src, name) {
-        // A closure parameter of the same name is another variable.
-        if let Some(f) = go::enclosing_function(ident)
-            && f.kind_name() == "func_literal"
-            && go::shadows_as_param(f, src, name)
-        {
-            continue;
+/// How the code in `body` (nested closures included) uses each of the
+/// variables `names`, and where it first blocks on it: one walk for all of
+/// them, with each identifier's ancestors at hand (tree-sitter's parent
+/// descends from the root).
+fn param_effects<'n>(body: Node, src: &str, names: &[&'n str]) -> HashMap<&'n str, (Effects, Option<Range<usize>>)> {
+    let mut out: HashMap<&str, (Effects, Option<Range<usize>>)> = HashMap::new();
+    go::walk_with_ancestors(body, |ident, ancestors| {
+        if ident.kind_name() != "identifier" {
+            return;
         }
+        let Some(&name) = names.iter().find(|n| **n == text(ident, src)) else { return };
+        // A closure parameter of the same name is another variable.
+        if let Some(f) = ancestors.iter().rev().find(|a| go::is_function(**a))
+            && f.kind_name() == "func_literal"
+            && go::shadows_as_param(*f, src, name)
+        {
+            return;
+        }
+        let (effects, site) = out.entry(name).or_default();
         effects.used = true;
-        let Some(parent) = ident.parent() else { continue };
+        let Some(&parent) = ancestors.last() else { return };
+        let grandparent = ancestors.len().checked_sub(2).map(|i| ancestors[i]);
         let mut blocking = None;
         match parent.kind_name() {
             "send_statement" if parent.child_by_field_name("channel") == Some(ident) => {
@@ -159,22 +172,20 @@ pub fn param_effects(body: Node, src: &str, name: &str) -> (Effects, Option<Rang
             }
             "unary_expression" if go::receive_operand(parent) == Some(ident) => {
                 effects.receives = true;
-                let in_select = parent.parent().is_some_and(|p| p.kind_name() == "receive_statement")
-                    || parent.parent().is_some_and(|p| p.kind_name() == "communication_case");
+                let in_select =
+                    grandparent.is_some_and(|p| matches!(p.kind_name(), "receive_statement" | "communication_case"));
                 effects.blocks_receiving |= !in_select;
                 blocking = Some(parent.byte_range());
             }
             "range_clause" if parent.child_by_field_name("right") == Some(ident) => {
                 effects.ranges = true;
-                let for_stmt = parent.parent();
-                effects.ranges_until_closed |= for_stmt.is_some_and(|f| go::loop_exits(f, src).is_empty());
-                blocking = for_stmt.map(|f| f.byte_range());
+                effects.ranges_until_closed |= grandparent.is_some_and(|f| go::loop_exits(f, src).is_empty());
+                blocking = grandparent.map(|f| f.byte_range());
             }
             "argument_list" => {
-                let call = parent.parent();
-                if call.is_some_and(|c| matches!(go::callee(c, src), Some((None, "close")))) {
+                if grandparent.is_some_and(|c| matches!(go::callee(c, src), Some((None, "close")))) {
                     effects.closes = true;
-                } else if !call.is_some_and(|c| matches!(go::callee(c, src), Some((None, "len" | "cap")))) {
+                } else if !grandparent.is_some_and(|c| matches!(go::callee(c, src), Some((None, "len" | "cap")))) {
                     effects.escapes = true;
                 }
             }
@@ -185,10 +196,10 @@ pub fn param_effects(body: Node, src: &str, name: &str) -> (Effects, Option<Rang
         if let Some(b) = blocking
             && site.as_ref().is_none_or(|s| b.start < s.start)
         {
-            site = Some(b);
+            *site = Some(b);
         }
-    }
-    (effects, site)
+    });
+    out
 }
 
 #[cfg(test)]

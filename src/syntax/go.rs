@@ -105,6 +105,35 @@ pub fn walk<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>) -> Walk) {
     }
 }
 
+/// Pre-order walk over `node`'s descendants, each with its ancestors up to
+/// `node` (nearest last): what a visit needs of the parents without asking
+/// tree-sitter, whose `Node::parent` descends from the root.
+pub fn walk_with_ancestors<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>, &[Node<'t>])) {
+    let mut cursor = node.walk();
+    let mut ancestors = vec![node];
+    if !cursor.goto_first_child() {
+        return;
+    }
+    loop {
+        let current = cursor.node();
+        visit(current, &ancestors);
+        if cursor.goto_first_child() {
+            ancestors.push(current);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            cursor.goto_parent();
+            ancestors.pop();
+            if ancestors.is_empty() {
+                return;
+            }
+        }
+    }
+}
+
 /// Walks `node` without entering nested function literals: what runs in this
 /// function's own goroutine.
 pub fn walk_own<'t>(node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
@@ -1328,6 +1357,26 @@ pub fn constant_iterations(lp: Node, src: &str) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::syntax::parse_go;
+
+    #[test]
+    fn walks_every_descendant_once_with_its_ancestors() {
+        let src = "package p\nfunc f() {\n\tfor {\n\t\tif x { <-ch }\n\t}\n}\nvar v = 1\n";
+        let tree = parse_go(src, None);
+        let root = tree.root_node();
+        let mut walked = Vec::new();
+        walk_with_ancestors(root, |n, ancestors| {
+            let expected: Vec<Node> = std::iter::successors(n.parent(), |p| p.parent()).collect();
+            let expected: Vec<Node> = expected.into_iter().rev().collect();
+            assert_eq!(ancestors, expected.as_slice(), "{n:?}");
+            walked.push(n);
+        });
+        let mut all = Vec::new();
+        walk(root, |n| {
+            all.push(n);
+            Walk::Continue
+        });
+        assert_eq!(walked, all[1..]);
+    }
 
     #[test]
     fn word_occurrences_are_whole_words() {

@@ -50,11 +50,14 @@ impl References {
         let bindings = &mut HashMap::new();
         let mut used: Vec<&str> = Vec::new();
         let mut selections: Vec<(&str, Node)> = Vec::new();
-        go::walk(decl, |n| {
+        // The ancestors come with the walk: tree-sitter's parent of every
+        // identifier descended from the root.
+        go::walk_with_ancestors(decl, |n, ancestors| {
+            let up = |i: usize| ancestors.len().checked_sub(i).map(|at| ancestors[at]);
             match n.kind_name() {
                 "identifier" | "type_identifier" => {
-                    if declares(n) {
-                        bind(bindings, text(n, src), local_kind(n, src));
+                    if declares(n, up(1), up(2)) {
+                        bind(bindings, text(n, src), local_kind(up(1), up(2), src));
                     } else {
                         used.push(text(n, src));
                     }
@@ -63,7 +66,7 @@ impl References {
                 // A method's own name is no selection.
                 "field_identifier" if decl.child_by_field_name("name") == Some(n) => {}
                 "field_identifier" => {
-                    if let Some(sel) = n.parent().filter(|p| p.kind_name() == "selector_expression")
+                    if let Some(sel) = up(1).filter(|p| p.kind_name() == "selector_expression")
                         && let Some(operand) = sel.child_by_field_name("operand")
                     {
                         selections.push((text(n, src), operand));
@@ -73,7 +76,6 @@ impl References {
                 }
                 _ => {}
             }
-            go::Walk::Continue
         });
         let mut free: Vec<String> =
             used.iter().filter(|u| !bindings.contains_key(**u)).map(|u| u.to_string()).collect();
@@ -127,9 +129,10 @@ fn bind<'s>(bindings: &mut HashMap<&'s str, Option<Operand>>, name: &'s str, kin
         .or_insert(kind);
 }
 
-/// Whether an identifier is the name a local declaration binds.
-fn declares(n: Node) -> bool {
-    let Some(parent) = n.parent() else { return false };
+/// Whether an identifier (with its parent and grandparent) is the name a local
+/// declaration binds.
+fn declares(n: Node, parent: Option<Node>, grandparent: Option<Node>) -> bool {
+    let Some(parent) = parent else { return false };
     let names = |p: Node| {
         let mut cursor = p.walk();
         p.children_by_field_name("name", &mut cursor).any(|c| c == n)
@@ -137,12 +140,12 @@ fn declares(n: Node) -> bool {
     match parent.kind_name() {
         "parameter_declaration" | "variadic_parameter_declaration" | "var_spec" | "const_spec" => names(parent),
         "type_spec" | "type_alias" | "type_parameter_declaration" => names(parent),
-        "expression_list" => parent.parent().is_some_and(|gp| {
+        "expression_list" => grandparent.is_some_and(|gp| {
             let left = gp.child_by_field_name("left").is_some_and(|l| l == parent);
             match gp.kind_name() {
                 "short_var_declaration" | "range_clause" => left,
                 // `case v := <-ch`, but not `case v = <-ch`.
-                "receive_statement" => left && parent.next_sibling().is_some_and(|t| t.kind() == ":="),
+                "receive_statement" => left && next_child(gp, parent).is_some_and(|t| t.kind() == ":="),
                 "type_switch_statement" => gp.child_by_field_name("alias").is_some_and(|a| a == parent),
                 _ => false,
             }
@@ -151,14 +154,22 @@ fn declares(n: Node) -> bool {
     }
 }
 
-/// What a local declaration binds `n` to, when it says.
-fn local_kind(n: Node, src: &str) -> Option<Operand> {
-    let parent = n.parent()?;
+/// The child of `parent` after `child`.
+fn next_child<'t>(parent: Node<'t>, child: Node<'t>) -> Option<Node<'t>> {
+    let mut cursor = parent.walk();
+    let mut children = parent.children(&mut cursor);
+    children.find(|c| *c == child)?;
+    children.next()
+}
+
+/// What a local declaration binds the identifier under `parent` (under `grandparent`) to, when it says.
+fn local_kind(parent: Option<Node>, grandparent: Option<Node>, src: &str) -> Option<Operand> {
+    let parent = parent?;
     if matches!(parent.kind_name(), "var_spec" | "parameter_declaration" | "variadic_parameter_declaration") {
         return parent.child_by_field_name("type").map(|t| Operand::Typed(base_type_name(text(t, src)).to_string()));
     }
     // `x := pkg.F(...)`, `x := &pkg.T{...}`, `x := pkg.T{...}` with one name on each side.
-    let stmt = parent.parent().filter(|s| s.kind_name() == "short_var_declaration")?;
+    let stmt = grandparent.filter(|s| s.kind_name() == "short_var_declaration")?;
     let (left, right) = (go::named_children(parent), go::named_children(stmt.child_by_field_name("right")?));
     if left.len() != 1 || right.len() != 1 {
         return None;
